@@ -1,0 +1,189 @@
+"""Validation findings as data: an :class:`Issue` per problem, gathered in a :class:`Report`.
+
+Messages are templates keyed by the issue's stable kebab-case code, in Vietnamese and English. Checks
+give the template's fields (``value``, ``limit`` …); the sheet/cell reference is prefixed by :meth:`Issue.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not-a-workbook": (
+        "Tệp không phải là bảng tính Excel/LibreOffice hợp lệ (.xlsx, .xlsm, .xls, .ods).",
+        "The file is not a valid Excel/LibreOffice workbook (.xlsx, .xlsm, .xls, .ods).",
+    ),
+    "corrupt-file": (
+        "Tệp bị hỏng, không đọc được: {detail}.",
+        "The file is corrupt and cannot be read: {detail}.",
+    ),
+    "encrypted": (
+        "Tệp được đặt mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại.",
+        "The file is password-protected. Remove the password and upload it again.",
+    ),
+    "file-too-large": (
+        "Tệp quá lớn ({size}); giới hạn là {limit}.",
+        "The file is too large ({size}); the limit is {limit}.",
+    ),
+    "suspicious-archive": (
+        "Tệp nén bất thường (giải nén ra {size}, giới hạn {limit}); tệp bị từ chối.",
+        "Suspicious archive (expands to {size}, limit {limit}); the file was refused.",
+    ),
+    "missing-sheet": (
+        "Không tìm thấy trang «{sheet}» có dòng tiêu đề «Mã chỉ tiêu».",
+        "No sheet «{sheet}» with a «Mã chỉ tiêu» header row was found.",
+    ),
+    "missing-column": (
+        "Thiếu cột «{column}» ở dòng tiêu đề.",
+        "The header row lacks the column «{column}».",
+    ),
+    "missing-info": (
+        "Thiếu thông tin «{label}» ở trang Thông tin.",
+        "The information sheet lacks «{label}».",
+    ),
+    "unknown-unit": (
+        "Mã đơn vị «{value}» không có trong danh mục đơn vị.",
+        "Unit code «{value}» is not in the unit registry.",
+    ),
+    "unit-not-valid": (
+        "Đơn vị «{value}» không hoạt động trong kỳ {period}.",
+        "Unit «{value}» did not exist in period {period}.",
+    ),
+    "malformed-period": (
+        "Kỳ báo cáo «{value}» không đúng dạng (ví dụ: 2018, 2018-H1, 2018-Q3).",
+        "Period «{value}» is malformed (e.g. 2018, 2018-H1, 2018-Q3).",
+    ),
+    "unknown-period": (
+        "Kỳ báo cáo «{value}» nằm ngoài giai đoạn theo dõi.",
+        "Period «{value}» is outside the monitored years.",
+    ),
+    "template-version": (
+        "Biểu mẫu phiên bản «{value}» đã cũ hoặc không đúng; hãy tải biểu mẫu mới (phiên bản {expected}).",
+        "Template version «{value}» is outdated or unknown; download the current template (version {expected}).",
+    ),
+    "unknown-indicator": (
+        "Mã chỉ tiêu «{value}» không có trong danh mục.",
+        "Indicator code «{value}» is not in the catalog.",
+    ),
+    "indicator-not-applicable": (
+        "Chỉ tiêu «{value}» không áp dụng cho loại đơn vị này.",
+        "Indicator «{value}» does not apply to this kind of unit.",
+    ),
+    "duplicate-indicator": (
+        "Chỉ tiêu «{value}» bị lặp (đã có ở ô {first}).",
+        "Indicator «{value}» appears twice (first at {first}).",
+    ),
+    "not-a-number": (
+        "«{value}» không phải là số.",
+        "«{value}» is not a number.",
+    ),
+    "negative-value": (
+        "Giá trị {value} bị âm; số liệu không được âm.",
+        "Value {value} is negative; figures cannot be negative.",
+    ),
+    "not-an-integer": (
+        "{value} phải là số nguyên (số lượng đếm được).",
+        "{value} must be a whole number (a count).",
+    ),
+    "numerator-exceeds-denominator": (
+        "Tử số ({value}) lớn hơn mẫu số ({limit}).",
+        "Numerator ({value}) exceeds denominator ({limit}).",
+    ),
+    "zero-denominator": (
+        "Mẫu số bằng 0 trong khi tử số khác 0.",
+        "The denominator is zero while the numerator is not.",
+    ),
+    "percent-out-of-range": (
+        "Tỷ lệ {value}% nằm ngoài khoảng 0–100%.",
+        "Percentage {value}% is outside 0–100%.",
+    ),
+    "yes-no-not-understood": (
+        "«{value}» không hiểu được; hãy ghi «Có» hoặc «Không».",
+        "«{value}» is not understood; write «Có» or «Không».",
+    ),
+    "required-value-missing": (
+        "Chưa nhập số liệu cho chỉ tiêu bắt buộc «{value}».",
+        "No figure for the required indicator «{value}».",
+    ),
+    "missing-indicator": (
+        "Thiếu dòng của chỉ tiêu bắt buộc «{value}».",
+        "The row of the required indicator «{value}» is missing.",
+    ),
+    "value-mismatch": (
+        "Giá trị {value}% không khớp với tử số/mẫu số ({limit}%).",
+        "Value {value}% does not match numerator/denominator ({limit}%).",
+    ),
+    "implausible-change": (
+        "Giá trị {value} thay đổi bất thường so với kỳ trước ({limit}); hãy kiểm tra lại.",
+        "Value {value} changed implausibly against the previous period ({limit}); please check.",
+    ),
+    "formula-cell": (
+        "Ô chứa công thức không có giá trị đã tính; hãy nhập số trực tiếp.",
+        "The cell holds a formula without a computed value; type the figure directly.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: Severity
+    sheet: str = ""
+    cell: str = ""
+    indicator: str = ""
+    message: str = ""
+
+    @property
+    def where(self) -> str:
+        """``Số liệu!E12``, ``Số liệu`` or empty: the place a clerk should look."""
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet
+
+    def text(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+                "indicator": self.indicator, "message": self.message}
+
+
+def make_issue(code: str, severity: Severity = "error", *, sheet: str = "", cell: str = "", indicator: str = "",
+               lang: str = "vi", **fields: object) -> Issue:
+    """Build an Issue whose message is the code's template filled with ``fields``."""
+    vi, en = MESSAGES[code]
+    template = en if lang == "en" else vi
+    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(fields)))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+@dataclass
+class Report:
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues) -> None:
+        self.issues.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def flatten(self, fields: tuple[str, ...] = ("sheet", "cell", "code")) -> list[tuple[str, ...]]:
+        """The issues as tuples of the named fields, for compact assertions in tests."""
+        return [tuple(getattr(i, f) for f in fields) for i in self.issues]
