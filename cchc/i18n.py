@@ -1,0 +1,210 @@
+"""Every dashboard string in Vietnamese and English, session-state keys and column labels, in one place.
+
+``t(key, lang, **fields)`` returns the text for the language (Vietnamese by default); unknown fields in a
+template show as ``?`` rather than raising, and an unknown key shows as itself so a gap is visible, not fatal.
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("vi", "en")
+LANG_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+
+# Session-state and query-parameter keys shared by app.py and the pages.
+KEY_LANG = "lang"
+KEY_YEAR = "year"
+KEY_BLOCK = "block"
+KEY_UNIT = "unit"
+KEY_AREA = "area"
+KEY_CHECKED = "upload_checked"
+KEY_STORED = "upload_stored"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # App shell
+    "app.title": ("Theo dõi Kế hoạch CCHC tỉnh Hưng Yên 2016–2020",
+                  "Hưng Yên administrative reform plan 2016–2020"),
+    "section.monitor": ("Theo dõi", "Monitoring"),
+    "section.report": ("Báo cáo", "Reporting"),
+    "section.admin": ("Quản trị", "Administration"),
+    "page.overview": ("Tổng quan", "Overview"),
+    "page.unit": ("Đơn vị", "Unit"),
+    "page.area": ("Lĩnh vực", "Task area"),
+    "page.ranking": ("Xếp hạng", "Ranking"),
+    "page.upload": ("Nộp báo cáo", "Upload a report"),
+    "page.submissions": ("Tình hình nộp", "Submissions"),
+    "sidebar.language": ("Ngôn ngữ", "Language"),
+    "sidebar.year": ("Năm", "Year"),
+    "sidebar.block": ("Khối", "Block"),
+    "block.so": ("Sở, ban, ngành", "Departments"),
+    "block.huyen": ("Huyện, thị xã, thành phố", "Districts"),
+    "sample.notice": ("Đang hiển thị **dữ liệu mẫu** (giả lập) để minh họa; không phải số liệu chính thức.",
+                      "Showing **sample data** (simulated) for illustration; these are not official figures."),
+    "error.store": ("Không mở được cơ sở dữ liệu: {detail}", "The database could not be opened: {detail}"),
+    "error.busy": ("Cơ sở dữ liệu đang bận, hãy thử lại sau ít giây.", "The database is busy; try again shortly."),
+    "error.unexpected": ("Đã xảy ra lỗi không mong muốn khi dựng trang ({detail}). Hãy tải lại trang; nếu lỗi "
+                         "còn, báo cho quản trị viên.",
+                         "Something went wrong while building the page ({detail}). Reload the page; if it "
+                         "persists, tell the administrator."),
+    # Overview
+    "overview.caption": ("Tình hình thực hiện các chỉ tiêu của Kế hoạch năm {year}, khối {block}.",
+                         "Progress on the plan's targets in {year}, {block}."),
+    "card.achieved": ("Chỉ tiêu đã đạt", "Targets achieved"),
+    "card.on_track": ("Đúng tiến độ", "On track"),
+    "card.behind": ("Chậm tiến độ", "Behind"),
+    "card.of_targets": ("trên {total} chỉ tiêu có mục tiêu", "of {total} targets"),
+    "card.completeness": ("Báo cáo đã nộp", "Reports received"),
+    "card.completeness_help": ("{received}/{expected} báo cáo kỳ {period}",
+                               "{received}/{expected} reports for {period}"),
+    "card.par": ("Chỉ số CCHC bình quân", "Mean PAR index"),
+    "overview.heatmap": ("Điểm theo đơn vị và lĩnh vực", "Score by unit and task area"),
+    "overview.heatmap_help": ("Điểm tiến độ từ −5 (xấu đi) đến 5 (đã đạt); ô trống: chưa có số liệu.",
+                              "Progress score from −5 (deteriorating) to 5 (achieved); blank: no data."),
+    "overview.targets": ("Các chỉ tiêu của Kế hoạch – toàn tỉnh", "The plan's targets – province"),
+    "overview.target_pick": ("Diễn biến chỉ tiêu", "Indicator over time"),
+    "overview.par_trend": ("Chỉ số CCHC qua các năm", "PAR index over the years"),
+    "overview.attention": ("Cần quan tâm", "Needs attention"),
+    "overview.attention_none": ("Không có đơn vị nào cần lưu ý trong năm này.", "No unit needs attention this year."),
+    "overview.open_unit": ("Xem đơn vị", "Open unit"),
+    "overview.open_area": ("Xem lĩnh vực", "Open task area"),
+    # Unit
+    "unit.pick": ("Chọn đơn vị", "Choose a unit"),
+    "unit.indicators": ("Các chỉ tiêu", "Indicators"),
+    "unit.series": ("Diễn biến từng chỉ tiêu", "Each indicator over time"),
+    "unit.areas": ("Điểm theo lĩnh vực so với trung vị của khối", "Score per task area against the block median"),
+    "unit.history": ("Lịch sử nộp báo cáo", "Submission history"),
+    "unit.download": ("Tải bảng tiến độ (.xlsx)", "Download progress table (.xlsx)"),
+    # Area
+    "area.pick": ("Chọn lĩnh vực", "Choose a task area"),
+    "area.tasks": ("Nhiệm vụ theo Kế hoạch", "Tasks in the plan"),
+    "area.indicator": ("Chỉ tiêu", "Indicator"),
+    "area.distribution": ("Phân bố giữa các đơn vị", "Distribution across units"),
+    "area.no_indicators": ("Lĩnh vực này chưa có chỉ tiêu định lượng nào.", "This area has no indicators yet."),
+    # Ranking
+    "ranking.caption": ("Xếp hạng Chỉ số CCHC năm {year}, khối {block} (xếp hạng trong khối).",
+                        "PAR index ranking {year}, {block} (ranked within the block)."),
+    "ranking.domains": ("Điểm theo lĩnh vực", "Score per domain"),
+    "ranking.xlsx": ("Tải bảng xếp hạng (.xlsx)", "Download ranking (.xlsx)"),
+    "ranking.csv": ("Tải CSV", "Download CSV"),
+    # Upload
+    "upload.caption": ("Tải biểu mẫu, điền số liệu, rồi tải lên. Hệ thống kiểm tra trước, chỉ lưu khi bạn xác nhận.",
+                       "Download the template, fill it in, then upload. Files are checked first and stored only "
+                       "when you confirm."),
+    "upload.unit": ("Đơn vị", "Unit"),
+    "upload.period": ("Kỳ báo cáo", "Reporting period"),
+    "upload.template": ("Tải biểu mẫu (.xlsx)", "Download template (.xlsx)"),
+    "upload.files": ("Chọn tệp báo cáo (.xlsx, .xls, .ods)", "Choose report files (.xlsx, .xls, .ods)"),
+    "upload.limit": ("Mỗi tệp tối đa {mb} MB.", "Each file at most {mb} MB."),
+    "upload.user": ("Người nộp", "Uploaded by"),
+    "upload.check_ok": ("Hợp lệ: {unit}, kỳ {period}, {count} chỉ tiêu.",
+                        "Valid: {unit}, {period}, {count} indicators."),
+    "upload.check_warn": ("Hợp lệ, có {count} cảnh báo cần xem lại.", "Valid, with {count} warnings to review."),
+    "upload.check_bad": ("Không hợp lệ: {count} lỗi. Hãy sửa tệp rồi tải lên lại; tệp này sẽ không được lưu.",
+                         "Invalid: {count} errors. Fix the file and upload again; it will not be stored."),
+    "upload.supersedes": ("Đã có báo cáo của đơn vị cho kỳ này; báo cáo mới sẽ thay thế báo cáo trước "
+                          "(báo cáo cũ vẫn được lưu lại).",
+                          "A report for this unit and period exists; the new one will supersede it "
+                          "(the old one is kept)."),
+    "upload.duplicate": ("Tệp này giống hệt một tệp đã nộp; không cần nộp lại.",
+                         "This file is identical to one already submitted; nothing to do."),
+    "upload.preview": ("Xem trước số liệu", "Preview of the figures"),
+    "upload.issues": ("Kết quả kiểm tra", "Validation results"),
+    "upload.confirm": ("Xác nhận lưu {count} tệp hợp lệ", "Store {count} valid files"),
+    "upload.nothing": ("Không có tệp hợp lệ nào để lưu.", "No valid file to store."),
+    "upload.progress": ("Đang lưu {name} ({done}/{total})", "Storing {name} ({done}/{total})"),
+    "upload.stored": ("Đã lưu {name}: {unit}, kỳ {period}.", "Stored {name}: {unit}, {period}."),
+    "upload.rejected": ("Không lưu {name}: {reason}", "Not stored {name}: {reason}"),
+    "upload.checking": ("Đang kiểm tra {name} ({done}/{total})", "Checking {name} ({done}/{total})"),
+    # Submissions
+    "subs.matrix": ("Tình hình nộp báo cáo năm {year}", "Reports received in {year}"),
+    "subs.history": ("Lịch sử nộp báo cáo", "Submission history"),
+    "subs.file": ("Tải tệp gốc đã nộp", "Download a stored original file"),
+    "subs.file_pick": ("Chọn báo cáo", "Choose a submission"),
+    "subs.download": ("Tải tệp gốc", "Download original"),
+    # Empty states
+    "empty.no_data": ("Chưa có số liệu cho lựa chọn này. Hãy chọn năm hoặc khối khác, hoặc nộp báo cáo ở trang "
+                      "«Nộp báo cáo».",
+                      "No figures for this choice yet. Pick another year or block, or upload a report."),
+    "empty.no_submissions": ("Chưa có báo cáo nào được nộp.", "No report has been submitted yet."),
+    "empty.no_ranking": ("Chưa có điểm Chỉ số CCHC cho năm này.", "No PAR index scores for this year yet."),
+    "empty.no_target": ("Chỉ tiêu theo dõi, không có mục tiêu định lượng.", "Tracked only; no numeric target."),
+    # Chart and table labels
+    "label.unit": ("Đơn vị", "Unit"),
+    "label.area": ("Lĩnh vực", "Task area"),
+    "label.indicator": ("Chỉ tiêu", "Indicator"),
+    "label.code": ("Mã", "Code"),
+    "label.year": ("Năm", "Year"),
+    "label.period": ("Kỳ", "Period"),
+    "label.value": ("Giá trị", "Value"),
+    "label.milestone": ("Mốc năm", "Milestone"),
+    "label.target": ("Mục tiêu", "Target"),
+    "label.target_path": ("Lộ trình", "Target path"),
+    "label.projection": ("Dự báo 2020", "2020 projection"),
+    "label.status": ("Tình trạng", "Status"),
+    "label.score": ("Điểm", "Score"),
+    "label.median": ("Trung vị khối", "Block median"),
+    "label.reason": ("Lý do", "Reason"),
+    "label.count": ("Số đơn vị", "Units"),
+    "label.index": ("Chỉ số (%)", "Index (%)"),
+    "label.rank": ("Xếp hạng", "Rank"),
+    "label.tier": ("Xếp loại", "Tier"),
+    "label.change": ("Thay đổi", "Change"),
+    "label.self": ("Điểm tự đánh giá", "Self-assessment"),
+    "label.appraised": ("Điểm thẩm định", "Appraised"),
+    "label.survey": ("Điểm điều tra XHH", "Survey"),
+    "label.total": ("Tổng điểm", "Total"),
+    "label.file": ("Tệp", "File"),
+    "label.uploader": ("Người nộp", "Uploaded by"),
+    "label.time": ("Thời gian", "Time"),
+    "label.errors": ("Lỗi", "Errors"),
+    "label.warnings": ("Cảnh báo", "Warnings"),
+    "label.sheet": ("Trang", "Sheet"),
+    "label.cell": ("Ô", "Cell"),
+    "label.message": ("Nội dung", "Message"),
+    "label.severity": ("Mức", "Severity"),
+    "label.note": ("Ghi chú", "Note"),
+    "label.numerator": ("Tử số", "Numerator"),
+    "label.denominator": ("Mẫu số", "Denominator"),
+    "severity.error": ("Lỗi", "Error"),
+    "severity.warning": ("Cảnh báo", "Warning"),
+    "reason.deteriorating": ("{count} chỉ tiêu xấu đi", "{count} indicators deteriorating"),
+    "reason.limited": ("{count} chỉ tiêu tiến triển chậm", "{count} indicators progressing slowly"),
+    "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),
+    "reason.low_area": ("điểm thấp nhất: {area}", "lowest area: {area}"),
+    # Status words (progress and submissions)
+    "status.achieved": ("Đã đạt", "Achieved"),
+    "status.on_track": ("Đúng tiến độ", "On track"),
+    "status.needs_acceleration": ("Cần đẩy nhanh", "Needs acceleration"),
+    "status.limited": ("Tiến triển chậm", "Limited progress"),
+    "status.deteriorating": ("Xấu đi", "Deteriorating"),
+    "status.no_data": ("Chưa có số liệu", "No data"),
+    "status.on_time": ("Đúng hạn", "On time"),
+    "status.late": ("Muộn", "Late"),
+    "status.missing": ("Chưa nộp", "Missing"),
+    "status.not_applicable": ("Không áp dụng", "Not applicable"),
+    "status.accepted": ("Đã nhận", "Accepted"),
+    "status.rejected": ("Bị từ chối", "Rejected"),
+    "status.superseded": ("Đã thay thế", "Superseded"),
+    "status.duplicate": ("Trùng lặp", "Duplicate"),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def t(key: str, lang: str = "vi", **fields: object) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese unless ``lang == "en"``), filled with ``fields``."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    template = pair[1] if lang == "en" else pair[0]
+    return template.format_map(_Blank(fields)) if fields else template
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    """A status code (``achieved``, ``late`` …) in words."""
+    return t(f"status.{status}", lang)
+
+
+def block_label(block: str, lang: str = "vi") -> str:
+    return t(f"block.{block}", lang)
