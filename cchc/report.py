@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp nén bất thường (giải nén ra {size}, giới hạn {limit}); tệp bị từ chối.",
         "Suspicious archive (expands to {size}, limit {limit}); the file was refused.",
     ),
+    "sheet-too-large": (
+        "Trang «{sheet}» quá lớn ({size}); giới hạn là {limit}.",
+        "Sheet «{sheet}» is too large ({size}); the limit is {limit}.",
+    ),
     "missing-sheet": (
         "Không tìm thấy trang «{sheet}» có dòng tiêu đề «Mã chỉ tiêu».",
         "No sheet «{sheet}» with a «Mã chỉ tiêu» header row was found.",
