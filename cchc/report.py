@@ -155,10 +155,10 @@ class Issue:
 
 def make_issue(code: str, severity: Severity = "error", *, sheet: str = "", cell: str = "", indicator: str = "",
                lang: str = "vi", **fields: object) -> Issue:
-    """Build an Issue whose message is the code's template filled with ``fields``."""
+    """Build an Issue whose message is the code's template filled with ``fields`` (``sheet`` included)."""
     vi, en = MESSAGES[code]
     template = en if lang == "en" else vi
-    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(fields)))
+    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(fields, sheet=sheet)))
 
 
 class _Blank(dict):
