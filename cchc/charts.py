@@ -13,15 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cchc.i18n import status_label, t
+from cchc.progress import STATUS_COLORS
 
 FONT_SIZE = 18
 STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#1a9850",
-    "on_track": "#91cf60",
-    "needs_acceleration": "#fee08b",
-    "limited": "#fc8d59",
-    "deteriorating": "#d73027",
-    "no_data": "#bdbdbd",
+    **STATUS_COLORS,
     "on_time": "#1a9850",
     "late": "#fdae61",
     "missing": "#d73027",

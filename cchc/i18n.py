@@ -6,6 +6,8 @@ template show as ``?`` rather than raising, and an unknown key shows as itself s
 
 from __future__ import annotations
 
+from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
+
 LANGS: tuple[str, ...] = ("vi", "en")
 LANG_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -169,13 +171,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.limited": ("{count} chỉ tiêu tiến triển chậm", "{count} indicators progressing slowly"),
     "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),
     "reason.low_area": ("điểm thấp nhất: {area}", "lowest area: {area}"),
-    # Status words (progress and submissions)
-    "status.achieved": ("Đã đạt", "Achieved"),
-    "status.on_track": ("Đúng tiến độ", "On track"),
-    "status.needs_acceleration": ("Cần đẩy nhanh", "Needs acceleration"),
-    "status.limited": ("Tiến triển chậm", "Limited progress"),
-    "status.deteriorating": ("Xấu đi", "Deteriorating"),
-    "status.no_data": ("Chưa có số liệu", "No data"),
+    # Status words of submissions (progress statuses are worded in cchc.progress)
     "status.on_time": ("Đúng hạn", "On time"),
     "status.late": ("Muộn", "Late"),
     "status.missing": ("Chưa nộp", "Missing"),
@@ -202,8 +198,9 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
 
 
 def status_label(status: str, lang: str = "vi") -> str:
-    """A status code (``achieved``, ``late`` …) in words."""
-    return t(f"status.{status}", lang)
+    """A status code in words: a progress status (``achieved`` …) or a submission status (``late`` …)."""
+    labels = STATUS_LABELS_EN if lang == "en" else STATUS_LABELS_VI
+    return labels.get(status) or t(f"status.{status}", lang)
 
 
 def block_label(block: str, lang: str = "vi") -> str:

@@ -33,7 +33,7 @@ def test_target_bullets_colours_bars_by_status():
     fig = charts.target_bullets(rows)
     assert list(fig.data[0].marker.color) == [charts.STATUS_COLOURS["achieved"], charts.STATUS_COLOURS["limited"]]
     assert [trace.name for trace in fig.data] == ["Giá trị", "Lộ trình", "Mục tiêu", "Dự báo 2020"]
-    assert list(fig.data[0].customdata) == ["Đã đạt", "Tiến triển chậm"]
+    assert list(fig.data[0].customdata) == ["Đã đạt mục tiêu", "Tiến bộ hạn chế"]
 
 
 @pytest.mark.parametrize(("lang", "names"), [
