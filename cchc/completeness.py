@@ -1,0 +1,96 @@
+"""Who reported, on time or late, and who has not: expected vs received reports per unit and period.
+
+A unit is expected to report for a period when it is a reporting unit (its kind ``reports``) and it existed
+on some day of the period (:meth:`Unit.valid_between`); otherwise the pair is ``not_applicable``. The
+first accepted submission counts: on time if uploaded on or before the period's deadline (Vietnam time),
+late after it; a later correction does not make an on-time report late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from cchc.catalog import Catalog, load_catalog
+from cchc.periods import Period, all_periods, parse_period
+
+COMPLETENESS_STATUSES: tuple[str, ...] = ("on_time", "late", "missing", "not_applicable")
+COMPLETENESS_LABELS_VI: dict[str, str] = {
+    "on_time": "Đúng hạn", "late": "Nộp muộn", "missing": "Chưa nộp", "not_applicable": "Không áp dụng",
+}
+COMPLETENESS_LABELS_EN: dict[str, str] = {
+    "on_time": "On time", "late": "Late", "missing": "Missing", "not_applicable": "Not applicable",
+}
+COMPLETENESS_COLORS: dict[str, str] = {
+    "on_time": "#1a7f37", "late": "#f2c14e", "missing": "#d1362f", "not_applicable": "#b8b8b8",
+}
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+COLUMNS: tuple[str, ...] = ("unit", "period", "expected", "status", "received_at", "deadline", "days_late")
+
+
+def default_periods(submissions: pd.DataFrame) -> list[Period]:
+    """Every year of the plan plus every other period somebody reported for, in time order."""
+    codes = {p.code for p in all_periods(("year",))} | set(submissions["period"].dropna().unique())
+    return sorted((parse_period(c) for c in codes), key=lambda p: (p.end, -p.start.toordinal()))
+
+
+def _local(stamps: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(stamps)
+    return stamps.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None) if stamps.dt.tz is not None else stamps
+
+
+def completeness(submissions: pd.DataFrame, periods: Iterable[Period | str] | None = None,
+                 catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per reporting unit × period with the columns of :data:`COLUMNS`.
+
+    ``submissions`` is the store's ``submissions()`` frame (``unit, period, status, uploaded_at`` are used).
+    """
+    catalog = catalog or load_catalog()
+    chosen = default_periods(submissions) if periods is None else \
+        [p if isinstance(p, Period) else parse_period(p) for p in periods]
+    units = pd.DataFrame([(u.code, u.valid_from, u.valid_to) for u in catalog.reporting_units()],
+                         columns=["unit", "valid_from", "valid_to"])
+    spans = pd.DataFrame([(p.code, p.start, p.end, p.deadline) for p in chosen],
+                         columns=["period", "start", "end", "deadline"])
+    grid = units.merge(spans, how="cross")
+    for col in ("valid_from", "valid_to", "start", "end", "deadline"):
+        grid[col] = pd.to_datetime(grid[col])
+    grid["expected"] = (grid["valid_from"] <= grid["end"]) & (grid["valid_to"].isna()
+                                                              | (grid["start"] <= grid["valid_to"]))
+    accepted = submissions[submissions["status"] == "accepted"]
+    first = (accepted.assign(received_at=_local(accepted["uploaded_at"]))
+             .groupby(["unit", "period"], observed=True)["received_at"].min().reset_index())
+    grid = grid.merge(first, on=["unit", "period"], how="left")
+    days = (grid["received_at"].dt.normalize() - grid["deadline"]).dt.days
+    grid["days_late"] = days.clip(lower=0).where(grid["received_at"].notna())
+    grid["status"] = "missing"
+    grid.loc[grid["received_at"].notna(), "status"] = "late"
+    grid.loc[days <= 0, "status"] = "on_time"
+    grid.loc[~grid["expected"], "status"] = "not_applicable"
+    grid["deadline"] = grid["deadline"].dt.date
+    return grid[list(COLUMNS)]
+
+
+def summary(frame: pd.DataFrame, by: str = "period") -> pd.DataFrame:
+    """Counts per ``by`` (``period`` or ``unit``): expected, received, on time, late, missing, and rates in %."""
+    counts = pd.crosstab(frame[by], frame["status"]).reindex(columns=list(COMPLETENESS_STATUSES), fill_value=0)
+    out = pd.DataFrame({
+        "expected": counts["on_time"] + counts["late"] + counts["missing"],
+        "received": counts["on_time"] + counts["late"],
+        "on_time": counts["on_time"], "late": counts["late"], "missing": counts["missing"],
+    })
+    expected = out["expected"].where(out["expected"] > 0)
+    out["received_rate"] = 100 * out["received"] / expected
+    out["on_time_rate"] = 100 * out["on_time"] / expected
+    order = [p.code for p in default_periods(frame)] if by == "period" else sorted(out.index)
+    return out.reindex([k for k in order if k in out.index]).reset_index(names=by)
+
+
+def not_reported(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The units that have not reported, with their name at the period's end: ``period, unit, name``."""
+    catalog = catalog or load_catalog()
+    missing = frame[frame["status"] == "missing"][["period", "unit"]].sort_values(["period", "unit"])
+    by_code = catalog.unit_by_code
+    names = [by_code[u].name_on(parse_period(p).end) for p, u in missing.itertuples(index=False)]
+    return missing.assign(name=names).reset_index(drop=True)
