@@ -12,23 +12,17 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from cchc.completeness import COMPLETENESS_COLORS, COMPLETENESS_STATUSES
 from cchc.i18n import status_label, t
 from cchc.progress import STATUS_COLORS
 
 FONT_SIZE = 18
-STATUS_COLOURS: dict[str, str] = {
-    **STATUS_COLORS,
-    "on_time": "#1a9850",
-    "late": "#fdae61",
-    "missing": "#d73027",
-    "not_applicable": "#f0f0f0",
-}
+STATUS_COLOURS: dict[str, str] = {**STATUS_COLORS, **COMPLETENESS_COLORS}
 TIER_PALETTE: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 SERIES_COLOUR = "#2166ac"
 TARGET_COLOUR = "#b2182b"
 PATH_COLOUR = "#737373"
 SCORE_SCALE = [[0.0, "#d73027"], [0.4, "#fc8d59"], [0.5, "#fee08b"], [0.75, "#91cf60"], [1.0, "#1a9850"]]
-COMPLETENESS_ORDER: tuple[str, ...] = ("on_time", "late", "missing", "not_applicable")
 
 
 def style(fig: go.Figure, *, title: str = "", height: int | None = None) -> go.Figure:
@@ -194,17 +188,17 @@ def ranking_bars(ranking: pd.DataFrame, tier_order: list[str], lang: str = "vi",
 
 def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
     """Units × periods, one colour per submission status. ``frame``: ``unit_label, period, status``."""
-    codes = {status: i for i, status in enumerate(COMPLETENESS_ORDER)}
+    codes = {status: i for i, status in enumerate(COMPLETENESS_STATUSES)}
     grid = frame.assign(code=frame["status"].map(codes)).pivot_table(
         index="unit_label", columns="period", values="code", aggfunc="first", sort=False)
-    words = grid.map(lambda c: "" if pd.isna(c) else status_label(COMPLETENESS_ORDER[int(c)], lang))
-    n = len(COMPLETENESS_ORDER)
-    scale = [[edge, STATUS_COLOURS[s]] for i, s in enumerate(COMPLETENESS_ORDER) for edge in (i / n, (i + 1) / n)]
+    words = grid.map(lambda c: "" if pd.isna(c) else status_label(COMPLETENESS_STATUSES[int(c)], lang))
+    n = len(COMPLETENESS_STATUSES)
+    scale = [[edge, STATUS_COLOURS[s]] for i, s in enumerate(COMPLETENESS_STATUSES) for edge in (i / n, (i + 1) / n)]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), zmin=-0.5, zmax=n - 0.5,
         colorscale=scale, text=words.to_numpy(dtype=object), texttemplate="%{text}", xgap=3, ygap=3,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
-        colorbar={"tickvals": list(range(n)), "ticktext": [status_label(s, lang) for s in COMPLETENESS_ORDER]},
+        colorbar={"tickvals": list(range(n)), "ticktext": [status_label(s, lang) for s in COMPLETENESS_STATUSES]},
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", type="category")

@@ -6,6 +6,7 @@ template show as ``?`` rather than raising, and an unknown key shows as itself s
 
 from __future__ import annotations
 
+from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
 from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -167,15 +168,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.denominator": ("Mẫu số", "Denominator"),
     "severity.error": ("Lỗi", "Error"),
     "severity.warning": ("Cảnh báo", "Warning"),
-    "reason.deteriorating": ("{count} chỉ tiêu xấu đi", "{count} indicators deteriorating"),
-    "reason.limited": ("{count} chỉ tiêu tiến triển chậm", "{count} indicators progressing slowly"),
+    "reason.deteriorating": ("{count} chỉ tiêu đi xuống", "{count} indicators deteriorating"),
+    "reason.limited": ("{count} chỉ tiêu tiến bộ hạn chế", "{count} indicators progressing slowly"),
     "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),
     "reason.low_area": ("điểm thấp nhất: {area}", "lowest area: {area}"),
-    # Status words of submissions (progress statuses are worded in cchc.progress)
-    "status.on_time": ("Đúng hạn", "On time"),
-    "status.late": ("Muộn", "Late"),
-    "status.missing": ("Chưa nộp", "Missing"),
-    "status.not_applicable": ("Không áp dụng", "Not applicable"),
+    # Status words of stored files (progress and completeness statuses are worded in their modules)
     "status.accepted": ("Đã nhận", "Accepted"),
     "status.rejected": ("Bị từ chối", "Rejected"),
     "status.superseded": ("Đã thay thế", "Superseded"),
@@ -198,8 +195,9 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
 
 
 def status_label(status: str, lang: str = "vi") -> str:
-    """A status code in words: a progress status (``achieved`` …) or a submission status (``late`` …)."""
-    labels = STATUS_LABELS_EN if lang == "en" else STATUS_LABELS_VI
+    """A status code in words: progress (``achieved`` …), completeness (``late`` …) or a file (``rejected`` …)."""
+    labels = {**STATUS_LABELS_EN, **COMPLETENESS_LABELS_EN} if lang == "en" else \
+        {**STATUS_LABELS_VI, **COMPLETENESS_LABELS_VI}
     return labels.get(status) or t(f"status.{status}", lang)
 
 
