@@ -1,0 +1,488 @@
+"""The only module that speaks SQL: the DuckDB schema, its migrations, every write and every query.
+
+Connections are short-lived (one per operation, or one per :meth:`Store.session` for a batch), so the
+dashboard and the command line can share ``data/cchc.duckdb``. DuckDB lets one process open the file at a
+time: a locked file is retried briefly, then :class:`StoreBusy` says so in Vietnamese. Raw uploads are kept
+by SHA-256 under ``data/raw/``. The SQL stays plain (sequences, views, bound ``?`` parameters) so that a
+PostgreSQL attached through DuckDB's postgres extension can take over as configuration.
+Times are Hưng Yên local time (UTC+7), stored without a zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cchc.catalog import Catalog, load_catalog
+from cchc.periods import PeriodError, all_periods, parse_period
+
+DB_FILE = "cchc.duckdb"
+RAW_DIR = "raw"
+LOCAL_TIME = dt.timezone(dt.timedelta(hours=7))
+PAR_SOURCES = ("self", "appraised", "survey")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, num BIGINT, txt VARCHAR)",
+        "CREATE TABLE unit (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR, kind VARCHAR NOT NULL,"
+        " parent_code VARCHAR, valid_from DATE NOT NULL, valid_to DATE)",
+        "CREATE TABLE unit_event (unit_code VARCHAR NOT NULL, date DATE NOT NULL, event VARCHAR NOT NULL,"
+        " new_kind VARCHAR, new_name VARCHAR, basis VARCHAR)",
+        "CREATE TABLE indicator (code VARCHAR PRIMARY KEY, area VARCHAR NOT NULL, task VARCHAR NOT NULL,"
+        " name_vi VARCHAR NOT NULL, name_en VARCHAR, measure VARCHAR NOT NULL, direction VARCHAR NOT NULL,"
+        " applies_to VARCHAR, only_units VARCHAR, required BOOLEAN, baseline_year INTEGER, source VARCHAR)",
+        "CREATE TABLE target (indicator VARCHAR NOT NULL, kind VARCHAR NOT NULL, year INTEGER NOT NULL,"
+        " value DOUBLE NOT NULL, comparison VARCHAR NOT NULL, basis VARCHAR)",
+        'CREATE TABLE period (code VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, year INTEGER NOT NULL,'
+        ' start DATE NOT NULL, "end" DATE NOT NULL, deadline DATE NOT NULL)',
+        "CREATE SEQUENCE submission_id",
+        "CREATE TABLE submission (id BIGINT PRIMARY KEY DEFAULT nextval('submission_id'), unit VARCHAR,"
+        " period VARCHAR, sha256 VARCHAR NOT NULL UNIQUE, filename VARCHAR, size BIGINT, uploaded_by VARCHAR,"
+        " uploaded_at TIMESTAMP NOT NULL, status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected')),"
+        " supersedes BIGINT, template_version VARCHAR, reporter VARCHAR, report_date DATE)",
+        "CREATE TABLE value (submission_id BIGINT NOT NULL, indicator VARCHAR NOT NULL, numerator DOUBLE,"
+        " denominator DOUBLE, value DOUBLE, note VARCHAR, source_cell VARCHAR)",
+        "CREATE TABLE issue (submission_id BIGINT NOT NULL, severity VARCHAR NOT NULL, code VARCHAR NOT NULL,"
+        " sheet VARCHAR, cell VARCHAR, indicator VARCHAR, message VARCHAR)",
+        "CREATE SEQUENCE audit_id",
+        'CREATE TABLE audit (id BIGINT PRIMARY KEY DEFAULT nextval(\'audit_id\'), "at" TIMESTAMP NOT NULL,'
+        ' "user" VARCHAR, action VARCHAR NOT NULL, object VARCHAR, detail VARCHAR)',
+        "CREATE SEQUENCE par_score_id",
+        "CREATE TABLE par_score (id BIGINT PRIMARY KEY DEFAULT nextval('par_score_id'), year INTEGER NOT NULL,"
+        " unit VARCHAR NOT NULL, criterion VARCHAR NOT NULL,"
+        " source VARCHAR NOT NULL CHECK (source IN ('self', 'appraised', 'survey')), score DOUBLE NOT NULL,"
+        " entered_by VARCHAR, reason VARCHAR, entered_at TIMESTAMP NOT NULL)",
+        "CREATE VIEW current_submission AS SELECT s.* FROM submission s WHERE s.status = 'accepted'"
+        " AND s.id = (SELECT max(n.id) FROM submission n"
+        " WHERE n.status = 'accepted' AND n.unit = s.unit AND n.period = s.period)",
+        "CREATE VIEW current_values AS SELECT c.unit, c.period, v.indicator, v.numerator, v.denominator, v.value,"
+        " v.note, v.source_cell, v.submission_id FROM current_submission c JOIN value v ON v.submission_id = c.id",
+    ),
+)
+# Everything the migrations create, dropped by reset() (views first).
+_OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
+    "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
+    "par_score", "schema_version")), *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id")))
+
+_SUBMISSION_COLUMNS = ("id", "unit", "period", "sha256", "filename", "size", "uploaded_by", "uploaded_at", "status",
+                       "supersedes", "template_version", "reporter", "report_date")
+_VALUE_COLUMNS = ("submission_id", "indicator", "numerator", "denominator", "value", "note", "source_cell")
+_ISSUE_COLUMNS = ("submission_id", "severity", "code", "sheet", "cell", "indicator", "message")
+_AUDIT_COLUMNS = ('"at"', '"user"', "action", "object", "detail")
+_PAR_COLUMNS = ("year", "unit", "criterion", "source", "score", "entered_by", "reason", "entered_at")
+
+
+class StoreBusy(RuntimeError):
+    """The database file is held by another process for longer than we are willing to wait."""
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """A stored submission as ingest needs it; ``duplicate`` when the same bytes had already been received."""
+
+    id: int
+    unit: str
+    period: str
+    status: str
+    supersedes: int | None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """A received file to store: ``values`` (ValueRow-like) only when accepted, ``issues`` (Issue-like) always."""
+
+    sha256: str
+    filename: str
+    size: int
+    user: str
+    status: str
+    unit: str = ""
+    period: str = ""
+    received_at: dt.datetime | None = None
+    template_version: str = ""
+    reporter: str = ""
+    report_date: dt.date | None = None
+    values: tuple = ()
+    issues: tuple = ()
+
+
+def local_now() -> dt.datetime:
+    """Now in Hưng Yên (UTC+7), without a zone, to the second."""
+    return dt.datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
+
+
+def previous_period(code: str) -> str | None:
+    """The period of the same kind just before ``code`` (``2018-H1`` → ``2017-H2``), or None."""
+    try:
+        period = parse_period(code)
+    except PeriodError:
+        return None
+    codes = [p.code for p in all_periods((period.kind,))]
+    index = codes.index(period.code)
+    return codes[index - 1] if index else None
+
+
+class Store:
+    """The database (``<data_dir>/cchc.duckdb``) and the raw files (``<data_dir>/raw/``) of one data folder."""
+
+    def __init__(self, data_dir: str | os.PathLike[str], *, catalog: Catalog | None = None,
+                 busy_timeout: float = 5.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_FILE
+        self.raw_dir = self.data_dir / RAW_DIR
+        self.busy_timeout = busy_timeout
+        self._catalog = catalog
+        self._fingerprint = ""
+        self._local = threading.local()
+        self._version: tuple[Any, int] | None = None
+
+    # -- connections -------------------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Keep one connection open for a batch of operations in this thread (the file stays locked meanwhile)."""
+        if getattr(self._local, "con", None) is not None:
+            yield
+            return
+        con = self._open()
+        self._local.con = con
+        try:
+            yield
+        finally:
+            self._local.con = None
+            con.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            yield con
+            return
+        con = self._open()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        deadline, pause = time.monotonic() + self.busy_timeout, 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"Cơ sở dữ liệu {self.path} đang được một chương trình khác sử dụng (bảng điều khiển hoặc "
+                        "một lệnh khác). Hãy thử lại sau ít phút.") from error
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+        try:
+            self._ensure_schema(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        with self._connection() as con:
+            return _transact(con, work)
+
+    # -- schema --------------------------------------------------------------------------------------------
+    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+                             ).fetchone()[0]
+        if not exists:
+            con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+        done = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        for version, statements in enumerate(MIGRATIONS, start=1):
+            if version > done:
+                _transact(con, lambda con, version=version, statements=statements: _migrate(con, version, statements))
+        if con.execute("SELECT txt FROM meta WHERE key = 'catalog'").fetchone()[0] != self.fingerprint:
+            self._load_catalog(con)
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the catalog and the periods: the catalog tables are refreshed when it changes."""
+        if not self._fingerprint:
+            self._fingerprint = hashlib.sha256(repr((self.catalog, all_periods())).encode()).hexdigest()
+        return self._fingerprint
+
+    def _load_catalog(self, con: duckdb.DuckDBPyConnection) -> None:
+        catalog = self.catalog
+        tables = {
+            "unit": (("code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to"),
+                     [(u.code, u.name, u.short_name, u.kind, u.parent_code, u.valid_from, u.valid_to)
+                      for u in catalog.units]),
+            "unit_event": (("unit_code", "date", "event", "new_kind", "new_name", "basis"),
+                           [(e.unit_code, e.date, e.event, e.new_kind, e.new_name, e.basis)
+                            for u in catalog.units for e in u.events]),
+            "indicator": (("code", "area", "task", "name_vi", "name_en", "measure", "direction", "applies_to",
+                           "only_units", "required", "baseline_year", "source"),
+                          [(i.code, i.area, i.task, i.name_vi, i.name_en, i.measure, i.direction,
+                            " ".join(i.applies_to), " ".join(i.only_units), i.required, i.baseline_year, i.source)
+                           for i in catalog.indicators]),
+            "target": (("indicator", "kind", "year", "value", "comparison", "basis"),
+                       [(t.indicator, t.kind, t.year, t.value, t.comparison, t.basis)
+                        for i in catalog.indicators for t in i.targets]),
+            "period": (("code", "kind", "year", "start", '"end"', "deadline"),
+                       [(p.code, p.kind, p.year, p.start, p.end, p.deadline) for p in all_periods()]),
+        }
+
+        def refresh(con: duckdb.DuckDBPyConnection) -> None:
+            for table, (columns, rows) in tables.items():
+                con.execute(f"DELETE FROM {table}")
+                _insert(con, table, columns, rows)
+            con.execute("UPDATE meta SET txt = ? WHERE key = 'catalog'", [self.fingerprint])
+
+        _transact(con, refresh)
+
+    def reset(self) -> None:
+        """Drop every table and every kept raw file, then recreate the empty schema."""
+        with self._connection() as con:
+            for kind, name in _OBJECTS:
+                con.execute(f"DROP {kind} IF EXISTS {name}")
+            shutil.rmtree(self.raw_dir, ignore_errors=True)
+            self._ensure_schema(con)
+
+    # -- raw files --------------------------------------------------------------------------------------
+    def _raw_path(self, sha256: str) -> Path:
+        if not _SHA256.match(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return self.raw_dir / sha256[:2] / sha256
+
+    def keep_raw(self, data: bytes) -> str:
+        """Keep the bytes under their SHA-256 (temporary file, fsync, atomic rename); returns the hash."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = self._raw_path(sha256)
+        if path.exists() and path.stat().st_size == len(data):
+            return sha256
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{sha256}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with temp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+        return sha256
+
+    def raw_file(self, sha256: str) -> bytes:
+        return self._raw_path(sha256).read_bytes()
+
+    # -- submissions ----------------------------------------------------------------------------------
+    def find_submission(self, sha256: str) -> SubmissionRow | None:
+        """The submission that received these exact bytes before, if any."""
+        with self._connection() as con:
+            row = con.execute("SELECT id, unit, period, status, supersedes FROM submission WHERE sha256 = ?",
+                              [sha256]).fetchone()
+        return SubmissionRow(*row, duplicate=True) if row else None
+
+    def current_submission(self, unit: str, period: str) -> int | None:
+        """The id of the latest accepted submission of a unit and period."""
+        with self._connection() as con:
+            row = con.execute("SELECT id FROM current_submission WHERE unit = ? AND period = ?",
+                              [unit, period]).fetchone()
+        return row[0] if row else None
+
+    def record_submission(self, item: NewSubmission) -> SubmissionRow:
+        """Store one submission atomically (see :meth:`record_submissions`)."""
+        return self.record_submissions([item])[0]
+
+    def record_submissions(self, items: Sequence[NewSubmission]) -> list[SubmissionRow]:
+        """Store submissions in one transaction (group commit): each with its values (accepted) or none
+        (rejected), its issues and an audit row. A file whose bytes were received before, here or earlier in
+        ``items``, is not stored again: the earlier row comes back with ``duplicate=True``. A newer accepted
+        submission of a unit and period supersedes the current one, which stays.
+        """
+        if any(item.status not in ("accepted", "rejected") for item in items):
+            raise ValueError("status must be 'accepted' or 'rejected'")
+
+        def work(con: duckdb.DuckDBPyConnection) -> list[SubmissionRow]:
+            shas = [item.sha256 for item in items]
+            seen = {row[0]: SubmissionRow(*row[1:]) for row in con.execute(
+                "SELECT sha256, id, unit, period, status, supersedes FROM submission"
+                " WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas]).fetchall()}
+            current = {(u, p): i for u, p, i in con.execute(
+                "SELECT unit, period, max(id) FROM submission WHERE status = 'accepted'"
+                " AND unit IN (SELECT unnest(?::VARCHAR[])) GROUP BY unit, period",
+                [sorted({item.unit for item in items})]).fetchall()}
+            ids = iter(i for (i,) in con.execute("SELECT nextval('submission_id') FROM generate_series(1, ?)",
+                                                  [len(items)]).fetchall())
+            results, rows, values, issues, audits = [], [], [], [], []
+            for item in items:
+                at = item.received_at or local_now()
+                if item.sha256 in seen:
+                    results.append(replace(seen[item.sha256], duplicate=True))
+                    audits.append((at, item.user, "submission.duplicate", f"#{seen[item.sha256].id}", item.filename))
+                    continue
+                new_id, key = next(ids), (item.unit, item.period)
+                supersedes = current.get(key) if item.status == "accepted" else None
+                if item.status == "accepted":
+                    current[key] = new_id
+                    values += [(new_id, v.indicator, v.numerator, v.denominator, v.value, v.note, v.source_cell)
+                               for v in item.values]
+                issues += [(new_id, i.severity, i.code, i.sheet, i.cell, i.indicator, i.message) for i in item.issues]
+                rows.append((new_id, item.unit, item.period, item.sha256, item.filename, item.size, item.user, at,
+                             item.status, supersedes, item.template_version, item.reporter, item.report_date))
+                audits.append((at, item.user, f"submission.{item.status}", f"{item.unit}/{item.period}#{new_id}",
+                               item.filename))
+                seen[item.sha256] = SubmissionRow(new_id, item.unit, item.period, item.status, supersedes)
+                results.append(seen[item.sha256])
+            _insert(con, "submission", _SUBMISSION_COLUMNS, rows)
+            _insert(con, "value", _VALUE_COLUMNS, values)
+            _insert(con, "issue", _ISSUE_COLUMNS, issues)
+            _insert(con, "audit", _AUDIT_COLUMNS, audits)
+            return results
+
+        try:
+            return self._write(work)
+        except duckdb.ConstraintException:  # another writer stored one of these files meanwhile: now a duplicate
+            return self._write(work)
+
+    def previous_values(self, unit: str, period: str) -> dict[str, float]:
+        """The unit's current values for the previous period of the same kind (indicator → value)."""
+        before = previous_period(period)
+        if before is None:
+            return {}
+        with self._connection() as con:
+            rows = con.execute("SELECT indicator, value FROM current_values WHERE unit = ? AND period = ?"
+                               " AND value IS NOT NULL", [unit, before]).fetchall()
+        return dict(rows)
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._connection() as con:
+            return con.execute(sql, list(params)).df()
+
+    def current_values(self, period: str | None = None, unit: str | None = None) -> pd.DataFrame:
+        """``unit, period, indicator, numerator, denominator, value, note, source_cell, submission_id``."""
+        return self._frame("SELECT * FROM current_values WHERE (? IS NULL OR period = ?) AND (? IS NULL OR unit = ?)"
+                           " ORDER BY unit, period, indicator", [period, period, unit, unit])
+
+    def submissions(self, unit: str | None = None, period: str | None = None) -> pd.DataFrame:
+        """Every submission (accepted or rejected) with ``superseded_by`` and its error / warning counts."""
+        return self._frame(
+            f"SELECT {', '.join('s.' + c for c in _SUBMISSION_COLUMNS)},"
+            " (SELECT min(n.id) FROM submission n WHERE n.supersedes = s.id) AS superseded_by,"
+            " (SELECT count(*) FROM issue i WHERE i.submission_id = s.id AND i.severity = 'error') AS errors,"
+            " (SELECT count(*) FROM issue i WHERE i.submission_id = s.id AND i.severity = 'warning') AS warnings"
+            " FROM submission s WHERE (? IS NULL OR s.unit = ?) AND (? IS NULL OR s.period = ?) ORDER BY s.id",
+            [unit, unit, period, period])
+
+    def issues(self, submission_id: int | None = None) -> pd.DataFrame:
+        return self._frame("SELECT * FROM issue WHERE (? IS NULL OR submission_id = ?) ORDER BY submission_id",
+                           [submission_id, submission_id])
+
+    def data_version(self) -> int:
+        """A number that changes whenever anything is written (a file stat answers when nothing changed)."""
+        stamp = _stamp(self.path)
+        if self._version is not None and stamp is not None and self._version[0] == stamp:
+            return self._version[1]
+        with self._connection() as con:
+            version = con.execute("SELECT num FROM meta WHERE key = 'data_version'").fetchone()[0]
+        self._version = (stamp, version)
+        return version
+
+    # -- PAR index scores and audit ---------------------------------------------------------------------
+    def record_par_scores(self, rows: Iterable[Mapping[str, Any]], user: str) -> int:
+        """Append scores (``year, unit, criterion, source, score`` and optional ``reason``); latest wins."""
+        at = local_now()
+        data = [(int(r["year"]), r["unit"], r["criterion"], r["source"], float(r["score"]), user,
+                 r.get("reason", ""), at) for r in rows]
+        unknown = {d[3] for d in data} - set(PAR_SOURCES)
+        if unknown:
+            raise ValueError(f"unknown PAR score source(s): {sorted(unknown)}")
+
+        def work(con: duckdb.DuckDBPyConnection) -> int:
+            _insert(con, "par_score", _PAR_COLUMNS, data)
+            _insert(con, "audit", _AUDIT_COLUMNS, [(at, user, "par.record", "par_score", f"{len(data)} điểm")])
+            return len(data)
+
+        return self._write(work)
+
+    def par_scores(self, year: int | None = None) -> pd.DataFrame:
+        """The latest score per year, unit, criterion and source."""
+        return self._frame(
+            "SELECT year, unit, criterion, source, score, entered_by, reason, entered_at FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY year, unit, criterion, source ORDER BY id DESC) AS rn"
+            " FROM par_score WHERE (? IS NULL OR year = ?)) WHERE rn = 1 ORDER BY year, unit, criterion, source",
+            [year, year])
+
+    def audit(self, user: str, action: str, object: str = "", detail: str = "") -> None:
+        self._write(lambda con: _insert(con, "audit", _AUDIT_COLUMNS, [(local_now(), user, action, object, detail)]))
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """``id, at, user, action, object, detail``, newest first."""
+        return self._frame("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int, statements: Sequence[str]) -> None:
+    for statement in statements:
+        con.execute(statement)
+    con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, local_now()])
+    if version == 1:
+        con.execute("INSERT INTO meta VALUES ('data_version', ?, NULL), ('catalog', 0, '')", [time.time_ns() // 1000])
+
+
+def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], Any], *,
+              retries: int = 5) -> Any:
+    """Run ``work`` in one transaction that also bumps the data version; retried on a write conflict."""
+    for attempt in range(retries):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = work(con)
+            con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'data_version'",
+                        [time.time_ns() // 1000])
+            con.execute("COMMIT")
+            return result
+        except duckdb.TransactionException:
+            con.execute("ROLLBACK")
+            if attempt == retries - 1:
+                raise
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    raise AssertionError("unreachable")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert many rows in one statement: each column goes in as one bound list."""
+    if rows:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(['unnest(?)'] * len(columns))}",
+                    [list(column) for column in zip(*rows, strict=True)])
+
+
+def _stamp(path: Path) -> tuple | None:
+    """Identity and change stamps of the database file and its write-ahead log (None if absent)."""
+    stamps = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            s = part.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((s.st_ino, s.st_mtime_ns, s.st_ctime_ns, s.st_size))
+    return tuple(stamps) if stamps[0] else None
