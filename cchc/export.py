@@ -1,0 +1,179 @@
+"""Exports for meetings and decisions: formatted .xlsx (openpyxl) and CSV with a UTF-8 BOM.
+
+Every text cell is passed through :func:`neutralise`, so a unit name, note or reason typed as ``=cmd|…``
+stays text in Excel (no formula injection). Sheets have a title and subtitle naming the province, the
+year/period and the block, a frozen header row, an autofilter, column widths and a landscape print setup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.catalog import Catalog, load_catalog
+from cchc.completeness import COMPLETENESS_LABELS_VI
+from cchc.progress import STATUS_LABELS_VI
+from cchc.ranking import SCORE_COLUMNS, SCORE_SHEET, Criteria, block_units, load_criteria
+
+PROVINCE_NAME = "tỉnh Hưng Yên"
+BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+POINTS, PERCENT, INTEGER, TEXT = "0.00", "0.0", "0", "@"
+
+PROGRESS_CSV: tuple[str, ...] = (
+    "unit", "indicator", "period", "value", "milestone", "target", "target_year", "achievement", "status",
+    "projected", "baseline", "baseline_year", "numerator", "denominator", "score",
+)
+
+
+def neutralise(value: object) -> object:
+    """Text starting with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; the rest is unchanged."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_DANGEROUS) else value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV, UTF-8 with a BOM (Excel then shows Vietnamese correctly), text cells neutralised."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise)
+    return safe.to_csv(index=False, float_format="%.4f").encode("utf-8-sig")
+
+
+def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                formats: Sequence[str], widths: Sequence[float]) -> None:
+    """A titled table: title/subtitle rows, a styled frozen header with autofilter, formats, print setup."""
+    last = get_column_letter(len(headers))
+    for row, text, size in ((1, title, 14), (2, subtitle, 11)):
+        ws.cell(row, 1, neutralise(text)).font = Font(bold=row == 1, size=size)
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws.cell(row, 1).alignment = Alignment(horizontal="center")
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(4, col, text)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, values in enumerate(rows, start=5):
+        for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = ws.cell(r, col, None if value is None or value != value else neutralise(value))
+            cell.number_format, cell.border = fmt, _BORDER
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A5"
+    ws.auto_filter.ref = f"A4:{last}{max(4, 4 + len(rows))}"
+    ws.print_title_rows = "4:4"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _unit_names(catalog: Catalog, year: int) -> dict[str, str]:
+    return {u.code: u.name_on(dt.date(year, 12, 31)) for u in catalog.units}
+
+
+def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | None = None,
+                 criteria: Criteria | None = None) -> bytes:
+    """The ranking (:func:`cchc.ranking.ranking` output) as an official-looking workbook, domains on sheet 2."""
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    names = _unit_names(catalog, year)
+    title = f"KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"
+    subtitle = f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xếp hạng"
+    headers = ["STT", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
+               "Chỉ số (%)", "Xếp hạng", "Xếp loại", "Thay đổi thứ hạng", "Thay đổi chỉ số (%)"]
+    tiers = {t.code: t.name_vi for t in criteria.tiers}
+    rows = [[n, names.get(r.unit, r.unit), r.self_score, r.appraised_score, r.survey_score, r.score, r.index,
+             r.rank, tiers.get(r.tier, ""), _int(r.rank_change), r.score_change]
+            for n, r in enumerate(table.itertuples(index=False), start=1)]
+    formats = [INTEGER, TEXT, POINTS, POINTS, POINTS, POINTS, POINTS, INTEGER, TEXT, '+0;-0;0', '+0.00;-0.00;0.00']
+    write_sheet(ws, title, subtitle, headers, rows, formats, [6, 34, 12, 12, 12, 11, 10, 9, 12, 11, 12])
+    domains = criteria.tree(year, block).domains
+    sheet = wb.create_sheet("Điểm theo lĩnh vực")
+    headers = ["STT", "Đơn vị", *(f"{d.name_vi} (tối đa {d.max:g})" for d in domains), "Tổng điểm", "Chỉ số (%)"]
+    rows = [[n, names.get(r["unit"], r["unit"]), *(r[d.code] for d in domains), r["score"], r["index"]]
+            for n, r in enumerate(table.to_dict("records"), start=1)]
+    formats = [INTEGER, TEXT, *([POINTS] * len(domains)), POINTS, POINTS]
+    write_sheet(sheet, f"ĐIỂM THEO LĨNH VỰC — CHỈ SỐ CCHC NĂM {year}", subtitle, headers, rows, formats,
+                [6, 34, *([14] * len(domains)), 11, 10])
+    return _bytes(wb)
+
+
+def _int(value: object) -> object:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = None) -> bytes:
+    """A progress table (rows of :func:`cchc.progress.progress`) for a unit or the province."""
+    catalog = catalog or load_catalog()
+    indicators = catalog.indicator_by_code
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tiến độ"
+    headers = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Kỳ", "Giá trị", "Giá trị gốc", "Mốc kế hoạch",
+               "Mục tiêu", "Năm mục tiêu", "Mức đạt (%)", "Tình trạng", "Dự báo năm mục tiêu"]
+    rows = [[n, r.indicator, indicators[r.indicator].name_vi if r.indicator in indicators else "", r.unit, r.period,
+             r.value, r.baseline, r.milestone, r.target, _int(r.target_year), r.achievement,
+             STATUS_LABELS_VI.get(r.status, r.status), r.projected]
+            for n, r in enumerate(prog.itertuples(index=False), start=1)]
+    formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, INTEGER, PERCENT, TEXT, POINTS]
+    write_sheet(ws, "TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020",
+                f"{subject} — {PROVINCE_NAME}", headers, rows, formats,
+                [6, 10, 48, 12, 9, 10, 11, 12, 10, 10, 10, 18, 12])
+    return _bytes(wb)
+
+
+def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None = None) -> bytes:
+    """The completeness frame (:func:`cchc.completeness.completeness`) as a workbook."""
+    catalog = catalog or load_catalog()
+    names = {u.code: u.name for u in catalog.units}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tình hình nộp"
+    headers = ["STT", "Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Hạn nộp", "Ngày nộp", "Số ngày muộn", "Tình trạng"]
+    rows = [[n, r.unit, names.get(r.unit, r.unit), r.period, r.deadline,
+             None if pd.isna(r.received_at) else r.received_at.to_pydatetime(), _int(r.days_late),
+             COMPLETENESS_LABELS_VI[r.status]]
+            for n, r in enumerate(frame.itertuples(index=False), start=1)]
+    formats = [INTEGER, TEXT, TEXT, TEXT, "dd/mm/yyyy", "dd/mm/yyyy hh:mm", INTEGER, TEXT]
+    write_sheet(ws, "TÌNH HÌNH NỘP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{subject} — {PROVINCE_NAME}", headers, rows,
+                formats, [6, 12, 34, 11, 12, 17, 10, 14])
+    return _bytes(wb)
+
+
+def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None,
+                        criteria: Criteria | None = None) -> bytes:
+    """The sheet the appraisal council fills (read back by :func:`cchc.ranking.read_score_sheet`)."""
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    names = _unit_names(catalog, year)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SCORE_SHEET
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None]
+            for u in block_units(catalog, year, block) for c in criteria.tree(year, block).criteria]
+    write_sheet(ws, f"BẢNG ĐIỂM THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
+                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", SCORE_COLUMNS, rows,
+                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, TEXT], [12, 34, 10, 52, 10, 12, 12, 40])
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "Năm", year, "Khối", f"{block} ({BLOCK_NAMES[block]})"
+    kinds = {c.code: c.kind for c in criteria.tree(year, block).criteria}
+    for r in range(5, 5 + len(rows)):
+        blocked = 6 if kinds[ws.cell(r, 3).value] == "survey" else 7
+        ws.cell(r, blocked).fill = grey
+    return _bytes(wb)

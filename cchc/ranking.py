@@ -1,0 +1,331 @@
+"""The PAR index of sở and huyện: criterion points, self / appraised / survey scores, index, rank, tier.
+
+The criteria tree, rubric and tiers are data (``cchc/catalog/par_criteria.yaml``). Per unit and criterion:
+*self* is computed from the unit's own reported figures (``indicator`` criteria) or entered by the unit
+(``council``, store source ``self``); *appraised* is the council's entry (source ``appraised``, with who and
+why) or else the self value; *survey* criteria take the survey entry. Total = appraised + survey points;
+index = total / the unit's maximum (criteria that apply to it) × 100; rank within the block by index
+(ties share the best rank); tier by the first threshold reached. See ``docs/METHOD.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from python_calamine import CalamineWorkbook
+
+from cchc.catalog import CATALOG_DIR, Catalog, load_catalog
+from cchc.layout import fold
+from cchc.read import MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, cell_text, column_letter, parse_number
+from cchc.report import Issue
+
+CRITERIA_FILE = CATALOG_DIR / "par_criteria.yaml"
+KINDS: tuple[str, ...] = ("indicator", "council", "survey")
+COLUMNS: tuple[str, ...] = ("rank", "unit", "block", "self_score", "appraised_score", "survey_score", "score",
+                            "max_score", "index", "tier", "rank_change", "score_change", "unscored")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    domain: str
+    kind: str
+    max: float
+    name_vi: str
+    name_en: str
+    area: str = ""
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Domain:
+    code: str
+    name_vi: str
+    name_en: str
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def max(self) -> float:
+        return sum(c.max for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    name_vi: str
+    name_en: str
+    min: float
+
+
+@dataclass(frozen=True)
+class Tree:
+    name: str
+    domains: tuple[Domain, ...]
+    years: tuple[int, ...] = ()
+    blocks: tuple[str, ...] = ()
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for d in self.domains for c in d.criteria)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    tiers: tuple[Tier, ...]
+    rubric: tuple[tuple[float, float], ...]
+    trees: tuple[Tree, ...]
+
+    def tree(self, year: int, block: str) -> Tree:
+        """The first tree naming this year and block (a tree that names none matches all)."""
+        for tree in self.trees:
+            if (not tree.years or year in tree.years) and (not tree.blocks or block in tree.blocks):
+                return tree
+        raise LookupError(f"no PAR criteria tree for {year}/{block}")
+
+    def tier_of(self, index: pd.Series) -> pd.Series:
+        conditions = [index >= t.min for t in self.tiers]
+        return pd.Series(np.select(conditions, [t.code for t in self.tiers], ""), index=index.index).where(
+            index.notna())
+
+    def share(self, achievement: pd.Series) -> pd.Series:
+        return pd.Series(np.select([achievement >= m for m, _ in self.rubric], [s for _, s in self.rubric], 0.0),
+                         index=achievement.index)
+
+
+def _tree(raw: dict) -> Tree:
+    domains = tuple(
+        Domain(str(d["code"]), d["name_vi"], d["name_en"], tuple(
+            Criterion(str(c["code"]), str(d["code"]), c["kind"], float(c["max"]), c["name_vi"], c["name_en"],
+                      str(c.get("area", "")), tuple(str(i) for i in c.get("indicators", ())))
+            for c in d["criteria"]))
+        for d in raw["domains"])
+    return Tree(raw["name"], domains, tuple(raw.get("years", ())), tuple(raw.get("blocks", ())))
+
+
+@cache
+def load_criteria(path: Path = CRITERIA_FILE) -> Criteria:
+    """Read and check the criteria file; raises ValueError naming what is wrong."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    criteria = Criteria(
+        tiers=tuple(Tier(t["code"], t["name_vi"], t["name_en"], float(t["min"])) for t in raw["tiers"]),
+        rubric=tuple((float(r["min"]), float(r["share"])) for r in raw["rubric"]),
+        trees=tuple(_tree(t) for t in raw["trees"]))
+    problems = [f"{c.code}: unknown kind {c.kind}" for t in criteria.trees for c in t.criteria if c.kind not in KINDS]
+    problems += [f"{c.code}: an indicator criterion needs an area or indicators"
+                 for t in criteria.trees for c in t.criteria if c.kind == "indicator" and not (c.area or c.indicators)]
+    codes = [c.code for t in criteria.trees for c in t.criteria]
+    problems += [f"{t.name}: criterion codes repeat" for t in criteria.trees
+                 if len({c.code for c in t.criteria}) != len(t.criteria)]
+    if problems or not codes:
+        raise ValueError("; ".join(problems) or "no criteria")
+    return criteria
+
+
+def block_units(catalog: Catalog, year: int, block: str) -> list[str]:
+    """Reporting units that existed in ``year`` and belong to ``block`` at its end."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return [u.code for u in catalog.reporting_units()
+            if u.valid_between(start, end) and catalog.block_of(u, min(end, u.valid_to or end)) == block]
+
+
+def _indicator_points(units: list[str], tree: Tree, year: int, prog: pd.DataFrame, catalog: Catalog,
+                      criteria: Criteria) -> pd.DataFrame:
+    """``unit, criterion, self`` for the indicator criteria that apply to each unit."""
+    by_code = catalog.unit_by_code
+    end = dt.date(year, 12, 31)
+    pairs = [(u, c.code, i.code) for u in units for c in tree.criteria if c.kind == "indicator"
+             for i in catalog.indicators_for(by_code[u], end)
+             if i.target is not None and (i.code in c.indicators if c.indicators else i.area == c.area)]
+    applicable = pd.DataFrame(pairs, columns=["unit", "criterion", "indicator"])
+    got = prog.loc[(prog["period"] == str(year)) & prog["unit"].isin(units), ["unit", "indicator", "achievement"]]
+    merged = applicable.merge(got, on=["unit", "indicator"], how="left").fillna({"achievement": 0.0})
+    mean = merged.groupby(["unit", "criterion"])["achievement"].mean().reset_index()
+    return mean.assign(share=criteria.share(mean["achievement"]))
+
+
+def criterion_scores(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame,
+                     catalog: Catalog | None = None, criteria: Criteria | None = None) -> pd.DataFrame:
+    """Every unit × criterion of the block: ``unit, domain, criterion, kind, max, achievement, self, appraised,
+    survey, points, entered_by, reason`` (``points``: what counts; NaN where nothing was entered yet)."""
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    tree = criteria.tree(year, block)
+    units = block_units(catalog, year, block)
+    crit = pd.DataFrame([(c.code, c.domain, c.kind, c.max) for c in tree.criteria],
+                        columns=["criterion", "domain", "kind", "max"])
+    grid = pd.DataFrame({"unit": units}).merge(crit, how="cross")
+    computed = _indicator_points(units, tree, year, prog, catalog, criteria)
+    grid = grid.merge(computed, on=["unit", "criterion"], how="left")
+    grid = grid[(grid["kind"] != "indicator") | grid["share"].notna()]
+    entered = scores[(scores["year"] == year) & scores["unit"].isin(units)]
+    wide = entered.pivot_table(index=["unit", "criterion"], columns="source", values="score", aggfunc="last")
+    wide = wide.reindex(columns=["self", "appraised", "survey"]).reset_index()
+    who = entered[entered["source"] == "appraised"][["unit", "criterion", "entered_by", "reason"]]
+    grid = grid.merge(wide, on=["unit", "criterion"], how="left").merge(who, on=["unit", "criterion"], how="left")
+    is_survey = grid["kind"] == "survey"
+    grid["self"] = (grid["max"] * grid["share"]).where(grid["kind"] == "indicator", grid["self"]).where(~is_survey)
+    grid["appraised"] = grid["appraised"].fillna(grid["self"]).where(~is_survey)
+    grid["survey"] = grid["survey"].where(is_survey)
+    grid["points"] = grid["appraised"].where(~is_survey, grid["survey"])
+    cols = ["unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised", "survey", "points",
+            "entered_by", "reason"]
+    return grid[cols].reset_index(drop=True)
+
+
+def _rank(frame: pd.DataFrame) -> pd.Series:
+    return frame["index"].round(2).rank(method="min", ascending=False).astype("Int64")
+
+
+def _table(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
+           criteria: Criteria) -> pd.DataFrame:
+    detail = criterion_scores(year, block, prog, scores, catalog, criteria)
+    survey = detail["kind"] == "survey"
+    per_unit = detail.assign(
+        self_score=detail["self"].where(~survey), appraised_score=detail["appraised"].where(~survey),
+        survey_score=detail["survey"].where(survey), unscored=detail["points"].isna(),
+    ).groupby("unit", sort=False).agg(
+        self_score=("self_score", "sum"), appraised_score=("appraised_score", "sum"),
+        survey_score=("survey_score", "sum"), score=("points", "sum"), max_score=("max", "sum"),
+        unscored=("unscored", "sum"))
+    domains = detail.pivot_table(index="unit", columns="domain", values="points", aggfunc="sum", sort=False)
+    table = per_unit.join(domains).reset_index()
+    table["index"] = 100 * table["score"] / table["max_score"].where(table["max_score"] > 0)
+    reported = set(prog.loc[prog["period"] == str(year), "unit"]) | set(scores.loc[scores["year"] == year, "unit"])
+    table["has_data"] = table["unit"].isin(reported)
+    table["rank"] = _rank(table)
+    table["tier"] = criteria.tier_of(table["index"])
+    table["block"] = block
+    return table
+
+
+def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog | None = None,
+            criteria: Criteria | None = None) -> pd.DataFrame:
+    """The PAR ranking of one block for one year, best first: :data:`COLUMNS` then one column per domain
+    (its points). ``prog`` is :func:`cchc.progress.progress` output, ``scores`` the store's ``par_scores()``.
+    ``rank_change`` is last year's rank minus this year's (positive: moved up), ``score_change`` the
+    change of the index in percentage points; both blank for a unit without data last year."""
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    table = _table(year, block, prog, scores, catalog, criteria)
+    before = _table(year - 1, block, prog, scores, catalog, criteria)
+    before = before[before["has_data"]]
+    before = before.assign(rank=_rank(before)).set_index("unit")
+    table["rank_change"] = (table["unit"].map(before["rank"]) - table["rank"]).astype("Int64")
+    table["score_change"] = table["index"] - table["unit"].map(before["index"])
+    domains = [d.code for d in criteria.tree(year, block).domains]
+    table = table.reindex(columns=[*COLUMNS, *domains])
+    return table.sort_values(["rank", "unit"], kind="stable").reset_index(drop=True)
+
+
+def domain_index(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per unit × domain: points, max and sub-index (%), from :func:`criterion_scores` output."""
+    out = detail.groupby(["unit", "domain"], sort=False).agg(points=("points", "sum"), max=("max", "sum"))
+    out["index"] = 100 * out["points"] / out["max"].where(out["max"] > 0)
+    return out.reset_index()
+
+
+# -- the appraisal / survey score sheet (written by export.score_template_xlsx, read back here) ----------
+SCORE_SHEET = "Điểm thẩm định"
+LABEL_YEAR, LABEL_BLOCK = "Năm", "Khối"
+COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME = "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí"
+COL_MAX, COL_APPRAISED, COL_SURVEY, COL_REASON = "Điểm tối đa", "Điểm thẩm định", "Điểm điều tra XHH", "Lý do"
+SCORE_COLUMNS: tuple[str, ...] = (COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME, COL_MAX,
+                                  COL_APPRAISED, COL_SURVEY, COL_REASON)
+_SHEET_MESSAGES: dict[str, str] = {
+    "not-a-workbook": "Tệp không phải là bảng tính đọc được (.xlsx, .xls, .ods).",
+    "missing-info": "Thiếu «{label}» ở đầu bảng điểm (hãy dùng bảng điểm tải từ ứng dụng).",
+    "missing-column": "Không tìm thấy dòng tiêu đề có các cột «Mã đơn vị», «Mã tiêu chí», «Điểm thẩm định».",
+    "unknown-unit": "Mã đơn vị «{value}» không thuộc khối {block} năm {year}.",
+    "unknown-criterion": "Mã tiêu chí «{value}» không có trong bộ tiêu chí năm {year}.",
+    "not-a-number": "«{value}» không phải là số.",
+    "score-out-of-range": "Điểm {value} nằm ngoài khoảng 0–{limit}.",
+    "score-not-applicable": "Tiêu chí {value} chỉ nhập điểm ở cột «{column}».",
+    "missing-reason": "Điểm thẩm định của {value} chưa ghi lý do điều chỉnh.",
+}
+
+
+def _sheet_issue(code: str, cell: str = "", severity: str = "error", **fields: object) -> Issue:
+    return Issue(code, severity, SCORE_SHEET if cell else "", cell, "", _SHEET_MESSAGES[code].format(**fields))
+
+
+def _grid(data: bytes) -> list[list[object]] | None:
+    """The first sheet's cells, or None when the bytes are not a (safe, readable) workbook."""
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    try:
+        if data.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                    return None
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(nrows=20_000)
+    except Exception:
+        return None
+
+
+def read_score_sheet(data: bytes, catalog: Catalog | None = None,
+                     criteria: Criteria | None = None) -> tuple[list[dict], list[Issue]]:
+    """Rows for ``Store.record_par_scores`` (``year, unit, criterion, source, score, reason``) and the issues.
+
+    Blank score cells are skipped; record the rows only when no issue is an error.
+    """
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    grid = _grid(data)
+    if grid is None:
+        return [], [_sheet_issue("not-a-workbook")]
+    texts = [[cell_text(v) for v in row] for row in grid]
+    wanted = {fold(c): c for c in SCORE_COLUMNS}
+    header = next((n for n, row in enumerate(texts) if {fold(COL_UNIT), fold(COL_CRITERION)} <= set(map(fold, row))),
+                  None)
+    if header is None:
+        return [], [_sheet_issue("missing-column")]
+    info = {fold(row[i]).rstrip(" :"): row[i + 1] for row in texts[:header] for i in range(len(row) - 1) if row[i]}
+    year = parse_number(info.get(fold(LABEL_YEAR), ""))
+    block = info.get(fold(LABEL_BLOCK), "").split(" ")[0]
+    if year is None or block not in ("so", "huyen"):
+        return [], [_sheet_issue("missing-info", label=LABEL_YEAR if year is None else LABEL_BLOCK)]
+    year = int(year)
+    at = {wanted[fold(t)]: i for i, t in enumerate(texts[header]) if fold(t) in wanted}
+    units = set(block_units(catalog, year, block))
+    maxima = {c.code: c for c in criteria.tree(year, block).criteria}
+    rows: list[dict] = []
+    issues: list[Issue] = []
+    for n, row in enumerate(texts[header + 1:], start=header + 2):
+        def cell(col: str, row=row) -> str:
+            return row[at[col]] if col in at and at[col] < len(row) else ""
+        unit, code = cell(COL_UNIT), cell(COL_CRITERION)
+        if not unit and not code:
+            continue
+        ref = f"{column_letter(at.get(COL_UNIT, 0))}{n}"
+        if unit not in units:
+            issues.append(_sheet_issue("unknown-unit", ref, value=unit, block=block, year=year))
+            continue
+        if code not in maxima:
+            issues.append(_sheet_issue("unknown-criterion", ref, value=code, year=year))
+            continue
+        crit = maxima[code]
+        for column, source in ((COL_APPRAISED, "appraised"), (COL_SURVEY, "survey")):
+            text = cell(column)
+            if not text:
+                continue
+            ref = f"{column_letter(at[column])}{n}"
+            score = parse_number(text)
+            if (source == "survey") != (crit.kind == "survey"):
+                other = COL_SURVEY if crit.kind == "survey" else COL_APPRAISED
+                issues.append(_sheet_issue("score-not-applicable", ref, value=code, column=other))
+            elif score is None:
+                issues.append(_sheet_issue("not-a-number", ref, value=text))
+            elif not 0 <= score <= crit.max:
+                issues.append(_sheet_issue("score-out-of-range", ref, value=text, limit=f"{crit.max:g}"))
+            else:
+                reason = cell(COL_REASON)
+                if source == "appraised" and not reason:
+                    issues.append(_sheet_issue("missing-reason", ref, "warning", value=f"{unit}/{code}"))
+                rows.append({"year": year, "unit": unit, "criterion": code, "source": source, "score": score,
+                             "reason": reason})
+    return rows, issues
