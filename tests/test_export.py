@@ -1,0 +1,94 @@
+import dataclasses
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from cchc.catalog import load_catalog
+from cchc.completeness import completeness
+from cchc.export import completeness_xlsx, csv_bytes, neutralise, progress_xlsx, ranking_xlsx
+from cchc.progress import progress
+from cchc.ranking import load_criteria, ranking
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+84 912", "'+84 912"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\t=x", "'\t=x"), ("\r=x", "'\r=x"), ("Sở Nội vụ", "Sở Nội vụ"), ("", ""), (-5, -5), (2.5, 2.5), (None, None)],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_csv_bytes_has_bom_and_neutralised_text():
+    frame = pd.DataFrame({"unit": ["SNV", "=cmd|' /C calc'!A0"], "value": [-1.5, 2.0], "note": ["Đạt", "@x"]})
+    data = csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == [
+        "unit,value,note", "SNV,-1.5000,Đạt", "'=cmd|' /C calc'!A0,2.0000,'@x"]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    base = load_catalog()
+    evil = dataclasses.replace(base.unit_by_code["STP"], name="=HYPERLINK(\"http://x\",\"Sở\")")
+    return dataclasses.replace(base, units=tuple(evil if u.code == "STP" else u for u in base.units))
+
+
+@pytest.fixture(scope="module")
+def table(catalog):
+    scores = pd.DataFrame([(2019, u, "8.1", "survey", s, "", "") for u, s in [("SNV", 18), ("STP", 15)]],
+                          columns=["year", "unit", "criterion", "source", "score", "entered_by", "reason"])
+    empty = pd.DataFrame(columns=["unit", "period", "indicator", "achievement"])
+    return ranking(2019, "so", empty, scores, catalog)
+
+
+def test_ranking_xlsx_layout(catalog, table):
+    # Sở Nội vụ: survey 18 points of a maximum of 97 (criterion 3.1 does not apply to it)
+    wb = load_workbook(io.BytesIO(ranking_xlsx(table, 2019, "so", catalog)))
+    ws = wb["Xếp hạng"]
+    assert wb.sheetnames == ["Xếp hạng", "Điểm theo lĩnh vực"]
+    assert "NĂM 2019" in ws["A1"].value and "Sở, ban, ngành" in ws["A2"].value and "Hưng Yên" in ws["A2"].value
+    assert [c.value for c in ws[4]] == ["STT", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH",
+                                        "Tổng điểm", "Chỉ số (%)", "Xếp hạng", "Xếp loại", "Thay đổi thứ hạng",
+                                        "Thay đổi chỉ số (%)"]
+    assert [c.value for c in ws[5]][:9] == [1, "Sở Nội vụ", 0, 0, 18, 18, pytest.approx(1800 / 97), 1, "Yếu"]
+    assert ws["G5"].number_format == "0.00" and ws["H5"].number_format == "0"
+    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == f"A4:K{4 + len(table)}"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
+    assert ws.column_dimensions["B"].width == 34
+    domains = wb["Điểm theo lĩnh vực"]
+    assert [c.value for c in domains[4]][2] == "Cải cách thể chế (tối đa 8)"
+    assert domains.cell(5, 2 + 8).value == 18   # D8, the survey domain
+
+
+def test_ranking_xlsx_neutralises_names(catalog, table):
+    ws = load_workbook(io.BytesIO(ranking_xlsx(table, 2019, "so", catalog)))["Xếp hạng"]
+    cell = ws["B6"]
+    assert cell.value == "'=HYPERLINK(\"http://x\",\"Sở\")" and cell.data_type == "s"
+
+
+def test_progress_xlsx_rows(catalog):
+    values = pd.DataFrame([("SNV", "2016", "6dd.1", 20, 100, 20.0), ("SNV", "2018", "6dd.1", 45, 100, 45.0)],
+                          columns=["unit", "period", "indicator", "numerator", "denominator", "value"])
+    prog = progress(values, catalog, province=False)
+    ws = load_workbook(io.BytesIO(progress_xlsx(prog, "Sở Nội vụ", catalog))).active
+    assert ws["A2"].value == "Sở Nội vụ — tỉnh Hưng Yên"
+    row = [c.value for c in ws[6]]
+    assert row[:6] == [2, "6dd.1", "Tỷ lệ dịch vụ công trực tuyến mức độ 3", "SNV", "2018", 45]
+    assert row[7:12] == [42.5, 65, 2020, pytest.approx(25 / 45 * 100), "Đúng tiến độ"]
+
+
+def test_completeness_xlsx_rows(catalog):
+    subs = pd.DataFrame([("SNV", "2018", "accepted", "2018-12-20 10:00")],
+                        columns=["unit", "period", "status", "uploaded_at"])
+    frame = completeness(subs, ["2018"], catalog)
+    ws = load_workbook(io.BytesIO(completeness_xlsx(frame, "Năm 2018", catalog))).active
+    snv = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "SNV")
+    assert snv[2:] == ("Sở Nội vụ", "2018", pd.Timestamp("2018-12-15"), pd.Timestamp("2018-12-20 10:00"), 5,
+                       "Nộp muộn")
+
+
+def test_default_tiers_are_the_vietnamese_words():
+    assert [t.name_vi for t in load_criteria().tiers] == ["Tốt", "Khá", "Trung bình", "Yếu"]
