@@ -177,3 +177,37 @@ def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None,
         blocked = 6 if kinds[ws.cell(r, 3).value] == "survey" else 7
         ws.cell(r, blocked).fill = grey
     return _bytes(wb)
+
+
+def values_xlsx(frame: pd.DataFrame, period: str | None = None, catalog: Catalog | None = None) -> bytes:
+    """Current values (the store's ``current_values`` frame) as a workbook, one row per unit × period × indicator."""
+    catalog = catalog or load_catalog()
+    indicators = catalog.indicator_by_code
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    headers = ["STT", "Mã đơn vị", "Kỳ", "Mã chỉ tiêu", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Ghi chú", "Ô nguồn",
+               "Báo cáo số"]
+    rows = [[n, r.unit, r.period, r.indicator, indicators[r.indicator].name_vi if r.indicator in indicators else "",
+             r.numerator, r.denominator, r.value, r.note, r.source_cell, _int(r.submission_id)]
+            for n, r in enumerate(frame.itertuples(index=False), start=1)]
+    formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, "#,##0.##", "#,##0.##", POINTS, TEXT, TEXT, INTEGER]
+    write_sheet(ws, "SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{f'Kỳ {period}' if period else 'Tất cả các kỳ'} — "
+                f"{PROVINCE_NAME}", headers, rows, formats, [6, 12, 9, 10, 48, 10, 10, 10, 30, 10, 10])
+    return _bytes(wb)
+
+
+def progress_file(prog: pd.DataFrame, kind: str, subject: str, catalog: Catalog | None = None) -> bytes:
+    """``kind`` ``csv`` (columns :data:`PROGRESS_CSV`, status codes) or ``xlsx`` (Vietnamese labels)."""
+    return csv_bytes(prog[list(PROGRESS_CSV)]) if kind == "csv" else progress_xlsx(prog, subject, catalog)
+
+
+def ranking_file(table: pd.DataFrame, kind: str, year: int, block: str, catalog: Catalog | None = None,
+                 criteria: Criteria | None = None) -> bytes:
+    """``kind`` ``csv`` (the ranking columns, tier codes, one column per domain) or ``xlsx``."""
+    return csv_bytes(table) if kind == "csv" else ranking_xlsx(table, year, block, catalog, criteria)
+
+
+def completeness_file(frame: pd.DataFrame, kind: str, subject: str, catalog: Catalog | None = None) -> bytes:
+    """``kind`` ``csv`` (status codes) or ``xlsx`` (Vietnamese labels)."""
+    return csv_bytes(frame) if kind == "csv" else completeness_xlsx(frame, subject, catalog)

@@ -7,7 +7,16 @@ from openpyxl import load_workbook
 
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
-from cchc.export import completeness_xlsx, csv_bytes, neutralise, progress_xlsx, ranking_xlsx
+from cchc.export import (
+    PROGRESS_CSV,
+    completeness_xlsx,
+    csv_bytes,
+    neutralise,
+    progress_file,
+    progress_xlsx,
+    ranking_xlsx,
+    values_xlsx,
+)
 from cchc.progress import progress
 from cchc.ranking import load_criteria, ranking
 
@@ -92,3 +101,23 @@ def test_completeness_xlsx_rows(catalog):
 
 def test_default_tiers_are_the_vietnamese_words():
     assert [t.name_vi for t in load_criteria().tiers] == ["Tốt", "Khá", "Trung bình", "Yếu"]
+
+
+def test_values_xlsx_rows(catalog):
+    frame = pd.DataFrame([("SNV", "2018", "6dd.1", 45.0, 100.0, 45.0, "-ghi chú", "E12", 7)],
+                         columns=["unit", "period", "indicator", "numerator", "denominator", "value", "note",
+                                  "source_cell", "submission_id"])
+    ws = load_workbook(io.BytesIO(values_xlsx(frame, "2018", catalog))).active
+    assert [c.value for c in ws[5]] == [1, "SNV", "2018", "6dd.1", "Tỷ lệ dịch vụ công trực tuyến mức độ 3", 45, 100,
+                                        45, "'-ghi chú", "E12", 7]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_progress_file_kinds(catalog, kind):
+    values = pd.DataFrame([("SNV", "2016", "6dd.1", 20, 100, 20.0)],
+                          columns=["unit", "period", "indicator", "numerator", "denominator", "value"])
+    data = progress_file(progress(values, catalog, province=False), kind, "Sở Nội vụ", catalog)
+    if kind == "csv":
+        assert data.decode("utf-8-sig").splitlines()[0] == ",".join(PROGRESS_CSV)
+    else:
+        assert load_workbook(io.BytesIO(data)).active["B5"].value == "6dd.1"
