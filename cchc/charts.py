@@ -1,8 +1,9 @@
 """Pure chart functions: a tidy DataFrame in, a plotly Figure out, styled to be read on a projector.
 
-Every chart shares one look (:func:`style`: large fonts, white background) and one colour per status, so
-"đã đạt" is the same green on every page. Labels come in already translated; these functions never
-look anything up.
+Every chart shares one look (:func:`figure`: large fonts, legend on top) and one colour per status, so "đã
+đạt" is the same green on every page. Labels come in already translated. Each figure is built in one
+``go.Figure(data, layout)`` call from plain dicts: plotly validates once instead of once per ``add_*`` /
+``update_*`` call, which keeps a chart at a few milliseconds (the pages' 300 ms budget holds several).
 """
 
 from __future__ import annotations
@@ -18,30 +19,48 @@ from cchc.progress import STATUS_COLORS
 
 FONT_SIZE = 18
 STATUS_COLOURS: dict[str, str] = {**STATUS_COLORS, **COMPLETENESS_COLORS}
-TIER_PALETTE: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+TIER_PALETTE: tuple[str, ...] = ("#1a7f37", "#7cc46b", "#f2c14e", "#f08a3c", "#d1362f")
 SERIES_COLOUR = "#2166ac"
 TARGET_COLOUR = "#b2182b"
 PATH_COLOUR = "#737373"
-SCORE_SCALE = [[0.0, "#d73027"], [0.4, "#fc8d59"], [0.5, "#fee08b"], [0.75, "#91cf60"], [1.0, "#1a9850"]]
+SCORE_SCALE = [[0.0, "#d1362f"], [0.4, "#f08a3c"], [0.5, "#f2c14e"], [0.75, "#7cc46b"], [1.0, "#1a7f37"]]
 
 
-def style(fig: go.Figure, *, title: str = "", height: int | None = None) -> go.Figure:
-    """The shared look: large fonts, white template, legend above the plot."""
-    fig.update_layout(
-        template="plotly_white",
-        font={"size": FONT_SIZE},
-        title={"text": title, "font": {"size": FONT_SIZE + 4}} if title else None,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
-        hoverlabel={"font_size": FONT_SIZE - 2},
-    )
+def figure(data: list[dict], *, title: str = "", height: int | None = None, **layout: object) -> go.Figure:
+    """The shared look around ``data`` (trace dicts): large fonts, legend above the plot, tight margins.
+
+    Page colours come from Streamlit's theme; a plotly template is left out (applying one costs tens of ms).
+    """
+    base: dict[str, object] = {
+        "font": {"size": FONT_SIZE},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "margin": {"l": 10, "r": 10, "t": 80 if title else 40, "b": 10},
+        "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
+    }
+    if title:
+        base["title"] = {"text": title, "font": {"size": FONT_SIZE + 4}}
     if height:
-        fig.update_layout(height=height)
-    return fig
+        base["height"] = height
+    return go.Figure(data=data, layout={**base, **layout})
 
 
 def _row_height(rows: int, per_row: int = 34, minimum: int = 320) -> int:
     return max(minimum, 120 + per_row * rows)
+
+
+def _colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
+
+
+def _level(value: float | None, label: str, colour: str, axis: str, dash: str = "solid") -> tuple[dict, dict]:
+    """A reference line across the plot (``axis`` ``"y"``: horizontal) and its label, as shape/annotation dicts."""
+    along = "x" if axis == "y" else "y"
+    shape = {"type": "line", f"{along}ref": "paper", f"{along}0": 0, f"{along}1": 1, f"{axis}0": value,
+             f"{axis}1": value, "line": {"color": colour, "width": 3, "dash": dash}}
+    note = {f"{along}ref": "paper", along: 0 if axis == "y" else 1, axis: value, "text": f"{label} {value:g}",
+            "showarrow": False, "font": {"color": colour}, "xanchor": "left",
+            "yanchor": "bottom" if axis == "y" else "top"}
+    return shape, note
 
 
 def score_heatmap(scores: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
@@ -49,19 +68,18 @@ def score_heatmap(scores: pd.DataFrame, lang: str = "vi", title: str = "") -> go
 
     ``scores``: ``unit_label, area_label, score, detail`` (``detail`` is shown on hover).
     """
-    grid = scores.pivot_table(index="unit_label", columns="area_label", values="score", aggfunc="first", sort=False)
+    grid = scores.pivot_table(index="unit_label", columns="area_label", values="score", aggfunc="first", sort=False,
+                              dropna=False)
     detail = scores.pivot_table(index="unit_label", columns="area_label", values="detail", aggfunc="first",
-                                sort=False).reindex(index=grid.index, columns=grid.columns)
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), zmin=-5, zmax=5,
-        colorscale=SCORE_SCALE, customdata=detail.fillna("").to_numpy(dtype=object),
-        text=grid.round(1).to_numpy(dtype=float), texttemplate="%{text}", xgap=2, ygap=2,
-        colorbar={"title": {"text": t("label.score", lang)}},
-        hovertemplate="<b>%{y}</b><br>%{x}<br>" + t("label.score", lang) + ": %{z:.1f}<br>%{customdata}<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0)
-    return style(fig, title=title, height=_row_height(len(grid.index)))
+                                sort=False, dropna=False).reindex(index=grid.index, columns=grid.columns)
+    score = t("label.score", lang)
+    heat = {"type": "heatmap", "z": grid.to_numpy(dtype=float), "x": list(grid.columns), "y": list(grid.index),
+            "zmin": -5, "zmax": 5, "colorscale": SCORE_SCALE, "xgap": 2, "ygap": 2,
+            "customdata": detail.fillna("").to_numpy(dtype=object), "text": grid.round(1).to_numpy(dtype=float),
+            "texttemplate": "%{text}", "colorbar": {"title": {"text": score}},
+            "hovertemplate": "<b>%{y}</b><br>%{x}<br>" + score + ": %{z:.1f}<br>%{customdata}<extra></extra>"}
+    return figure([heat], title=title, height=_row_height(len(grid.index)) + 60,
+                  yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": 0})
 
 
 def target_bullets(rows: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
@@ -69,22 +87,20 @@ def target_bullets(rows: pd.DataFrame, lang: str = "vi", title: str = "") -> go.
 
     ``rows``: ``label, value, path, target, projected, status`` (values in the indicator's scale, mostly %).
     """
-    fig = go.Figure()
-    fig.add_bar(
-        y=rows["label"], x=rows["value"], orientation="h", name=t("label.value", lang),
-        marker_color=[STATUS_COLOURS.get(s, STATUS_COLOURS["no_data"]) for s in rows["status"]],
-        customdata=[status_label(s, lang) for s in rows["status"]],
-        hovertemplate="%{y}<br>" + t("label.value", lang) + ": %{x:.1f}<br>%{customdata}<extra></extra>",
-    )
-    for column, name, symbol, colour in (("path", "label.target_path", "line-ns", PATH_COLOUR),
-                                         ("target", "label.target", "line-ns", TARGET_COLOUR),
-                                         ("projected", "label.projection", "diamond-open", SERIES_COLOUR)):
-        fig.add_scatter(y=rows["label"], x=rows[column], mode="markers", name=t(name, lang),
-                        marker={"symbol": symbol, "size": 22, "color": colour, "line": {"width": 4, "color": colour}},
-                        hovertemplate="%{y}<br>" + t(name, lang) + ": %{x:.1f}<extra></extra>")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(range=[0, 105], ticksuffix="%")
-    return style(fig, title=title, height=_row_height(len(rows), per_row=44))
+    value = t("label.value", lang)
+    data = [{"type": "bar", "orientation": "h", "y": list(rows["label"]), "x": list(rows["value"]), "name": value,
+             "marker": {"color": [_colour(s) for s in rows["status"]]},
+             "customdata": [status_label(s, lang) for s in rows["status"]],
+             "hovertemplate": "%{y}<br>" + value + ": %{x:.1f}<br>%{customdata}<extra></extra>"}]
+    for column, key, symbol, colour in (("path", "label.target_path", "line-ns", PATH_COLOUR),
+                                        ("target", "label.target", "line-ns", TARGET_COLOUR),
+                                        ("projected", "label.projection", "diamond-open", SERIES_COLOUR)):
+        name = t(key, lang)
+        data.append({"type": "scatter", "mode": "markers", "y": list(rows["label"]), "x": list(rows[column]),
+                     "name": name, "hovertemplate": "%{y}<br>" + name + ": %{x:.1f}<extra></extra>",
+                     "marker": {"symbol": symbol, "size": 22, "color": colour, "line": {"width": 4, "color": colour}}})
+    return figure(data, title=title, height=_row_height(len(rows), per_row=44),
+                  yaxis={"autorange": "reversed"}, xaxis={"range": [0, 105], "ticksuffix": "%"})
 
 
 def indicator_series(series: pd.DataFrame, *, path: pd.DataFrame | None = None, target: float | None = None,
@@ -94,41 +110,38 @@ def indicator_series(series: pd.DataFrame, *, path: pd.DataFrame | None = None, 
 
     ``series`` and ``path``: ``year, value``; ``projection``: ``year, value`` from the last observation on.
     """
-    fig = go.Figure()
+    data = []
     if path is not None and not path.empty:
-        fig.add_scatter(x=path["year"], y=path["value"], mode="lines", name=t("label.target_path", lang),
-                        line={"color": PATH_COLOUR, "dash": "dot", "width": 3})
+        data.append({"type": "scatter", "mode": "lines", "x": list(path["year"]), "y": list(path["value"]),
+                     "name": t("label.target_path", lang), "line": {"color": PATH_COLOUR, "dash": "dot", "width": 3}})
     if projection is not None and not projection.empty:
-        fig.add_scatter(x=projection["year"], y=projection["value"], mode="lines+markers",
-                        name=t("label.projection", lang), line={"color": SERIES_COLOUR, "dash": "dash", "width": 3},
-                        marker={"symbol": "diamond-open", "size": 12})
-    fig.add_scatter(x=series["year"], y=series["value"], mode="lines+markers", name=t("label.value", lang),
-                    line={"color": SERIES_COLOUR, "width": 4}, marker={"size": 12})
-    if target is not None:
-        fig.add_hline(y=target, line={"color": TARGET_COLOUR, "width": 3},
-                      annotation_text=f"{t('label.target', lang)} {target:g}", annotation_position="top left")
-    fig.update_xaxes(dtick=1, tickformat="d")
-    if percent:
-        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    return style(fig, title=title, height=380)
-
-
-def area_scores(scores: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
-    """A unit's score per task area against its block's median. ``scores``: ``area_label, score, median``."""
-    fig = go.Figure()
-    fig.add_bar(y=scores["area_label"], x=scores["score"], orientation="h", name=t("label.score", lang),
-                marker_color=[_score_colour(s) for s in scores["score"]])
-    fig.add_scatter(y=scores["area_label"], x=scores["median"], mode="markers", name=t("label.median", lang),
-                    marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": "#252525"}})
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(range=[-5.2, 5.2], zeroline=True)
-    return style(fig, title=title, height=_row_height(len(scores), per_row=48))
+        data.append({"type": "scatter", "mode": "lines+markers", "x": list(projection["year"]),
+                     "y": list(projection["value"]), "name": t("label.projection", lang),
+                     "line": {"color": SERIES_COLOUR, "dash": "dash", "width": 3},
+                     "marker": {"symbol": "diamond-open", "size": 12}})
+    data.append({"type": "scatter", "mode": "lines+markers", "x": list(series["year"]), "y": list(series["value"]),
+                 "name": t("label.value", lang), "line": {"color": SERIES_COLOUR, "width": 4}, "marker": {"size": 12}})
+    levels = [_level(target, t("label.target", lang), TARGET_COLOUR, "y")] if target is not None else []
+    yaxis = {"ticksuffix": "%", "rangemode": "tozero"} if percent else {"rangemode": "tozero"}
+    return figure(data, title=title, height=380, shapes=[s for s, _ in levels], annotations=[a for _, a in levels],
+                  xaxis={"dtick": 1, "tickformat": "d"}, yaxis=yaxis)
 
 
 def _score_colour(score: float) -> str:
     if pd.isna(score):
         return STATUS_COLOURS["no_data"]
     return TIER_PALETTE[min(4, max(0, int((5 - score) // 2)))]
+
+
+def area_scores(scores: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
+    """A unit's score per task area against its block's median. ``scores``: ``area_label, score, median``."""
+    data = [{"type": "bar", "orientation": "h", "y": list(scores["area_label"]), "x": list(scores["score"]),
+             "name": t("label.score", lang), "marker": {"color": [_score_colour(s) for s in scores["score"]]}},
+            {"type": "scatter", "mode": "markers", "y": list(scores["area_label"]), "x": list(scores["median"]),
+             "name": t("label.median", lang),
+             "marker": {"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": "#252525"}}}]
+    return figure(data, title=title, height=_row_height(len(scores), per_row=48),
+                  yaxis={"autorange": "reversed"}, xaxis={"range": [-5.2, 5.2], "zeroline": True})
 
 
 def across_units(values: pd.DataFrame, *, milestone: float | None = None, target: float | None = None,
@@ -138,31 +151,27 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
     ``values``: ``unit_label, value, status``.
     """
     ordered = values.dropna(subset=["value"]).sort_values("value", ascending=True)
-    fig = go.Figure(go.Bar(
-        y=ordered["unit_label"], x=ordered["value"], orientation="h",
-        marker_color=[STATUS_COLOURS.get(s, STATUS_COLOURS["no_data"]) for s in ordered["status"]],
-        customdata=[status_label(s, lang) for s in ordered["status"]],
-        hovertemplate="%{y}: %{x:.1f}<br>%{customdata}<extra></extra>", showlegend=False,
-    ))
-    for level, name, colour, dash in ((milestone, "label.milestone", PATH_COLOUR, "dot"),
-                                      (target, "label.target", TARGET_COLOUR, "solid")):
-        if level is not None and not pd.isna(level):
-            fig.add_vline(x=level, line={"color": colour, "width": 3, "dash": dash},
-                          annotation_text=f"{t(name, lang)} {level:g}", annotation_position="top")
-    if percent:
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    return style(fig, title=title, height=_row_height(len(ordered), per_row=30))
+    bar = {"type": "bar", "orientation": "h", "y": list(ordered["unit_label"]), "x": list(ordered["value"]),
+           "marker": {"color": [_colour(s) for s in ordered["status"]]}, "showlegend": False,
+           "customdata": [status_label(s, lang) for s in ordered["status"]],
+           "hovertemplate": "%{y}: %{x:.1f}<br>%{customdata}<extra></extra>"}
+    levels = [_level(level, t(key, lang), colour, "x", dash)
+              for level, key, colour, dash in ((milestone, "label.milestone", PATH_COLOUR, "dot"),
+                                               (target, "label.target", TARGET_COLOUR, "solid"))
+              if level is not None and not pd.isna(level)]
+    xaxis = {"ticksuffix": "%", "rangemode": "tozero"} if percent else {"rangemode": "tozero"}
+    return figure([bar], title=title, height=_row_height(len(ordered), per_row=30), xaxis=xaxis,
+                  shapes=[s for s, _ in levels], annotations=[a for _, a in levels])
 
 
 def distribution(values: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
     """How units spread on each indicator of an area. ``values``: ``indicator_label, unit_label, value``."""
-    fig = go.Figure()
-    for label, group in values.groupby("indicator_label", sort=False):
-        fig.add_box(x=group["value"], name=str(label), boxpoints="all", jitter=0.4, pointpos=0,
-                    text=group["unit_label"], marker={"color": SERIES_COLOUR, "size": 9}, line={"color": PATH_COLOUR},
-                    hovertemplate="%{text}: %{x:.1f}<extra></extra>", showlegend=False)
-    fig.update_yaxes(autorange="reversed")
-    return style(fig, title=title, height=_row_height(values["indicator_label"].nunique(), per_row=70))
+    data = [{"type": "box", "x": list(group["value"]), "name": str(label), "boxpoints": "all", "jitter": 0.4,
+             "pointpos": 0, "text": list(group["unit_label"]), "marker": {"color": SERIES_COLOUR, "size": 9},
+             "line": {"color": PATH_COLOUR}, "hovertemplate": "%{text}: %{x:.1f}<extra></extra>", "showlegend": False}
+            for label, group in values.groupby("indicator_label", sort=False)]
+    return figure(data, title=title, height=_row_height(values["indicator_label"].nunique(), per_row=70),
+                  yaxis={"autorange": "reversed"}, xaxis={"title": {"text": t("label.value", lang)}})
 
 
 def tier_colours(tiers: list[str]) -> dict[str, str]:
@@ -174,16 +183,14 @@ def ranking_bars(ranking: pd.DataFrame, tier_order: list[str], lang: str = "vi",
     """The ranking as bars of the index, coloured by tier. ``ranking``: ``rank, unit_label, index, tier``."""
     ordered = ranking.sort_values("rank")
     colours = tier_colours(tier_order)
-    fig = go.Figure()
-    for tier in tier_order:
-        part = ordered[ordered["tier"] == tier]
-        if not part.empty:
-            fig.add_bar(y=part["unit_label"], x=part["index"], orientation="h", name=tier, marker_color=colours[tier],
-                        text=part["index"].map("{:.1f}".format), textposition="outside",
-                        hovertemplate="%{y}: %{x:.2f}%<extra>" + tier + "</extra>")
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=list(ordered["unit_label"]))
-    fig.update_xaxes(range=[0, 105], ticksuffix="%", title=t("label.index", lang))
-    return style(fig, title=title, height=_row_height(len(ordered)))
+    data = [{"type": "bar", "orientation": "h", "y": list(part["unit_label"]), "x": list(part["index"]),
+             "name": tier, "marker": {"color": colours[tier]}, "text": [f"{v:.1f}" for v in part["index"]],
+             "textposition": "outside", "hovertemplate": "%{y}: %{x:.2f}%<extra>" + tier + "</extra>"}
+            for tier in tier_order if not (part := ordered[ordered["tier"] == tier]).empty]
+    return figure(data, title=title, height=_row_height(len(ordered)),
+                  yaxis={"autorange": "reversed", "categoryorder": "array",
+                         "categoryarray": list(ordered["unit_label"])},
+                  xaxis={"range": [0, 108], "ticksuffix": "%", "title": {"text": t("label.index", lang)}})
 
 
 def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
@@ -194,24 +201,22 @@ def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") 
     words = grid.map(lambda c: "" if pd.isna(c) else status_label(COMPLETENESS_STATUSES[int(c)], lang))
     n = len(COMPLETENESS_STATUSES)
     scale = [[edge, STATUS_COLOURS[s]] for i, s in enumerate(COMPLETENESS_STATUSES) for edge in (i / n, (i + 1) / n)]
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), zmin=-0.5, zmax=n - 0.5,
-        colorscale=scale, text=words.to_numpy(dtype=object), texttemplate="%{text}", xgap=3, ygap=3,
-        hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
-        colorbar={"tickvals": list(range(n)), "ticktext": [status_label(s, lang) for s in COMPLETENESS_STATUSES]},
-    ))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", type="category")
-    return style(fig, title=title, height=_row_height(len(grid.index)))
+    heat = {"type": "heatmap", "z": grid.to_numpy(dtype=float), "x": list(grid.columns), "y": list(grid.index),
+            "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "xgap": 3, "ygap": 3,
+            "text": words.to_numpy(dtype=object), "texttemplate": "%{text}",
+            "hovertemplate": "<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
+            "colorbar": {"tickvals": list(range(n)),
+                         "ticktext": [status_label(s, lang) for s in COMPLETENESS_STATUSES]}}
+    return figure([heat], title=title, height=_row_height(len(grid.index)),
+                  yaxis={"autorange": "reversed"}, xaxis={"side": "top", "type": "category"})
 
 
 def index_trend(trend: pd.DataFrame, series_names: Mapping[str, str], lang: str = "vi", title: str = "") -> go.Figure:
     """A PAR index line per series over the years. ``trend``: ``year, series, index``."""
-    fig = go.Figure()
-    for key, group in trend.groupby("series", sort=False):
-        fig.add_scatter(x=group["year"], y=group["index"], mode="lines+markers+text", name=series_names.get(key, key),
-                        text=group["index"].map("{:.1f}".format), textposition="top center",
-                        line={"width": 4}, marker={"size": 12})
-    fig.update_xaxes(dtick=1, tickformat="d", title=t("label.year", lang))
-    fig.update_yaxes(ticksuffix="%", title=t("label.index", lang))
-    return style(fig, title=title, height=360)
+    data = [{"type": "scatter", "mode": "lines+markers+text", "x": list(group["year"]), "y": list(group["index"]),
+             "name": series_names.get(key, key), "text": [f"{v:.1f}" for v in group["index"]],
+             "textposition": "top center", "line": {"width": 4}, "marker": {"size": 12}}
+            for key, group in trend.groupby("series", sort=False)]
+    return figure(data, title=title, height=360,
+                  xaxis={"dtick": 1, "tickformat": "d", "title": {"text": t("label.year", lang)}},
+                  yaxis={"ticksuffix": "%", "title": {"text": t("label.index", lang)}})

@@ -102,6 +102,7 @@ def test_index_trend_one_line_per_series():
     assert list(fig.data[0].text) == ["80.0", "82.5"]
 
 
-def test_style_uses_projector_font():
-    fig = charts.style(charts.go.Figure(), title="Tiêu đề")
+def test_figure_uses_projector_font_and_keeps_overrides():
+    fig = charts.figure([], title="Tiêu đề", height=400, xaxis={"dtick": 1})
     assert fig.layout.font.size == charts.FONT_SIZE and fig.layout.title.text == "Tiêu đề"
+    assert fig.layout.height == 400 and fig.layout.xaxis.dtick == 1
