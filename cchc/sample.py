@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from cchc import layout
 from cchc.catalog import Catalog, Unit, load_catalog
 from cchc.periods import parse_period
+from cchc.sample_bad import write_bad
 from cchc.sample_story import Figure, UnitStory, choose_cast, profile
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, build_template, indicator_rows, workbook_bytes
 
@@ -28,6 +29,7 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_SEED = 2016
 PERIODS = ("2016", "2017", "2018", "2019-H1", "2019-H2", "2019", "2020-H1", "2020-H2", "2020")
 MANIFEST = "manifest.csv"
+BAD_DIR = "bad"
 MANIFEST_FIELDS = ("file", "unit", "period", "received_at", "uploaded_by")
 CORRECTION = ("SKHDT", "2019", "6dd.1")  # unit, period, indicator typed wrong in the first file
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Đào", "Lưu")
@@ -169,6 +171,9 @@ def generate(out: Path = SAMPLE_DIR, seed: int = DEFAULT_SEED, units: Iterable[s
     write_manifest(out / MANIFEST, entries)
     if chosen is None:
         write_readme(out / "README.md", story, entries, catalog)
+        units_by_code = catalog.unit_by_code
+        write_bad(out / BAD_DIR, lambda u, p: filled_workbook(story, units_by_code[u], p, catalog,
+                                                              received_at(story, u, p)))
     return entries
 
 

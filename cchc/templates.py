@@ -153,6 +153,9 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes(), compress_type, compresslevel)
+
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """Save ``wb`` as .xlsx bytes that depend only on its content (no wall-clock time inside)."""
