@@ -56,8 +56,10 @@ def build_workbook(
     unit_name: object = None,
     values: Mapping[str, Mapping[str, object]] | None = None,
     update: Mapping[str, Mapping[str, object]] | None = None,
+    first: Sequence[str] = (),
     omit: Iterable[str] = (),
     extra_rows: Sequence[Mapping[str, object]] = (),
+    extra_at: int | None = None,
     info: Mapping[str, object] | None = None,
     sheet_names: Mapping[str, str] | None = None,
     columns: Sequence[str] = layout.DATA_COLUMNS,
@@ -69,18 +71,20 @@ def build_workbook(
     """A filled workbook as .xlsx bytes.
 
     ``values`` maps indicator code → {numerator, denominator, value, note} (default :func:`filled_values`);
-    ``update`` changes some fields of those; ``omit`` drops rows; ``extra_rows`` appends rows (``code`` plus
-    fields). ``info`` overrides info values by label (None drops the label's row). ``sheet_names`` renames
-    sheets (default name → new name). ``columns`` orders the data columns ("" makes a blank column, leaving one
-    out removes it). ``offset_columns`` blank columns go before everything on the info and data sheets;
-    ``blank_rows`` are indexes of data rows to precede with an empty row; ``shuffle`` seeds a row shuffle.
-    With the defaults the header is row 4 and the first indicator (A=code, D=Tử số …) row 5.
+    ``update`` changes some fields of those; ``first`` moves these codes to the top, in this order (so their row
+    is known: with the defaults the header is row 4 and the first indicator row 5, A=code, D=Tử số, E=Mẫu số,
+    F=Giá trị); ``omit`` drops rows; ``extra_rows`` adds rows (``code`` plus fields) at index ``extra_at``
+    (default: the end). ``info`` overrides info values by label (None drops the label's row). ``sheet_names``
+    renames sheets (default name → new name). ``columns`` orders the data columns ("" makes a blank column,
+    leaving one out removes it). ``offset_columns`` blank columns go before everything on the info and data
+    sheets; ``blank_rows`` are indexes of data rows to precede with an empty row; ``shuffle`` seeds a shuffle.
     """
     unit_obj, period_obj = load_catalog().unit_by_code.get(unit), _period_or_none(period)
     figures = {code: dict(fields) for code, fields in (values if values is not None else
                                                         filled_values(unit, period)).items()}
     for code, fields in (update or {}).items():
         figures.setdefault(code, {}).update(fields)
+    figures = {**{code: figures[code] for code in first}, **figures}
     names = {n: (sheet_names or {}).get(n, n) for n in (layout.SHEET_GUIDE, layout.SHEET_INFO, layout.SHEET_DATA)}
     wb = Workbook()
     guide = wb.active
@@ -110,7 +114,8 @@ def build_workbook(
     ws.append([*pad, *columns])
     catalog = load_catalog().indicator_by_code
     rows = [_row(code, fields, catalog.get(code)) for code, fields in figures.items() if code not in set(omit)]
-    rows += [_row(str(extra["code"]), extra, catalog.get(str(extra["code"]))) for extra in extra_rows]
+    at = len(rows) if extra_at is None else extra_at
+    rows[at:at] = [_row(str(extra["code"]), extra, catalog.get(str(extra["code"]))) for extra in extra_rows]
     if shuffle is not None:
         random.Random(shuffle).shuffle(rows)
     gaps = set(blank_rows)
