@@ -99,7 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.user": ("Người nộp", "Uploaded by"),
     "upload.check_ok": ("Hợp lệ: {unit}, kỳ {period}, {count} chỉ tiêu.",
                         "Valid: {unit}, {period}, {count} indicators."),
-    "upload.check_warn": ("Hợp lệ, có {count} cảnh báo cần xem lại.", "Valid, with {count} warnings to review."),
+    "upload.check_warn": ("Có {count} cảnh báo cần xem lại.", "{count} warnings to review."),
     "upload.check_bad": ("Không hợp lệ: {count} lỗi. Hãy sửa tệp rồi tải lên lại; tệp này sẽ không được lưu.",
                          "Invalid: {count} errors. Fix the file and upload again; it will not be stored."),
     "upload.supersedes": ("Đã có báo cáo của đơn vị cho kỳ này; báo cáo mới sẽ thay thế báo cáo trước "

@@ -1,0 +1,82 @@
+"""Shared pieces of the dashboard's page data: units of a block, names in the chosen language, table styling.
+
+The ``cchc.dashboard`` modules assemble what each page shows from the store's frames and the analytics; they
+never import streamlit (the cached wrappers live in ``pages/_data.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from cchc.catalog import Catalog, Indicator
+from cchc.charts import STATUS_COLOURS
+from cchc.i18n import status_label, t
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def block_units(catalog: Catalog, year: int, block: str) -> dict[str, str]:
+    """Code → short name of the reporting units in ``block`` during ``year`` (in catalog order)."""
+    start, end = dt.date(year, 1, 1), year_end(year)
+    return {u.code: u.short_name for u in catalog.reporting_units()
+            if u.valid_between(start, end) and catalog.block_of(u, end) == block}
+
+
+def unit_label(catalog: Catalog, code: str, year: int) -> str:
+    unit = catalog.unit_by_code.get(code)
+    return unit.name_on(year_end(year)) if unit else code
+
+
+def indicator_name(ind: Indicator, lang: str) -> str:
+    return ind.name_en if lang == "en" else ind.name_vi
+
+
+def area_name(catalog: Catalog, code: str, lang: str, numbered: bool = True) -> str:
+    area = catalog.area_by_code[code]
+    name = area.name_en if lang == "en" else area.name_vi
+    return f"{code}. {name}" if numbered else name
+
+
+def latest_in_year(prog: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each unit × indicator's last period ending in ``year`` (the year itself when it was reported)."""
+    rows = prog[prog["year"] == year]
+    return rows.groupby(["unit", "indicator"], sort=False).tail(1).reset_index(drop=True)
+
+
+def yearly(prog: pd.DataFrame, unit: str, indicator: str) -> pd.DataFrame:
+    """The yearly rows (periods ``YYYY``) of one unit's indicator, in year order."""
+    mine = prog[(prog["unit"] == unit) & (prog["indicator"] == indicator)]
+    return mine[mine["period"] == mine["year"].astype(str)].sort_values("year")
+
+def shorten(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+def status_colours(codes: pd.Series) -> list[str]:
+    return [STATUS_COLOURS.get(code, STATUS_COLOURS["no_data"]) for code in codes]
+
+
+def coloured(frame: pd.DataFrame, column: str | None = None, colours: list[str] | None = None):
+    """``frame`` as a pandas Styler with one decimal, blanks as ``–``, and ``column``'s cells in ``colours``."""
+    styler = frame.style.format(precision=1, na_rep="–")
+    if column is None or colours is None:
+        return styler
+    css = [f"background-color: {colour}" if colour else "" for colour in colours]
+    return styler.apply(lambda _: css, subset=[column], axis=0)
+
+
+def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Submissions newest first, in words: id, unit, period, file, uploader, time, status, errors, warnings."""
+    names = {u.code: u.short_name for u in catalog.units}
+    status = subs["status"].where(subs["superseded_by"].isna() | (subs["status"] != "accepted"), "superseded")
+    table = pd.DataFrame({
+        "id": subs["id"], t("label.unit", lang): subs["unit"].map(names).fillna(subs["unit"]),
+        t("label.period", lang): subs["period"], t("label.file", lang): subs["filename"],
+        t("label.uploader", lang): subs["uploaded_by"], t("label.time", lang): subs["uploaded_at"],
+        t("label.status", lang): status.map(lambda s: status_label(s, lang)),
+        t("label.errors", lang): subs["errors"], t("label.warnings", lang): subs["warnings"],
+    })
+    return table.iloc[::-1].reset_index(drop=True)

@@ -1,0 +1,130 @@
+"""Page data for reporting: the ranking as published, the submissions matrix and history, upload dry runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cchc.catalog import Catalog
+from cchc.charts import tier_colours
+from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label, year_end
+from cchc.i18n import t
+
+
+@dataclass(frozen=True)
+class SubmissionsView:
+    matrix: pd.DataFrame
+    history: pd.DataFrame
+    files: dict[str, tuple[str, str]]
+
+
+def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, year: int, block: str,
+                     lang: str) -> SubmissionsView:
+    """The block's completeness matrix for the periods of ``year``, every submission, and the stored files."""
+    units = block_units(catalog, year, block)
+    rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
+    matrix = pd.DataFrame({"unit_label": rows["unit"].map(units), "period": rows["period"], "status": rows["status"]})
+    mine = subs[subs["unit"].isin(list(units)) | subs["unit"].isna()]
+    files = {sha: (f"#{i} · {unit or '?'} · {period or '?'} · {name}", name) for i, unit, period, name, sha in
+             mine[["id", "unit", "period", "filename", "sha256"]].iloc[::-1].itertuples(index=False)}
+    return SubmissionsView(matrix.reset_index(drop=True), history_table(mine, catalog, lang), files)
+
+
+def arrow(change: object) -> str:
+    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``＝`` unchanged, ``–`` no previous year."""
+    if change is None or pd.isna(change):
+        return "–"
+    return "＝" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
+
+
+@dataclass(frozen=True)
+class RankingView:
+    table: pd.DataFrame
+    tier_colours: list[str]
+    bars: pd.DataFrame
+    tier_order: list[str]
+    domains: pd.DataFrame
+
+
+def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, block: str, lang: str) -> RankingView:
+    """The ranking in words, as a published table reads, with tier colours, bars and per-domain points.
+
+    ``table`` is :func:`cchc.ranking.ranking` output, ``criteria`` :func:`cchc.ranking.load_criteria`.
+    """
+    names = {u.code: u.name_on(year_end(year)) for u in catalog.units}
+    tiers = {tier.code: (tier.name_en if lang == "en" else tier.name_vi) for tier in criteria.tiers}
+    colours = tier_colours(list(tiers.values()))
+    tier_words = table["tier"].map(tiers)
+    words = pd.DataFrame({
+        t("label.rank", lang): table["rank"], t("label.unit", lang): table["unit"].map(names),
+        t("label.self", lang): table["self_score"], t("label.appraised", lang): table["appraised_score"],
+        t("label.survey", lang): table["survey_score"], t("label.total", lang): table["score"],
+        t("label.index", lang): table["index"], t("label.tier", lang): tier_words,
+        t("label.change", lang): table["rank_change"].map(arrow),
+    })
+    bars = pd.DataFrame({"rank": table["rank"], "unit_label": table["unit"].map(names), "index": table["index"],
+                         "tier": tier_words}).dropna(subset=["index"])
+    tree = criteria.tree(year, block)
+    domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
+    domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang), **domain_names})
+    domains[t("label.unit", lang)] = table["unit"].map(names)
+    return RankingView(words, [colours.get(w, "") for w in tier_words], bars, list(tiers.values()), domains)
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """One uploaded file's dry run in words: verdict, what it would supersede, its issues and its figures."""
+
+    filename: str
+    level: str  # "ok", "warning", "error", "duplicate"
+    message: str
+    supersedes: bool
+    issues: pd.DataFrame
+    preview: pd.DataFrame
+
+    @property
+    def storable(self) -> bool:
+        return self.level in ("ok", "warning")
+
+
+def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadCheck:
+    """Word a :class:`cchc.ingest.Checked` for the upload page."""
+    report, submission = checked.report, checked.submission
+    issues = pd.DataFrame({
+        t("label.severity", lang): [t(f"severity.{i.severity}", lang) for i in report.issues],
+        t("label.sheet", lang): [i.sheet for i in report.issues],
+        t("label.cell", lang): [i.cell for i in report.issues],
+        t("label.indicator", lang): [i.indicator for i in report.issues],
+        t("label.message", lang): [i.message for i in report.issues],
+    })
+    rows = submission.values if submission is not None else ()
+    names = {i.code: indicator_name(i, lang) for i in catalog.indicators}
+    preview = pd.DataFrame({
+        t("label.code", lang): [r.indicator for r in rows],
+        t("label.indicator", lang): [names.get(r.indicator, r.indicator) for r in rows],
+        t("label.numerator", lang): [r.numerator for r in rows],
+        t("label.denominator", lang): [r.denominator for r in rows],
+        t("label.value", lang): [r.value for r in rows], t("label.note", lang): [r.note for r in rows],
+    })
+    if checked.duplicate_of is not None:
+        level, message = "duplicate", t("upload.duplicate", lang)
+    elif not report.ok:
+        level, message = "error", t("upload.check_bad", lang, count=len(report.errors))
+    else:
+        unit = unit_label(catalog, submission.unit, int(submission.period[:4]))
+        message = t("upload.check_ok", lang, unit=unit, period=submission.period, count=len(rows))
+        level = "warning" if report.warnings else "ok"
+        if report.warnings:
+            message += " " + t("upload.check_warn", lang, count=len(report.warnings))
+    return UploadCheck(filename, level, message, bool(checked.supersedes) and level != "duplicate", issues, preview)
+
+
+def stored_line(result, catalog: Catalog, lang: str) -> tuple[str, bool]:
+    """Word a :class:`cchc.ingest.IngestResult`: the sentence shown after storing, and whether it was stored."""
+    if result.status == "accepted":
+        unit = unit_label(catalog, result.unit, int(result.period[:4]))
+        return t("upload.stored", lang, name=result.filename, unit=unit, period=result.period), True
+    reason = t("upload.duplicate", lang) if result.status == "duplicate" else \
+        "; ".join(i.text() for i in result.report.errors[:3])
+    return t("upload.rejected", lang, name=result.filename, reason=reason), False

@@ -1,0 +1,31 @@
+"""Lĩnh vực: one task area, each of its indicators across the block's units, beside the plan's tasks."""
+
+import streamlit as st
+
+from cchc import charts
+from cchc.i18n import KEY_AREA, block_label, t
+from pages import _data
+
+lang, year, block = _data.lang(), _data.year(), _data.block()
+areas = _data.area_choices(lang)
+st.title(t("page.area", lang))
+
+_data.follow_link(KEY_AREA, areas)
+area = st.selectbox(t("area.pick", lang), list(areas), format_func=areas.get, key=KEY_AREA)
+view = _data.area_view(area)
+st.caption(f"{year} · {block_label(block, lang)}")
+
+data_side, text_side = st.columns([3, 1])
+with text_side:
+    st.subheader(t("area.tasks", lang))
+    for code, text in view.tasks:
+        st.markdown(f"**{code}** {text}")
+with data_side:
+    if not view.indicators:
+        st.info(t("empty.no_data", lang), icon="ℹ️")
+    for item in view.indicators:
+        st.plotly_chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
+                                            title=item.title, percent=item.percent), key=f"area_{item.code}")
+    if not view.spread.empty:
+        st.subheader(t("area.distribution", lang))
+        st.plotly_chart(charts.distribution(view.spread, lang), key="area_distribution")

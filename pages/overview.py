@@ -1,0 +1,63 @@
+"""Tổng quan: the plan's targets at a glance, scores by unit and area, and who needs attention."""
+
+import streamlit as st
+
+from cchc import charts
+from cchc.i18n import KEY_AREA, KEY_UNIT, block_label, t
+from cchc.progress import PROVINCE
+from pages import _data
+
+lang, year, block = _data.lang(), _data.year(), _data.block()
+view = _data.overview()
+
+st.title(t("page.overview", lang))
+st.caption(t("overview.caption", lang, year=year, block=block_label(block, lang).lower()))
+if not view.has_data:
+    st.info(t("empty.no_data", lang), icon="ℹ️")
+    st.stop()
+
+cards = st.columns(5)
+cards[0].metric(t("card.achieved", lang), view.cards.achieved, help=t("card.of_targets", lang, total=view.cards.total),
+                border=True)
+cards[1].metric(t("card.on_track", lang), view.cards.on_track, border=True)
+cards[2].metric(t("card.behind", lang), view.cards.behind, border=True)
+share = f"{100 * view.received / view.expected:.0f}%" if view.expected else "–"
+cards[3].metric(t("card.completeness", lang), share, border=True,
+                help=t("card.completeness_help", lang, received=view.received, expected=view.expected,
+                       period=view.period))
+trend = _data.par_trend()
+latest = trend[(trend["year"] == year) & (trend["series"] == block)]["index"]
+cards[4].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("overview.targets", lang))
+    st.plotly_chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+with right:
+    st.subheader(t("overview.attention", lang))
+    if view.attention.empty:
+        st.success(t("overview.attention_none", lang))
+    for row in view.attention.itertuples():
+        st.page_link("pages/unit.py", label=f"**{row.unit_label}** — {row.reason}", icon="⚠️",
+                     query_params={KEY_UNIT: row.unit})
+    if not trend.empty:
+        names = {b: block_label(b, lang) for b in _data.BLOCKS}
+        st.plotly_chart(charts.index_trend(trend, names, lang, title=t("overview.par_trend", lang)),
+                        key="overview_par")
+
+st.subheader(t("overview.heatmap", lang))
+st.caption(t("overview.heatmap_help", lang))
+st.plotly_chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
+
+with st.container(horizontal=True):
+    for code, label in _data.area_choices(lang).items():
+        st.page_link("pages/area.py", label=label, icon="🧩", query_params={KEY_AREA: code})
+
+st.subheader(t("overview.target_pick", lang))
+codes = view.targets["indicator"].tolist()
+labels = dict(zip(codes, view.targets["label"], strict=True))
+picked = st.selectbox(t("label.indicator", lang), codes, format_func=labels.get, key="overview_indicator")
+series = _data.series(PROVINCE, picked)
+st.plotly_chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
+                                        projection=series.projection, lang=lang, title=series.title,
+                                        percent=series.percent), key="overview_series")

@@ -1,0 +1,30 @@
+"""Tình hình nộp: who reported on time, late or not at all, every submission, and the original files."""
+
+import streamlit as st
+
+from cchc import charts
+from cchc.i18n import block_label, t
+from pages import _data
+
+lang, year, block = _data.lang(), _data.year(), _data.block()
+view = _data.submissions_view()
+st.title(t("page.submissions", lang))
+st.caption(block_label(block, lang))
+
+st.subheader(t("subs.matrix", lang, year=year))
+if view.matrix.empty:
+    st.info(t("empty.no_data", lang), icon="ℹ️")
+else:
+    st.plotly_chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
+
+st.subheader(t("subs.history", lang))
+if view.history.empty:
+    st.info(t("empty.no_submissions", lang), icon="ℹ️")
+    st.stop()
+st.dataframe(view.history, hide_index=True, key="subs_history")
+
+st.subheader(t("subs.file", lang))
+sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lambda s: view.files[s][0],
+                   key="subs_file")
+st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=view.files[sha][1], icon="⬇️",
+                   key="subs_download", on_click="ignore")

@@ -1,0 +1,48 @@
+"""Đơn vị: one unit's indicators, their paths to the targets, its area scores and its submissions."""
+
+import streamlit as st
+
+from cchc import charts
+from cchc.dashboard.common import coloured, status_colours
+from cchc.i18n import KEY_UNIT, t
+from pages import _data
+
+lang, year = _data.lang(), _data.year()
+units = _data.unit_choices()
+st.title(t("page.unit", lang))
+if not units:
+    st.info(t("empty.no_data", lang), icon="ℹ️")
+    st.stop()
+
+_data.follow_link(KEY_UNIT, units)
+unit = st.selectbox(t("unit.pick", lang), list(units), format_func=units.get, key=KEY_UNIT)
+view = _data.unit_view(unit)
+st.header(view.name)
+
+st.subheader(t("unit.indicators", lang))
+status_column = t("label.status", lang)
+st.dataframe(coloured(view.table, status_column, status_colours(view.statuses)), hide_index=True, key="unit_table")
+st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
+                   mime=_data.XLSX_MIME, icon="⬇️", key="unit_download", on_click="ignore")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("unit.series", lang))
+    names = dict(zip(view.indicators, view.table[t("label.indicator", lang)], strict=True))
+    picked = st.multiselect(t("label.indicator", lang), view.indicators, format_func=lambda c: f"{c} {names[c]}",
+                            default=[c for c, s in zip(view.indicators, view.statuses, strict=True)
+                                     if s not in ("no_target", "no_data")][:4], key="unit_indicators")
+    for code in picked:
+        series = _data.series(unit, code)
+        st.plotly_chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
+                                                projection=series.projection, lang=lang, title=series.title,
+                                                percent=series.percent), key=f"unit_series_{code}")
+with right:
+    st.subheader(t("unit.areas", lang))
+    st.plotly_chart(charts.area_scores(view.areas, lang), key="unit_areas")
+
+st.subheader(t("unit.history", lang))
+if view.history.empty:
+    st.info(t("empty.no_submissions", lang), icon="ℹ️")
+else:
+    st.dataframe(view.history, hide_index=True, key="unit_history")

@@ -1,0 +1,68 @@
+"""Nộp báo cáo: download the template, upload filled files, see the dry run, confirm to store the valid ones."""
+
+import streamlit as st
+
+from cchc.dashboard.common import coloured
+from cchc.i18n import KEY_CHECKED, KEY_STORED, t
+from pages import _data
+
+lang = _data.lang()
+st.title(t("page.upload", lang))
+st.caption(t("upload.caption", lang))
+
+units, periods = _data.all_unit_choices(), _data.period_choices(lang)
+left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+unit = left.selectbox(t("upload.unit", lang), list(units), format_func=units.get, key="upload_unit")
+period = middle.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, key="upload_period",
+                          index=len(periods) - 1)
+right.download_button(t("upload.template", lang), _data.template(unit, period), mime=_data.XLSX_MIME, icon="⬇️",
+                      file_name=f"bieu-mau-{unit}-{period}.xlsx", key="upload_template", on_click="ignore")
+
+st.divider()
+user = st.text_input(t("upload.user", lang), key="upload_user", max_chars=80)
+limit = t("upload.limit", lang, mb=_data.MAX_UPLOAD_MB)
+files = st.file_uploader(t("upload.files", lang), type=_data.UPLOAD_TYPES, accept_multiple_files=True,
+                         help=limit, key=f"upload_files_{st.session_state.get(KEY_STORED + '_round', 0)}")
+st.caption(limit)
+
+if not files:
+    for line, ok in st.session_state.get(KEY_STORED, []):
+        (st.success if ok else st.error)(line)
+    st.stop()
+
+bar = st.progress(0.0) if len(files) > 1 else None
+checks = []
+for done, upload in enumerate(files, start=1):
+    if bar:
+        bar.progress(done / len(files), text=t("upload.checking", lang, name=upload.name, done=done, total=len(files)))
+    checks.append(_data.dry_run(upload.file_id, upload.name, upload.getvalue()))
+if bar:
+    bar.empty()
+
+st.subheader(t("upload.issues", lang))
+for check in checks:
+    with st.expander(f"{check.filename} — {check.message}", expanded=len(checks) == 1 or not check.storable):
+        {"ok": st.success, "warning": st.warning, "error": st.error, "duplicate": st.info}[check.level](check.message)
+        if check.supersedes:
+            st.warning(t("upload.supersedes", lang), icon="🔁")
+        if not check.issues.empty:
+            st.dataframe(check.issues, hide_index=True)
+        if not check.preview.empty:
+            st.caption(t("upload.preview", lang))
+            st.dataframe(coloured(check.preview), hide_index=True)
+
+storable = [(upload, check) for upload, check in zip(files, checks, strict=True) if check.storable]
+if not storable:
+    st.info(t("upload.nothing", lang), icon="ℹ️")
+    st.stop()
+if st.button(t("upload.confirm", lang, count=len(storable)), type="primary", key="upload_confirm"):
+    bar = st.progress(0.0)
+    lines = []
+    for done, (upload, _check) in enumerate(storable, start=1):
+        bar.progress(done / len(storable), text=t("upload.progress", lang, name=upload.name, done=done,
+                                                   total=len(storable)))
+        lines.append(_data.store_file(upload.name, upload.getvalue(), user))
+    st.session_state[KEY_STORED] = lines
+    st.session_state[KEY_STORED + "_round"] = st.session_state.get(KEY_STORED + "_round", 0) + 1
+    st.session_state.pop(KEY_CHECKED, None)
+    st.rerun()
