@@ -225,9 +225,10 @@ class UnitStory:
         """The figure reported for ``period`` (``2019``, ``2019-H1``, ``2019-H2``), None when left blank."""
         if not ind.required and self._rng(ind.code, "skip").random() < 0.08:
             return None
-        return self._figure(ind, period)
+        return self.truth(ind, period)
 
-    def _figure(self, ind: Indicator, period: str) -> Figure:
+    def truth(self, ind: Indicator, period: str) -> Figure:
+        """The true figure, whether or not the clerk fills it in."""
         spec = SPECS.get(ind.code, _FALLBACK[ind.measure])
         year, half = int(period[:4]), period[6:] if "-H" in period else ""
         x = year - 2015 - (0.5 if half == "1" else 0.0)
@@ -236,7 +237,7 @@ class UnitStory:
             return Figure(value=layout.YES if self.switched(ind, spec, x) else layout.NO, note=note)
         if isinstance(spec, Count) and spec.flow:
             if spec.base == "late":
-                dossiers = self._figure(self.on_time, period)
+                dossiers = self.truth(self.on_time, period)
                 return Figure(value=dossiers.denominator - dossiers.numerator)
             return Figure(value=self.split(self.flow_total(spec.base, year), year, half), note=note)
         size = self.prof.sizes.get(spec.base, 0)

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from cchc import layout
 from cchc.catalog import load_catalog
-from cchc.templates import build_template, indicator_rows, write_template
+from cchc.templates import build_template, indicator_rows, workbook_bytes, write_template
+from cchc.validate import check_workbook
 
 
 def _load(unit: str, period: str):
@@ -134,3 +135,25 @@ def test_build_template_refuses_unit_not_valid_in_period():
     units = tuple(replace(u, valid_from=dt.date(2019, 1, 1)) if u.code == "SNV" else u for u in catalog.units)
     with pytest.raises(ValueError, match="không hoạt động trong kỳ 2018"):
         build_template("SNV", "2018", replace(catalog, units=units))
+
+
+@pytest.mark.parametrize(("unit", "period"), [("SNV", "2018"), ("VANLAM", "2019-H1"), ("MYHAO", "2020")])
+def test_filled_template_passes_validation(unit, period):
+    wb = build_template(unit, period)
+    info = wb[layout.SHEET_INFO]
+    for row in info.iter_rows(min_col=1, max_col=2):
+        if row[0].value == layout.INFO_REPORTER:
+            row[1].value = "Trần Thị Hà"
+        elif row[0].value == layout.INFO_DATE:
+            row[1].value = dt.date(2018, 12, 10)
+    data = wb[layout.SHEET_DATA]
+    by_code = load_catalog().indicator_by_code
+    for n, (code, row) in enumerate(indicator_rows(data).items()):
+        measure = by_code[code].measure
+        if measure == "percent":
+            data[f"D{row}"], data[f"E{row}"] = 30 + n, 60 + n
+        else:
+            data[f"F{row}"] = (layout.YES if n % 2 else layout.NO) if measure == "yes_no" else 5 * n
+    raw, report = check_workbook(workbook_bytes(wb), f"{unit}_{period}.xlsx")
+    assert report.issues == []
+    assert len(raw.rows) == len(indicator_rows(data))
