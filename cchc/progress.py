@@ -12,12 +12,12 @@ thresholds below. The projection is a time-weighted linear trend of the yearly v
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
 
-from cchc.catalog import Catalog, load_catalog
+from cchc.catalog import Catalog, Indicator, load_catalog
 from cchc.periods import all_periods, parse_period
 
 PROVINCE = "UBNDT"
@@ -53,6 +53,8 @@ STATUS_COLORS: dict[str, str] = {
     "no_target": "#8fb4d9",
 }
 
+_CODE = {status: n for n, status in enumerate(STATUSES)}
+
 # Open SDG thresholds on R = observed growth / required growth.
 ON_TRACK = 0.95
 NEEDS_ACCELERATION = 0.60
@@ -67,8 +69,13 @@ COLUMNS: tuple[str, ...] = (
 
 def indicator_frame(catalog: Catalog) -> pd.DataFrame:
     """One row per indicator: area, measure, direction, baseline year and final target (NaN when none)."""
+    return _indicator_table(catalog.indicators).reset_index()
+
+
+@lru_cache(maxsize=8)
+def _indicator_table(indicators: tuple[Indicator, ...]) -> pd.DataFrame:
     rows = []
-    for ind in catalog.indicators:
+    for ind in indicators:
         target = ind.target
         rows.append({
             "indicator": ind.code, "area": ind.area, "measure": ind.measure, "direction": ind.direction,
@@ -77,24 +84,19 @@ def indicator_frame(catalog: Catalog) -> pd.DataFrame:
             "target_year": target.year if target else np.nan,
             "comparison": target.comparison if target else "",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("indicator")
 
 
-def _milestone_frame(catalog: Catalog) -> pd.DataFrame:
-    rows = [(i.code, year, value) for i in catalog.indicators for year, value in i.milestones.items()]
-    return pd.DataFrame(rows, columns=["indicator", "year", "catalog_milestone"]).astype({"year": "int64"})
+@lru_cache(maxsize=8)
+def _catalog_milestones(indicators: tuple[Indicator, ...]) -> dict[tuple[str, int], float]:
+    return {(i.code, year): value for i in indicators for year, value in i.milestones.items()}
 
 
 @cache
-def _period_info(code: str) -> tuple[int, str, float]:
+def _period_info(code: str) -> tuple[int, bool, float]:
+    """Year, whether it is a yearly period, and its end as a fractional year (2019-H1 → 2018.5)."""
     p = parse_period(code)
-    return p.year, p.kind, p.end.year - 1 + p.end.month / 12
-
-
-def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    codes = frame["period"].unique()
-    info = pd.DataFrame([(c, *_period_info(c)) for c in codes], columns=["period", "year", "kind", "t"])
-    return frame.merge(info, on="period", how="left")
+    return p.year, p.kind == "year", p.end.year - 1 + p.end.month / 12
 
 
 def rollup(values: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
@@ -104,7 +106,7 @@ def rollup(values: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame
     answering *Có*); counts are summed. Only units that reported a value count.
     """
     catalog = catalog or load_catalog()
-    measures = indicator_frame(catalog).set_index("indicator")["measure"]
+    measures = _indicator_table(catalog.indicators)["measure"]
     given = values[values["value"].notna()]
     sums = (given.groupby(["indicator", "period"], observed=True)[["numerator", "denominator", "value"]]
             .sum(min_count=1).reset_index())
@@ -114,66 +116,110 @@ def rollup(values: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame
     return sums
 
 
-def _baselines(obs: pd.DataFrame) -> pd.DataFrame:
-    """Per unit × indicator: the yearly value at the baseline year, else the first yearly value."""
-    yearly = obs[(obs["kind"] == "year") & obs["value"].notna()]
-    ranked = yearly.assign(off=(yearly["year"] != yearly["base_year"]))
-    ranked = ranked.sort_values(["unit", "indicator", "off", "year"]).drop_duplicates(["unit", "indicator"])
-    return ranked[["unit", "indicator", "value", "year"]].rename(
-        columns={"value": "baseline", "year": "baseline_year"})
+def _group_cumsum(parts: np.ndarray, starts: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Running sums of each column of ``parts`` within consecutive groups (rows sorted by group)."""
+    total = np.cumsum(parts, axis=0)
+    before = np.vstack([np.zeros((1, parts.shape[1])), total])[starts]
+    return total - before[gid]
 
 
-def _projection(obs: pd.DataFrame, last_year: int) -> pd.Series:
-    """Time-weighted least-squares trend of the yearly values up to each row's year, at the target year."""
-    yearly = obs[(obs["kind"] == "year") & obs["value"].notna()].sort_values(["unit", "indicator", "year"])
-    x = (yearly["year"] - 2016).astype(float)
-    w = (yearly["year"] - 2015).clip(lower=1).astype(float)
-    y = yearly["value"]
-    parts = pd.DataFrame({"w": w, "wx": w * x, "wxx": w * x * x, "wy": w * y, "wxy": w * x * y})
-    s = parts.groupby([yearly["unit"], yearly["indicator"]], observed=True).cumsum()
-    det = s["w"] * s["wxx"] - s["wx"] ** 2
-    slope = (s["w"] * s["wxy"] - s["wx"] * s["wy"]) / det.where(det > 1e-12)
-    intercept = (s["wy"] - slope * s["wx"]) / s["w"]
-    horizon = yearly["target_year"].fillna(last_year) - 2016
-    projected = intercept + slope * horizon
-    bounded = yearly["measure"].isin(["percent", "yes_no"])
-    projected = projected.clip(lower=0).where(~bounded, projected.clip(0, 100))
-    return projected.reindex(obs.index)
+def _texts(names: object, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``names[codes]`` as a ``str`` array, taken in C rather than built from Python objects."""
+    return pd.array(np.asarray(names, dtype=object), dtype="str").take(codes)
 
 
-def _met(frame: pd.DataFrame) -> np.ndarray:
-    v, target, cmp = frame["value"], frame["target"], frame["comparison"]
-    return np.select([cmp == ">=", cmp == ">", cmp == "<=", cmp == "<"],
-                     [v >= target, v > target, v <= target, v < target], False).astype(bool)
+def _series(frame: pd.DataFrame, catalog: Catalog) -> dict[str, np.ndarray]:
+    """Rows sorted by unit, indicator and period end, with the per-row arrays the formulas need."""
+    table = _indicator_table(catalog.indicators)
+    frame = frame[frame["indicator"].isin(table.index)]
+    units, unit_names = pd.factorize(frame["unit"], sort=True)
+    inds, ind_names = pd.factorize(frame["indicator"], sort=True)
+    pers, per_names = pd.factorize(frame["period"])
+    info = np.array([_period_info(str(c)) for c in per_names], dtype=float).reshape(-1, 3)
+    order = np.lexsort((info[pers, 2], inds, units))
+    units, inds, pers = units[order], inds[order], pers[order]
+    rows = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[order] for c in ("numerator", "denominator", "value")}
+    group = units.astype(np.int64) * len(ind_names) + inds
+    new = np.r_[True, group[1:] != group[:-1]]
+    ind = table.reindex(ind_names)
+    year = info[pers, 0].astype(int)
+    milestones = _catalog_milestones(catalog.indicators)
+    keys, where = np.unique(inds.astype(np.int64) * 10_000 + year, return_inverse=True)
+    names = list(ind_names)
+    found = np.array([milestones.get((names[k // 10_000], k % 10_000), np.nan) for k in keys], dtype=float)
+    rows.update(
+        unit=_texts(unit_names, units), indicator=_texts(ind_names, inds), period=_texts(per_names, pers),
+        year=year, is_year=info[pers, 1] == 1, t=info[pers, 2], gid=np.cumsum(new) - 1, starts=np.flatnonzero(new),
+        base_year=ind["base_year"].to_numpy()[inds], target=ind["target"].to_numpy()[inds],
+        target_year=ind["target_year"].to_numpy()[inds],
+        bounded=ind["measure"].isin(["percent", "yes_no"]).to_numpy()[inds],
+        comparison=ind["comparison"].map(_COMPARISONS).to_numpy()[inds],
+        sign=np.where(ind["direction"] == "lower", -1.0, 1.0)[inds],
+    )
+    rows["catalog_milestone"] = np.where(rows["is_year"], found[where], np.nan)
+    return rows
 
 
-def classify(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``milestone``, ``achievement``, ``status`` and ``score`` to rows holding value, baseline, target.
+def _baseline(r: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: its series' yearly value at the baseline year (else the first yearly value), and that year."""
+    cand = np.flatnonzero(r["is_year"] & ~np.isnan(r["value"]))
+    cand = cand[np.lexsort((r["t"][cand], r["year"][cand] != r["base_year"][cand], r["gid"][cand]))]
+    groups, first = np.unique(r["gid"][cand], return_index=True)
+    value, year = np.full(len(r["starts"]), np.nan), np.full(len(r["starts"]), np.nan)
+    value[groups], year[groups] = r["value"][cand[first]], r["year"][cand[first]]
+    return value[r["gid"]], year[r["gid"]]
 
-    Needs columns ``value, baseline, baseline_year, t, target, target_year, comparison, direction`` and
-    ``catalog_milestone`` (NaN where the catalog gives none).
-    """
-    v, b, target = frame["value"], frame["baseline"], frame["target"]
-    sign = np.where(frame["direction"] == "lower", -1.0, 1.0)
-    span = (frame["target_year"] - frame["baseline_year"]).where(lambda s: s > 0)
-    elapsed = (frame["t"] - frame["baseline_year"]).clip(lower=0)
-    linear = b + (target - b) * (elapsed / span).clip(upper=1).fillna(1)
-    milestone = frame["catalog_milestone"].fillna(linear).where(target.notna())
-    met = _met(frame)
-    gap = (target - b).where((target - b) * sign > 0)
-    achievement = (100 * (v - b) / gap).clip(0, 100).fillna(0).where(v.notna() & target.notna())
-    achievement = achievement.mask(met, 100.0)
-    observed, required = sign * (v - b), sign * (milestone - b)
-    ratio = (observed / required.where(required > 0)).fillna(
-        pd.Series(np.where(sign * (v - milestone) >= 0, 1.0, -1.0), index=frame.index))
-    no_data = v.isna() | b.isna() | (elapsed <= 0)
-    status = np.select(
-        [v.isna(), target.isna(), met, no_data, ratio >= ON_TRACK, ratio >= NEEDS_ACCELERATION, ratio >= LIMITED],
-        ["no_data", "no_target", "achieved", "no_data", "on_track", "needs_acceleration", "limited"],
-        "deteriorating")
-    score = (SCORE_MAX * ratio).clip(-SCORE_MAX, SCORE_MAX).mask(met, SCORE_MAX)
-    score = score.where(~pd.Series(status, index=frame.index).isin(["no_data", "no_target"]))
-    return frame.assign(milestone=milestone, achievement=achievement, status=status, score=score)
+
+def _projection(r: dict[str, np.ndarray], last_year: int) -> np.ndarray:
+    """Time-weighted least-squares trend of the yearly values up to each yearly row, at the target year."""
+    used = r["is_year"] & ~np.isnan(r["value"])
+    x = r["year"] - 2016.0
+    w = np.where(used, np.maximum(r["year"] - 2015.0, 1.0), 0.0)
+    y = np.where(used, r["value"], 0.0)
+    s = _group_cumsum(np.column_stack([w, w * x, w * x * x, w * y, w * x * y]), r["starts"], r["gid"])
+    sw, swx, swxx, swy, swxy = s.T
+    det = sw * swxx - swx ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(det > 1e-9, (sw * swxy - swx * swy) / det, np.nan)
+        projected = (swy - slope * swx) / sw + slope * (np.where(np.isnan(r["target_year"]), last_year,
+                                                                 r["target_year"]) - 2016)
+    projected = np.where(r["bounded"], np.clip(projected, 0, 100), np.maximum(projected, 0))
+    return np.where(used, projected, np.nan)
+
+
+_COMPARISONS = {"": 0, ">=": 1, ">": 2, "<=": 3, "<": 4}
+
+
+def _met(v: np.ndarray, target: np.ndarray, cmp: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.select([cmp == 1, cmp == 2, cmp == 3, cmp == 4],
+                         [v >= target, v > target, v <= target, v < target], False).astype(bool)
+
+
+def _classify(r: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Milestone, achievement, status and score of each row (formulas in docs/METHOD.md)."""
+    v, b, target, sign = r["value"], r["baseline"], r["target"], r["sign"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        span = r["target_year"] - r["baseline_year"]
+        elapsed = np.maximum(r["t"] - r["baseline_year"], 0)
+        fraction = np.where(span > 0, np.minimum(elapsed / span, 1), 1)
+        milestone = np.where(np.isnan(r["catalog_milestone"]), b + (target - b) * fraction, r["catalog_milestone"])
+        milestone = np.where(np.isnan(target), np.nan, milestone)
+        met = _met(v, target, r["comparison"])
+        gap = np.where((target - b) * sign > 0, target - b, np.nan)
+        achievement = np.nan_to_num(np.clip(100 * (v - b) / gap, 0, 100), nan=0.0)
+        achievement = np.where(met, 100.0, np.where(np.isnan(v) | np.isnan(target), np.nan, achievement))
+        required = sign * (milestone - b)
+        ratio = np.where(required > 0, sign * (v - b) / required, np.where(sign * (v - milestone) >= 0, 1.0, -1.0))
+        no_data = np.isnan(v) | np.isnan(b) | (elapsed <= 0)
+        code = np.select(
+            [np.isnan(v), np.isnan(target), met, no_data, ratio >= ON_TRACK, ratio >= NEEDS_ACCELERATION,
+             ratio >= LIMITED],
+            [_CODE[s] for s in ("no_data", "no_target", "achieved", "no_data", "on_track", "needs_acceleration",
+                                "limited")], _CODE["deteriorating"])
+        score = np.where(met, SCORE_MAX, np.clip(SCORE_MAX * ratio, -SCORE_MAX, SCORE_MAX))
+    score = np.where((code == _CODE["no_data"]) | (code == _CODE["no_target"]), np.nan, score)
+    return {"milestone": milestone, "achievement": achievement, "status": _texts(STATUSES, code), "score": score}
 
 
 def progress(values: pd.DataFrame, catalog: Catalog | None = None, *, province: bool = True) -> pd.DataFrame:
@@ -181,7 +227,7 @@ def progress(values: pd.DataFrame, catalog: Catalog | None = None, *, province: 
 
     Returns the columns of :data:`COLUMNS`, sorted by unit, indicator and period end. Half-year and
     quarter rows get value, milestone (linear at the period's end), achievement and status; the baseline
-    and the projection use yearly values only.
+    and the projection use yearly values only. Rows of indicators not in the catalog are dropped.
     """
     catalog = catalog or load_catalog()
     frame = values[["unit", "period", "indicator", "numerator", "denominator", "value"]]
@@ -189,13 +235,12 @@ def progress(values: pd.DataFrame, catalog: Catalog | None = None, *, province: 
         frame = pd.concat([frame, rollup(frame, catalog)], ignore_index=True)
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    obs = _with_periods(frame).merge(indicator_frame(catalog), on="indicator", how="inner")
-    obs = obs.merge(_baselines(obs), on=["unit", "indicator"], how="left")
-    obs = obs.merge(_milestone_frame(catalog), on=["indicator", "year"], how="left")
-    obs.loc[obs["kind"] != "year", "catalog_milestone"] = np.nan
-    obs["projected"] = _projection(obs, all_periods(("year",))[-1].year)
-    out = classify(obs).sort_values(["unit", "indicator", "t"], kind="stable")
-    return out[list(COLUMNS)].reset_index(drop=True)
+    rows = _series(frame, catalog)
+    rows["baseline"], rows["baseline_year"] = _baseline(rows)
+    rows["projected"] = _projection(rows, all_periods(("year",))[-1].year)
+    rows.update(_classify(rows))
+    out = pd.DataFrame({c: rows[c] for c in COLUMNS})
+    return out.astype({"year": "int64", "baseline_year": "Int64", "target_year": "Int64"})
 
 
 def area_scores(prog: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:

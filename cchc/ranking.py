@@ -138,16 +138,23 @@ def block_units(catalog: Catalog, year: int, block: str) -> list[str]:
 
 def _indicator_points(units: list[str], tree: Tree, year: int, prog: pd.DataFrame, catalog: Catalog,
                       criteria: Criteria) -> pd.DataFrame:
-    """``unit, criterion, self`` for the indicator criteria that apply to each unit."""
+    """``unit, criterion, achievement, share`` for the indicator criteria that apply to each unit."""
     by_code = catalog.unit_by_code
     end = dt.date(year, 12, 31)
-    pairs = [(u, c.code, i.code) for u in units for c in tree.criteria if c.kind == "indicator"
-             for i in catalog.indicators_for(by_code[u], end)
-             if i.target is not None and (i.code in c.indicators if c.indicators else i.area == c.area)]
+    chosen = [c for c in tree.criteria if c.kind == "indicator"]
+    by_kind: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    pairs = []
+    for u in units:
+        kind = by_code[u].kind_on(min(end, by_code[u].valid_to or end))
+        if kind not in by_kind:
+            by_kind[kind] = [(c.code, i.code, i.only_units) for i in catalog.indicators
+                             if i.target is not None and kind in i.applies_to for c in chosen
+                             if (i.code in c.indicators if c.indicators else i.area == c.area)]
+        pairs += [(u, c, i) for c, i, only in by_kind[kind] if not only or u in only]
     applicable = pd.DataFrame(pairs, columns=["unit", "criterion", "indicator"])
-    got = prog.loc[(prog["period"] == str(year)) & prog["unit"].isin(units), ["unit", "indicator", "achievement"]]
-    merged = applicable.merge(got, on=["unit", "indicator"], how="left").fillna({"achievement": 0.0})
-    mean = merged.groupby(["unit", "criterion"])["achievement"].mean().reset_index()
+    got = prog.loc[prog["period"] == str(year), ["unit", "indicator", "achievement"]]
+    merged = applicable.merge(got, on=["unit", "indicator"], how="left")
+    mean = merged["achievement"].fillna(0.0).groupby([merged["unit"], merged["criterion"]]).mean().reset_index()
     return mean.assign(share=criteria.share(mean["achievement"]))
 
 
@@ -158,25 +165,30 @@ def criterion_scores(year: int, block: str, prog: pd.DataFrame, scores: pd.DataF
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     tree = criteria.tree(year, block)
     units = block_units(catalog, year, block)
-    crit = pd.DataFrame([(c.code, c.domain, c.kind, c.max) for c in tree.criteria],
-                        columns=["criterion", "domain", "kind", "max"])
-    grid = pd.DataFrame({"unit": units}).merge(crit, how="cross")
+    n = len(tree.criteria)
+    grid = pd.DataFrame({"unit": np.repeat(np.asarray(units, dtype=object), n),
+                         **{col: np.tile([getattr(c, attr) for c in tree.criteria], len(units))
+                            for col, attr in (("domain", "domain"), ("criterion", "code"), ("kind", "kind"),
+                                              ("max", "max"))}})
+    entered = scores[(scores["year"] == year) & scores["unit"].isin(units)]
+    entered = entered.drop_duplicates(["unit", "criterion", "source"], keep="last")
+    wide = entered.set_index(["unit", "criterion", "source"])["score"].unstack().reindex(
+        columns=["self", "appraised", "survey"])
+    who = entered[entered["source"] == "appraised"].set_index(["unit", "criterion"])[["entered_by", "reason"]]
+    extra = wide.join(who)
     computed = _indicator_points(units, tree, year, prog, catalog, criteria)
     grid = grid.merge(computed, on=["unit", "criterion"], how="left")
     grid = grid[(grid["kind"] != "indicator") | grid["share"].notna()]
-    entered = scores[(scores["year"] == year) & scores["unit"].isin(units)]
-    wide = entered.pivot_table(index=["unit", "criterion"], columns="source", values="score", aggfunc="last")
-    wide = wide.reindex(columns=["self", "appraised", "survey"]).reset_index()
-    who = entered[entered["source"] == "appraised"][["unit", "criterion", "entered_by", "reason"]]
-    grid = grid.merge(wide, on=["unit", "criterion"], how="left").merge(who, on=["unit", "criterion"], how="left")
-    is_survey = grid["kind"] == "survey"
-    grid["self"] = (grid["max"] * grid["share"]).where(grid["kind"] == "indicator", grid["self"]).where(~is_survey)
-    grid["appraised"] = grid["appraised"].fillna(grid["self"]).where(~is_survey)
-    grid["survey"] = grid["survey"].where(is_survey)
-    grid["points"] = grid["appraised"].where(~is_survey, grid["survey"])
+    grid = grid.merge(extra.reset_index(), on=["unit", "criterion"], how="left")
+    is_survey, is_indicator = (grid["kind"] == "survey").to_numpy(), (grid["kind"] == "indicator").to_numpy()
+    own = np.where(is_indicator, grid["max"] * grid["share"], grid["self"])
+    grid["self"] = np.where(is_survey, np.nan, own)
+    grid["appraised"] = np.where(is_survey, np.nan, grid["appraised"].fillna(pd.Series(own, index=grid.index)))
+    grid["survey"] = np.where(is_survey, grid["survey"], np.nan)
+    grid["points"] = np.where(is_survey, grid["survey"], grid["appraised"])
     cols = ["unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised", "survey", "points",
             "entered_by", "reason"]
-    return grid[cols].reset_index(drop=True)
+    return grid[cols]
 
 
 def _rank(frame: pd.DataFrame) -> pd.Series:
@@ -186,19 +198,15 @@ def _rank(frame: pd.DataFrame) -> pd.Series:
 def _table(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
            criteria: Criteria) -> pd.DataFrame:
     detail = criterion_scores(year, block, prog, scores, catalog, criteria)
-    survey = detail["kind"] == "survey"
-    per_unit = detail.assign(
-        self_score=detail["self"].where(~survey), appraised_score=detail["appraised"].where(~survey),
-        survey_score=detail["survey"].where(survey), unscored=detail["points"].isna(),
-    ).groupby("unit", sort=False).agg(
-        self_score=("self_score", "sum"), appraised_score=("appraised_score", "sum"),
-        survey_score=("survey_score", "sum"), score=("points", "sum"), max_score=("max", "sum"),
-        unscored=("unscored", "sum"))
-    domains = detail.pivot_table(index="unit", columns="domain", values="points", aggfunc="sum", sort=False)
-    table = per_unit.join(domains).reset_index()
+    parts = pd.DataFrame({"self_score": detail["self"], "appraised_score": detail["appraised"],
+                          "survey_score": detail["survey"], "score": detail["points"], "max_score": detail["max"],
+                          "unscored": detail["points"].isna()})
+    per_unit = parts.groupby(detail["unit"], sort=False).sum()
+    domains = detail["points"].groupby([detail["unit"], detail["domain"]], sort=False).sum().unstack()
+    table = per_unit.join(domains).rename_axis("unit").reset_index()
     table["index"] = 100 * table["score"] / table["max_score"].where(table["max_score"] > 0)
-    reported = set(prog.loc[prog["period"] == str(year), "unit"]) | set(scores.loc[scores["year"] == year, "unit"])
-    table["has_data"] = table["unit"].isin(reported)
+    table["has_data"] = (table["unit"].isin(prog.loc[prog["period"] == str(year), "unit"].unique())
+                         | table["unit"].isin(scores.loc[scores["year"] == year, "unit"].unique()))
     table["rank"] = _rank(table)
     table["tier"] = criteria.tier_of(table["index"])
     table["block"] = block
@@ -212,6 +220,7 @@ def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, cat
     ``rank_change`` is last year's rank minus this year's (positive: moved up), ``score_change`` the
     change of the index in percentage points; both blank for a unit without data last year."""
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    prog = prog[prog["period"].isin([str(year), str(year - 1)])]
     table = _table(year, block, prog, scores, catalog, criteria)
     before = _table(year - 1, block, prog, scores, catalog, criteria)
     before = before[before["has_data"]]

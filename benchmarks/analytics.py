@@ -1,0 +1,243 @@
+"""Analytics at national scale: DuckDB (database-side filtering and aggregation) vs plain pandas, same run.
+
+Synthetic data: 34 provinces × 170 units, ten years 2011–2020 with four quarterly reports and one yearly
+report each, every catalog indicator → ≈ 10 million value rows; ≈ 0.3 million submissions. Timed, for
+one province (what the dashboard shows) and nationally:
+
+- progress of one unit (all periods, all indicators);
+- the province roll-up (Σ numerators / Σ denominators per indicator and period) and its progress;
+- completeness of every unit and period (national);
+- the PAR ranking of one province's district block for 2020.
+
+Both variants end in the same ``cchc`` functions (``progress``, ``rollup``, ``completeness``, ``ranking``);
+they differ in how the rows are fetched and reduced: SQL with bound parameters on a DuckDB file vs boolean
+masks and ``groupby`` on an in-memory pandas frame. Outputs are checked equal. Goal: each under 200 ms.
+
+Run: ``python benchmarks/analytics.py [--units-per-province 170] [--repeat 5]``.
+The ten years reach before the plan's first year (2016), so the monitored years are widened for this
+process only (``periods.yaml`` stays as it is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cchc import periods  # noqa: E402
+from cchc.catalog import Unit, load_catalog  # noqa: E402
+from cchc.completeness import completeness  # noqa: E402
+from cchc.progress import PROVINCE, indicator_frame, progress, rollup  # noqa: E402
+from cchc.ranking import ranking  # noqa: E402
+
+YEARS = range(2011, 2021)
+PROVINCES = 34
+GOAL_MS = 200.0
+
+
+def widen_years() -> None:
+    config = {**periods._config(), "first_year": YEARS[0], "last_year": YEARS[-1]}
+    periods._config = lambda: config  # this process only
+
+
+def period_codes() -> list[str]:
+    return [code for y in YEARS for code in (*(f"{y}-Q{q}" for q in range(1, 5)), str(y))]
+
+
+def make_units(per_province: int) -> list[Unit]:
+    """Per province: one sở in three, the rest districts (kind huyen), all valid throughout."""
+    start = dt.date(YEARS[0], 1, 1)
+    return [Unit(f"P{p:02d}U{u:03d}", f"Đơn vị {u} tỉnh {p}", f"ĐV{u}", "so" if u % 3 == 0 else "huyen",
+                 "UBNDT", start, None) for p in range(PROVINCES) for u in range(per_province)]
+
+
+def make_values(units: list[Unit], seed: int = 2016) -> pd.DataFrame:
+    """Every unit × period × indicator, with a noisy upward trend per series (category columns)."""
+    rng = np.random.default_rng(seed)
+    inds = indicator_frame(load_catalog())
+    codes = period_codes()
+    n_u, n_p, n_i = len(units), len(codes), len(inds)
+    t = np.array([int(c[:4]) - YEARS[0] + (int(c[-1]) / 4 if "Q" in c else 1.0) for c in codes])
+    base = rng.uniform(0, 60, (n_u, 1, n_i))
+    slope = rng.uniform(-1, 8, (n_u, 1, n_i))
+    level = np.clip(base + slope * t[None, :, None] + rng.normal(0, 3, (n_u, n_p, n_i)), 0, 100)
+    measure = inds["measure"].to_numpy()[None, None, :]
+    den = np.where(measure == "percent", rng.integers(50, 500, (n_u, 1, n_i)).astype(float), 1.0)
+    den = np.broadcast_to(den, level.shape)
+    num = np.where(measure == "yes_no", (level > 50).astype(float), np.round(level * den / 100))
+    value = np.where(measure == "count", np.round(level * 3), 100 * num / den)
+    num = np.where(measure == "count", np.nan, num)
+    den = np.where(measure == "count", np.nan, den)
+    unit_codes = np.array([u.code for u in units])
+    return pd.DataFrame({
+        "province": pd.Categorical(np.repeat(np.array([c[:3] for c in unit_codes]), n_p * n_i)),
+        "unit": pd.Categorical(np.repeat(unit_codes, n_p * n_i)),
+        "period": pd.Categorical(np.tile(np.repeat(codes, n_i), n_u)),
+        "indicator": pd.Categorical(np.tile(inds["indicator"].to_numpy(), n_u * n_p)),
+        "numerator": num.ravel(), "denominator": den.ravel(), "value": value.ravel(),
+    })
+
+
+def make_submissions(units: list[Unit], seed: int = 2016) -> pd.DataFrame:
+    """One upload per unit and period around the deadline (a third late, 5 % never, 3 % rejected first)."""
+    rng = np.random.default_rng(seed)
+    deadlines = {c: pd.Timestamp(periods.parse_period(c).deadline) for c in period_codes()}
+    grid = pd.MultiIndex.from_product([[u.code for u in units], list(deadlines)], names=["unit", "period"])
+    frame = grid.to_frame(index=False)
+    frame = frame[rng.random(len(frame)) > 0.05]
+    offset = pd.to_timedelta(rng.integers(-20 * 24, 10 * 24, len(frame)), unit="h")
+    frame = frame.assign(status="accepted", uploaded_at=frame["period"].map(deadlines) + offset)
+    rejected = frame.sample(frac=0.03, random_state=seed).assign(
+        status="rejected", uploaded_at=lambda f: f["uploaded_at"] - pd.Timedelta(days=2))
+    return pd.concat([frame, rejected], ignore_index=True)
+
+
+def build_duckdb(path: Path, values: pd.DataFrame, submissions: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.register("v", values)
+    con.execute("CREATE TABLE value AS SELECT province::VARCHAR AS province, unit::VARCHAR AS unit,"
+                " period::VARCHAR AS period, indicator::VARCHAR AS indicator, numerator, denominator, value"
+                " FROM v ORDER BY province, unit")
+    con.register("s", submissions)
+    con.execute("CREATE TABLE submission AS SELECT unit, period, status, uploaded_at FROM s ORDER BY unit")
+    con.register("m", indicator_frame(load_catalog())[["indicator", "measure"]])
+    con.execute("CREATE TABLE measure AS SELECT * FROM m")
+    con.execute("CHECKPOINT")
+    return con
+
+
+# -- the database-side variant: SQL fetches and reduces, the cchc functions do the rest -------------------
+ROWS = "SELECT unit, period, indicator, numerator, denominator, value FROM value"
+ROLLUP = ("SELECT ? AS unit, period, v.indicator, sum(numerator) AS numerator, sum(denominator) AS denominator,"
+          " CASE WHEN any_value(m.measure) = 'count' THEN sum(value)"
+          " ELSE 100 * sum(numerator) / nullif(sum(denominator), 0) END AS value"
+          " FROM value v JOIN measure m USING (indicator) WHERE value IS NOT NULL AND (? IS NULL OR province = ?)"
+          " GROUP BY period, v.indicator")
+FIRST_ACCEPTED = ("SELECT unit, period, 'accepted' AS status, min(uploaded_at) AS uploaded_at FROM submission"
+                  " WHERE status = 'accepted' GROUP BY unit, period")
+YEARLY = ROWS + " WHERE province = ? AND period IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def db_unit(con, unit: str) -> pd.DataFrame:
+    return progress(con.execute(ROWS + " WHERE unit = ?", [unit]).df(), province=False)
+
+
+def db_rollup(con, province: str | None) -> pd.DataFrame:
+    return progress(con.execute(ROLLUP, [PROVINCE, province, province]).df(), province=False)
+
+
+def db_completeness(con, catalog) -> pd.DataFrame:
+    return completeness(con.execute(FIRST_ACCEPTED).df(), period_codes(), catalog)
+
+
+def ranking_years(year: int) -> list[str]:
+    """The yearly periods a ranking needs: from the plan's baseline year (2016) to ``year``."""
+    return [str(y) for y in range(2016, year + 1)]
+
+
+def db_ranking(con, province: str, catalog, year: int) -> pd.DataFrame:
+    rows = con.execute(YEARLY, [province, ranking_years(year)]).df()
+    return ranking(year, "huyen", progress(rows, catalog, province=False), EMPTY_SCORES, catalog)
+
+
+# -- the plain pandas variant: masks and groupby on the in-memory frame --------------------------------------
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns="province").astype({"unit": str, "period": str, "indicator": str})
+
+
+def pd_unit(values: pd.DataFrame, unit: str) -> pd.DataFrame:
+    return progress(_plain(values[values["unit"] == unit]), province=False)
+
+
+def pd_rollup(values: pd.DataFrame, province: str | None) -> pd.DataFrame:
+    chosen = values if province is None else values[values["province"] == province]
+    sums = rollup(chosen.drop(columns="province"))
+    return progress(sums.astype({"period": str, "indicator": str}), province=False)
+
+
+def pd_completeness(submissions: pd.DataFrame, catalog) -> pd.DataFrame:
+    return completeness(submissions, period_codes(), catalog)
+
+
+def pd_ranking(values: pd.DataFrame, province: str, catalog, year: int) -> pd.DataFrame:
+    rows = _plain(values[(values["province"] == province) & values["period"].isin(ranking_years(year))])
+    return ranking(year, "huyen", progress(rows, catalog, province=False), EMPTY_SCORES, catalog)
+
+
+EMPTY_SCORES = pd.DataFrame(columns=["year", "unit", "criterion", "source", "score", "entered_by", "reason"])
+
+
+def timed(call: Callable[[], pd.DataFrame], repeat: int) -> tuple[float, pd.DataFrame]:
+    result = call()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = call()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times), result
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    key = [c for c in ("unit", "indicator", "period") if c in a.columns]
+    left, right = (f.sort_values(key).reset_index(drop=True) for f in (a, b))
+    try:
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, check_exact=False, rtol=1e-9)
+    except AssertionError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units-per-province", type=int, default=170)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    widen_years()
+    started = time.perf_counter()
+    units = make_units(args.units_per_province)
+    values, submissions = make_values(units), make_submissions(units)
+    base = load_catalog()
+    catalog = dataclasses.replace(base, units=(base.unit_by_code[PROVINCE], *units))
+    province = "P07"
+    local = dataclasses.replace(base, units=(base.unit_by_code[PROVINCE],
+                                             *(u for u in units if u.code.startswith(province))))
+    with tempfile.TemporaryDirectory() as tmp:
+        con = build_duckdb(Path(tmp) / "bench.duckdb", values, submissions)
+        print(f"{len(values):,} value rows, {len(submissions):,} submissions, {len(units):,} units "
+              f"({PROVINCES} provinces), {len(period_codes())} periods; built in "
+              f"{time.perf_counter() - started:.0f} s; {duckdb.__version__=}, {pd.__version__=}")
+        unit = f"{province}U004"
+        cases = [
+            ("progress, one unit", lambda: db_unit(con, unit), lambda: pd_unit(values, unit)),
+            ("roll-up + progress, one province", lambda: db_rollup(con, province),
+             lambda: pd_rollup(values, province)),
+            ("roll-up + progress, national", lambda: db_rollup(con, None), lambda: pd_rollup(values, None)),
+            ("completeness, national", lambda: db_completeness(con, catalog),
+             lambda: pd_completeness(submissions, catalog)),
+            ("ranking 2020, one province's huyện", lambda: db_ranking(con, province, local, 2020),
+             lambda: pd_ranking(values, province, local, 2020)),
+        ]
+        print(f"{'computation':38} {'duckdb ms':>10} {'pandas ms':>10} {'pandas/duckdb':>14}  same  goal")
+        for name, db_call, pd_call in cases:
+            db_ms, db_out = timed(db_call, args.repeat)
+            pd_ms, pd_out = timed(pd_call, args.repeat)
+            verdict = "ok" if db_ms < GOAL_MS else "MISSED"
+            print(f"{name:38} {db_ms:10.1f} {pd_ms:10.1f} {pd_ms / db_ms:14.2f}  {str(same(db_out, pd_out)):5} "
+                  f"{verdict}")
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
