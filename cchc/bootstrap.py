@@ -1,0 +1,121 @@
+"""First start: a data folder without a database gets one, filled with ``sample_data/`` through the ingest path.
+
+The sample is replayed in ``manifest.csv`` order with each file's upload time and uploader, so lateness and
+the one corrected report are real history. The load happens in a private folder beside the data folder and
+moves into place when complete, under an exclusive lock: two sessions starting at once load it once, and a
+crash mid-load leaves no half database. Later starts find the database and return at once.
+
+Starting clean: ``python -m cchc reset --yes`` empties the database but keeps the file, and an existing
+database (even an empty one) is never refilled; delete the data folder to get the sample again.
+Whether the current data came from the sample is recorded in the audit log (action ``sample.loaded``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc.ingest import ingest_file
+from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
+from cchc.store import DB_FILE, RAW_DIR, Store
+
+SAMPLE_ACTION = "sample.loaded"
+LOCK_FILE = ".bootstrap.lock"
+_THREAD_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    created: bool  # this call created the database
+    loaded: int  # sample files stored (accepted or rejected)
+    seconds: float
+
+
+def ensure_database(data_dir: str | os.PathLike[str], sample_dir: Path = SAMPLE_DIR) -> BootstrapResult:
+    """Create and fill the database from ``sample_dir`` unless ``data_dir`` already has one."""
+    start = time.perf_counter()
+    data_dir = Path(data_dir)
+    if (data_dir / DB_FILE).exists():
+        return BootstrapResult(False, 0, time.perf_counter() - start)
+    with _exclusive(data_dir):
+        if (data_dir / DB_FILE).exists():  # another session finished the load while we waited
+            return BootstrapResult(False, 0, time.perf_counter() - start)
+        work = data_dir / ".bootstrap"
+        shutil.rmtree(work, ignore_errors=True)  # left over by a crash
+        loaded = load_sample(Store(work), sample_dir)
+        if (work / RAW_DIR).exists():
+            _merge(work / RAW_DIR, data_dir / RAW_DIR)
+        wal = work / f"{DB_FILE}.wal"
+        if wal.exists():
+            os.replace(wal, data_dir / wal.name)
+        os.replace(work / DB_FILE, data_dir / DB_FILE)  # the database appears complete or not at all
+        shutil.rmtree(work, ignore_errors=True)
+    return BootstrapResult(True, loaded, time.perf_counter() - start)
+
+
+def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
+    """Ingest every file of ``sample_dir``'s manifest in order, as its uploader at its time; returns the count."""
+    entries = read_manifest(sample_dir / MANIFEST)
+    with store.session():
+        for entry in entries:
+            ingest_file(store, (sample_dir / entry.file).read_bytes(), entry.file, user=entry.uploaded_by,
+                        received_at=entry.received_at)
+        store.audit("system", SAMPLE_ACTION, str(sample_dir), f"{len(entries)} tệp mẫu")
+    return len(entries)
+
+
+def sample_loaded(store: Store) -> bool:
+    """Whether the database holds the sample data (it was loaded and the database not reset since)."""
+    log = store.audit_log()
+    return bool((log["action"] == SAMPLE_ACTION).any())
+
+
+def _merge(source: Path, target: Path) -> None:
+    """Move the raw files of ``source`` into ``target`` (files already there are identical: same hash)."""
+    for path in source.rglob("*"):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, destination)
+
+
+@contextmanager
+def _exclusive(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's bootstrap lock (threads of this process and other processes alike)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with _THREAD_LOCK, open(data_dir / LOCK_FILE, "a+b") as handle:
+        _lock(handle)
+        try:
+            yield
+        finally:
+            _unlock(handle)
+
+
+try:
+    import fcntl
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+except ImportError:  # Windows
+    import msvcrt
+
+    def _lock(handle) -> None:
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                time.sleep(0.1)
+
+    def _unlock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
