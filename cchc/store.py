@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from cchc.catalog import Catalog, load_catalog
 from cchc.periods import PeriodError, all_periods, parse_period
@@ -33,6 +34,7 @@ DB_FILE = "cchc.duckdb"
 RAW_DIR = "raw"
 LOCAL_TIME = dt.timezone(dt.timedelta(hours=7))
 PAR_SOURCES = ("self", "appraised", "survey")
+BUSY_TIMEOUT = 5.0  # seconds to wait for a database file another process holds
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -72,11 +74,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE VIEW current_values AS SELECT c.unit, c.period, v.indicator, v.numerator, v.denominator, v.value,"
         " v.note, v.source_cell, v.submission_id FROM current_submission c JOIN value v ON v.submission_id = c.id",
     ),
+    (  # accounts, approval decisions and period locks (append-only), where an audited action came from
+        "CREATE TABLE account (name VARCHAR PRIMARY KEY,"
+        " role VARCHAR NOT NULL CHECK (role IN ('lanh_dao', 'don_vi', 'quan_tri')), units VARCHAR NOT NULL,"
+        " email VARCHAR, password_hash VARCHAR, active BOOLEAN NOT NULL, failed_logins INTEGER NOT NULL,"
+        " locked_until TIMESTAMP, created_at TIMESTAMP NOT NULL, password_changed_at TIMESTAMP)",
+        "CREATE SEQUENCE decision_id",
+        "CREATE TABLE decision (id BIGINT PRIMARY KEY DEFAULT nextval('decision_id'),"
+        " kind VARCHAR NOT NULL CHECK (kind IN ('approve', 'return', 'lock', 'reopen')), period VARCHAR NOT NULL,"
+        " unit VARCHAR, submission_id BIGINT, comment VARCHAR, decided_by VARCHAR NOT NULL,"
+        " decided_at TIMESTAMP NOT NULL)",
+        "ALTER TABLE audit ADD COLUMN origin VARCHAR",
+    ),
 )
 # Everything the migrations create, dropped by reset() (views first).
 _OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
     "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
-    "par_score", "schema_version")), *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id")))
+    "par_score", "account", "decision", "schema_version")),
+    *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id", "decision_id")))
+# What a backup holds: the data tables (restored) and the catalog tables (kept for reference: the code rebuilds them).
+BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision")
+CATALOG_TABLES = ("unit", "unit_event", "indicator", "target", "period")
+_SEQUENCES = (("submission", "submission_id"), ("audit", "audit_id"), ("par_score", "par_score_id"),
+              ("decision", "decision_id"))
 
 _SUBMISSION_COLUMNS = ("id", "unit", "period", "sha256", "filename", "size", "uploaded_by", "uploaded_at", "status",
                        "supersedes", "template_version", "reporter", "report_date")
@@ -84,6 +104,10 @@ _VALUE_COLUMNS = ("submission_id", "indicator", "numerator", "denominator", "val
 _ISSUE_COLUMNS = ("submission_id", "severity", "code", "sheet", "cell", "indicator", "message")
 _AUDIT_COLUMNS = ('"at"', '"user"', "action", "object", "detail")
 _PAR_COLUMNS = ("year", "unit", "criterion", "source", "score", "entered_by", "reason", "entered_at")
+_ACCOUNT_COLUMNS = ("name", "role", "units", "email", "password_hash", "active", "failed_logins", "locked_until",
+                    "created_at", "password_changed_at")
+_ACCOUNT_CHANGES = frozenset(_ACCOUNT_COLUMNS[1:8]) | {"password_changed_at"}
+_DECISION_KINDS = {"approval": ("approve", "return"), "lock": ("lock", "reopen")}
 
 
 class StoreBusy(RuntimeError):
@@ -121,6 +145,22 @@ class NewSubmission:
     issues: tuple = ()
 
 
+@dataclass(frozen=True)
+class Account:
+    """A login account (see :mod:`cchc.auth`); ``units`` are the unit codes a ``don_vi`` account reports for."""
+
+    name: str
+    role: str
+    units: tuple[str, ...] = ()
+    email: str | None = None
+    password_hash: str | None = None
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+    password_changed_at: dt.datetime | None = None
+
+
 def local_now() -> dt.datetime:
     """Now in Hưng Yên (UTC+7), without a zone, to the second."""
     return dt.datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
@@ -141,11 +181,11 @@ class Store:
     """The database (``<data_dir>/cchc.duckdb``) and the raw files (``<data_dir>/raw/``) of one data folder."""
 
     def __init__(self, data_dir: str | os.PathLike[str], *, catalog: Catalog | None = None,
-                 busy_timeout: float = 5.0) -> None:
+                 busy_timeout: float | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_FILE
         self.raw_dir = self.data_dir / RAW_DIR
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
         self._catalog = catalog
         self._fingerprint = ""
         self._local = threading.local()
@@ -275,19 +315,25 @@ class Store:
         return self.raw_dir / sha256[:2] / sha256
 
     def keep_raw(self, data: bytes) -> str:
-        """Keep the bytes under their SHA-256 (temporary file, fsync, atomic rename); returns the hash."""
-        sha256 = hashlib.sha256(data).hexdigest()
-        path = self._raw_path(sha256)
-        if path.exists() and path.stat().st_size == len(data):
-            return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{sha256}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with temp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-        return sha256
+        """Keep one file under its SHA-256; returns the hash (see :meth:`keep_raws`)."""
+        return self.keep_raws([data])[0]
+
+    def keep_raws(self, blobs: Sequence[bytes]) -> list[str]:
+        """Keep files under their SHA-256 (temporary file + atomic rename), then flush them to disk with one
+        ``os.sync`` (far cheaper than one fsync per file), so a submission never refers to a lost file."""
+        hashes = []
+        for data in blobs:
+            sha256 = hashlib.sha256(data).hexdigest()
+            hashes.append(sha256)
+            path = self._raw_path(sha256)
+            if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".{sha256}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, path)
+        os.sync()
+        return hashes
 
     def raw_file(self, sha256: str) -> bytes:
         return self._raw_path(sha256).read_bytes()
@@ -431,12 +477,179 @@ class Store:
             " FROM par_score WHERE (? IS NULL OR year = ?)) WHERE rn = 1 ORDER BY year, unit, criterion, source",
             [year, year])
 
-    def audit(self, user: str, action: str, object: str = "", detail: str = "") -> None:
-        self._write(lambda con: _insert(con, "audit", _AUDIT_COLUMNS, [(local_now(), user, action, object, detail)]))
+    def audit(self, user: str, action: str, object: str = "", detail: str = "", *, origin: str = "") -> None:
+        self._write(lambda con: _audit(con, user, action, object, detail, origin))
 
-    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
-        """``id, at, user, action, object, detail``, newest first."""
-        return self._frame("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+    def audit_log(self, limit: int | None = None, *, user: str | None = None, action: str | None = None,
+                  since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  text: str | None = None) -> pd.DataFrame:
+        """``id, at, user, action, object, detail, origin``, newest first; ``action`` matches a prefix
+        (``login`` finds ``login.failed``), ``text`` a part of the object or detail (any case)."""
+        return self._frame(
+            'SELECT * FROM audit WHERE (? IS NULL OR "user" = ?) AND (? IS NULL OR starts_with(action, ?))'
+            ' AND (? IS NULL OR "at" >= ?) AND (? IS NULL OR "at" < ?) AND (? IS NULL OR'
+            " contains(lower(concat_ws(' ', object, detail)), lower(?))) ORDER BY id DESC LIMIT ?",
+            [user, user, action, action, since, since, until, until, text, text, limit])
+
+    # -- accounts (cchc.auth) ------------------------------------------------------------------------------
+    def account(self, name: str) -> Account | None:
+        with self._connection() as con:
+            row = con.execute(f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM account WHERE name = ?", [name]).fetchone()
+        return _account(row)
+
+    def account_by_email(self, email: str) -> Account | None:
+        with self._connection() as con:
+            row = con.execute(f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM account WHERE lower(email) = lower(?)"
+                              " ORDER BY name LIMIT 1", [email]).fetchone()
+        return _account(row)
+
+    def accounts(self) -> pd.DataFrame:
+        """Every account, without its password hash."""
+        return self._frame(f"SELECT {', '.join(c for c in _ACCOUNT_COLUMNS if c != 'password_hash')} FROM account"
+                           " ORDER BY name")
+
+    def add_account(self, account: Account, *, by: str, origin: str = "") -> bool:
+        """Create an account (audited); False when the name is taken."""
+        row = [*_account_values(account)[:8], account.created_at or local_now(), account.password_changed_at]
+
+        def work(con: duckdb.DuckDBPyConnection) -> bool:
+            if con.execute("SELECT count(*) FROM account WHERE name = ?", [account.name]).fetchone()[0]:
+                return False
+            con.execute(f"INSERT INTO account ({', '.join(_ACCOUNT_COLUMNS)}) VALUES ({', '.join('?' * len(row))})",
+                        row)
+            _audit(con, by, "user.add", account.name, f"role={account.role} units={' '.join(account.units)}", origin)
+            return True
+
+        try:
+            return self._write(work)
+        except duckdb.ConstraintException:  # created by another process meanwhile
+            return False
+
+    def update_account(self, name: str, changes: Mapping[str, Any], *, by: str, action: str, detail: str = "",
+                       origin: str = "") -> bool:
+        """Change some of an account's fields and audit it as ``action``; False when there is no such account."""
+        unknown = set(changes) - _ACCOUNT_CHANGES
+        if unknown or not changes:
+            raise ValueError(f"cannot change account fields {sorted(unknown)}")
+        values = {k: " ".join(v) if k == "units" else v for k, v in changes.items()}
+
+        def work(con: duckdb.DuckDBPyConnection) -> bool:
+            found = con.execute(f"UPDATE account SET {', '.join(f'{k} = ?' for k in values)} WHERE name = ?"
+                                " RETURNING name", [*values.values(), name]).fetchall()
+            if found:
+                _audit(con, by, action, name, detail, origin)
+            return bool(found)
+
+        return self._write(work)
+
+    def record_login(self, name: str, *, ok: bool, lock_after: int, lock_until: dt.datetime, origin: str = "",
+                     detail: str = "") -> dt.datetime | None:
+        """Audit a login attempt. A success clears the failure count; a failure counts, and the ``lock_after``-th
+        in a row locks the account until ``lock_until`` (returned when it does)."""
+        def work(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+            locked = None
+            if ok:
+                con.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name])
+            else:
+                row = con.execute(
+                    "UPDATE account SET failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0"
+                    " ELSE failed_logins + 1 END, locked_until = CASE WHEN failed_logins + 1 >= ? THEN ?"
+                    " ELSE locked_until END WHERE name = ? RETURNING failed_logins, locked_until",
+                    [lock_after, lock_after, lock_until, name]).fetchone()
+                locked = row[1] if row and row[0] == 0 else None
+            action = "login" if ok else "login.locked" if locked else "login.failed"
+            _audit(con, name, action, name, detail, origin)
+            return locked
+
+        return self._write(work)
+
+    # -- approvals and period locks (cchc.approval) -------------------------------------------------------
+    def record_decision(self, kind: str, period: str, *, by: str, unit: str = "", submission_id: int | None = None,
+                        comment: str = "", origin: str = "") -> int:
+        """Append an approval (``approve``/``return`` of a unit's report) or a period ``lock``/``reopen``."""
+        def work(con: duckdb.DuckDBPyConnection) -> int:
+            new_id = con.execute(
+                "INSERT INTO decision (kind, period, unit, submission_id, comment, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [kind, period, unit or None, submission_id, comment, by, local_now()]).fetchone()[0]
+            target = f"{unit}/{period}#{submission_id}" if unit else period
+            _audit(con, by, f"{'approval' if kind in _DECISION_KINDS['approval'] else 'period'}.{kind}", target,
+                   comment, origin)
+            return new_id
+
+        return self._write(work)
+
+    def decisions(self, scope: str, period: str | None = None, *, latest: bool = True) -> pd.DataFrame:
+        """``id, kind, period, unit, submission_id, comment, decided_by, decided_at`` of one ``scope``
+        (``approval`` or ``lock``): the latest per unit and period (``latest``), or the whole history."""
+        kinds = list(_DECISION_KINDS[scope])
+        return self._frame(
+            "SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY period, unit ORDER BY id DESC)"
+            " AS rn FROM decision WHERE kind IN (SELECT unnest(?::VARCHAR[])) AND (? IS NULL OR period = ?))"
+            " WHERE rn = 1 OR NOT ? ORDER BY period, unit, id DESC", [kinds, period, period, latest])
+
+    def locked_periods(self) -> frozenset[str]:
+        """The periods whose latest lock decision is ``lock``."""
+        with self._connection() as con:
+            rows = con.execute(
+                "SELECT period FROM (SELECT period, kind, row_number() OVER (PARTITION BY period ORDER BY id DESC)"
+                " AS rn FROM decision WHERE kind IN ('lock', 'reopen')) WHERE rn = 1 AND kind = 'lock'").fetchall()
+        return frozenset(p for (p,) in rows)
+
+    # -- backup and restore (cchc.backup) ----------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self._connection() as con:
+            return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole data or catalog table, in a stable order (for backups and their checks)."""
+        if name not in (*BACKUP_TABLES, *CATALOG_TABLES):
+            raise ValueError(f"unknown table {name!r}")
+        return self._frame(f"SELECT * FROM {name} ORDER BY ALL")
+
+    def export_tables(self, folder: Path) -> dict[str, int]:
+        """Write every data and catalog table to ``folder/<table>.parquet`` from one snapshot; rows per table."""
+        counts = {}
+        with self._connection() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for name in (*BACKUP_TABLES, *CATALOG_TABLES):
+                    con.sql(f"SELECT * FROM {name} ORDER BY ALL").write_parquet(str(folder / f"{name}.parquet"))
+                    counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            finally:
+                con.execute("ROLLBACK")
+        return counts
+
+    def import_tables(self, folder: Path) -> None:
+        """Load the data tables written by :meth:`export_tables` into this empty store, in one transaction,
+        and move the id sequences past the loaded ids."""
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            for name in BACKUP_TABLES:
+                if con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
+                    raise ValueError(f"table {name} is not empty")
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)",
+                            [str(folder / f"{name}.parquet")])
+            for name, sequence in _SEQUENCES:
+                top = con.execute(f"SELECT coalesce(max(id), 0) FROM {name}").fetchone()[0]
+                con.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [top])
+
+        self._write(work)
+
+
+def _audit(con: duckdb.DuckDBPyConnection, user: str, action: str, object: str, detail: str, origin: str) -> None:
+    con.execute('INSERT INTO audit ("at", "user", action, object, detail, origin) VALUES (?, ?, ?, ?, ?, ?)',
+                [local_now(), user, action, object, detail, origin])
+
+
+def _account_values(account: Account) -> list[Any]:
+    return [account.name, account.role, " ".join(account.units), account.email, account.password_hash,
+            account.active, account.failed_logins, account.locked_until]
+
+
+def _account(row: tuple | None) -> Account | None:
+    if row is None:
+        return None
+    return Account(row[0], row[1], tuple(row[2].split()), *row[3:])
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, version: int, statements: Sequence[str]) -> None:
@@ -469,10 +682,10 @@ def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyCon
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert many rows in one statement: each column goes in as one bound list."""
+    """Insert many rows in one statement, scanned from an Arrow table (far faster than bound row lists)."""
     if rows:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(['unnest(?)'] * len(columns))}",
-                    [list(column) for column in zip(*rows, strict=True)])
+        incoming = pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
+        con.from_arrow(incoming).query("incoming", f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM incoming")
 
 
 def _stamp(path: Path) -> tuple | None:

@@ -1,0 +1,111 @@
+"""Ingest speed: read + validate + normalise + store N filled workbooks into a fresh data folder.
+
+Run ``python benchmarks/ingest.py [--files 500] [--baseline-files 100]``. The workbooks come from the real
+template writer filled with the sample story (one per reporting unit and period, periods in time order, so
+the implausible-change check has previous values to compare with). In the same run a naive baseline reads
+files with ``pandas.read_excel`` (openpyxl engine) and inserts row by row with ``duckdb`` ``execute``; it runs
+on the first ``--baseline-files`` files (it is slow) and is compared as files per second.
+Goal: at least 200 files/s and at least 5 times the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cchc import layout  # noqa: E402
+from cchc.catalog import load_catalog  # noqa: E402
+from cchc.ingest import ingest_paths  # noqa: E402
+from cchc.periods import all_periods  # noqa: E402
+from cchc.sample import filled_workbook, make_story, received_at  # noqa: E402
+from cchc.store import Store  # noqa: E402
+from cchc.templates import workbook_bytes  # noqa: E402
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    """``count`` filled workbooks, period by period, every reporting unit in each."""
+    catalog, story = load_catalog(), make_story()
+    pairs = [(unit, period.code) for period in all_periods() for unit in catalog.reporting_units()
+             if unit.valid_between(period.start, period.end)]
+    paths = []
+    for n, (unit, period) in enumerate(pairs[:count]):
+        path = folder / f"{n:04d}_{unit.code}_{period}.xlsx"
+        wb = filled_workbook(story, unit, period, catalog, received_at(story, unit.code, period))
+        path.write_bytes(workbook_bytes(wb))
+        paths.append(path)
+    return paths
+
+
+def ingest(paths: list[Path], folder: Path) -> float:
+    """Seconds to ingest every file into an empty data folder with the product's pipeline."""
+    store = Store(folder)
+    store.data_version()  # the schema exists before timing, as in the dashboard or a second CLI run
+    started = time.perf_counter()
+    results = ingest_paths(store, paths, user="benchmark")
+    elapsed = time.perf_counter() - started
+    statuses = {s: sum(r.status == s for r in results) for s in ("accepted", "rejected", "duplicate")}
+    print(f"  product: {statuses}")
+    return elapsed
+
+
+def naive(paths: list[Path], folder: Path) -> float:
+    """Seconds for the naive way: pandas.read_excel(openpyxl) and one INSERT per row."""
+    con = duckdb.connect(str(folder / "naive.duckdb"))
+    con.execute("CREATE TABLE submission (id INTEGER, unit VARCHAR, period VARCHAR, filename VARCHAR)")
+    con.execute("CREATE TABLE value (submission_id INTEGER, indicator VARCHAR, numerator DOUBLE, "
+                "denominator DOUBLE, value VARCHAR, note VARCHAR)")
+    started = time.perf_counter()
+    for n, path in enumerate(paths, start=1):
+        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
+        info = {str(r[0]).strip(): r[1] for r in sheets[layout.SHEET_INFO].iloc[:, :2].itertuples(index=False)}
+        data = sheets[layout.SHEET_DATA]
+        header = next(i for i, row in data.iterrows() if layout.COL_CODE in row.tolist())
+        table = data.iloc[header + 1:]
+        table.columns = data.iloc[header].tolist()
+        con.execute("INSERT INTO submission VALUES (?, ?, ?, ?)",
+                    [n, str(info.get(layout.INFO_UNIT_CODE)), str(info.get(layout.INFO_PERIOD)), path.name])
+        for row in table.itertuples(index=False):
+            fields = dict(zip(table.columns, row, strict=True))
+            numbers = [pd.to_numeric(fields.get(c), errors="coerce") for c in (layout.COL_NUMERATOR,
+                                                                               layout.COL_DENOMINATOR)]
+            con.execute("INSERT INTO value VALUES (?, ?, ?, ?, ?, ?)",
+                        [n, str(fields[layout.COL_CODE]), *(None if pd.isna(x) else float(x) for x in numbers),
+                         str(fields.get(layout.COL_VALUE)), str(fields.get(layout.COL_NOTE))])
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--baseline-files", type=int, default=100)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+        root = Path(tmp)
+        (root / "files").mkdir()
+        started = time.perf_counter()
+        paths = generate(root / "files", args.files)
+        size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        print(f"generated {len(paths)} workbooks ({size:.1f} KiB each) in {time.perf_counter() - started:.1f} s; "
+              f"{os.cpu_count()} CPUs")
+        product = len(paths) / ingest(paths, root / "product")
+        subset = paths[:args.baseline_files]
+        baseline = len(subset) / naive(subset, root)
+    print(f"product : {product:7.1f} files/s ({len(paths)} files: read + validate + normalise + store)")
+    print(f"baseline: {baseline:7.1f} files/s ({len(subset)} files: pandas.read_excel(openpyxl) + row INSERTs)")
+    print(f"ratio   : {product / baseline:7.1f}x   (goal: >= 200 files/s and >= 5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,315 @@
+"""The command line, ``python -m cchc <command>``: a thin layer over the same functions the pages use.
+
+Each command is one ``add_<command>_parser(commands)`` that registers its options and handler; ``export``
+has kinds registered the same way in :data:`EXPORTS`. Adding a command is one function plus one line in
+:data:`COMMANDS`. A user's mistake (unknown unit, malformed period, missing file, busy database) prints a
+Vietnamese message on stderr and exits with 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cchc import ingest
+from cchc.catalog import load_catalog
+from cchc.config import data_dir
+from cchc.export import csv_bytes, values_xlsx
+from cchc.periods import Period, PeriodError, parse_period
+from cchc.report import make_issue
+from cchc.store import Store, StoreBusy
+
+Handler = Callable[[argparse.Namespace], int]
+UNIT_COLUMNS = ("code", "name", "kind", "parent_code", "valid_from", "valid_to")
+INDICATOR_COLUMNS = ("code", "area", "task", "name_vi", "measure", "direction", "applies_to", "target",
+                     "target_year", "comparison", "required", "name_en", "source")
+VALUE_COLUMNS = ("unit", "period", "indicator", "numerator", "denominator", "value", "note", "source_cell",
+                 "submission_id")
+PROGRESS_MIN_FILES = 20
+
+
+class CliError(Exception):
+    """A user's mistake: the message is printed on stderr and the exit code is 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages, with a Vietnamese lead-in
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CliError, StoreBusy) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader went away (``… | head``): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:  # a file that cannot be read or written
+        print(f"Lỗi: không đọc/ghi được «{error.filename or ''}»: {error.strerror or error}.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m cchc", description="Theo dõi Kế hoạch cải cách hành chính tỉnh Hưng Yên "
+                     "2016–2020 từ dòng lệnh.")
+    commands = parser.add_subparsers(metavar="LỆNH", required=True, parser_class=_Parser)
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+def command(commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
+    """A subcommand with ``--data-dir`` (every command takes it) and its handler."""
+    parser = commands.add_parser(name, help=help, description=help)
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: biến môi trường "
+                        "CCHC_DATA_DIR, nếu không có thì ./data)")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store(data_dir(args.data_dir))
+
+
+def period_arg(text: str) -> Period:
+    """The period, or a CliError with the same Vietnamese message the validation gives."""
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        code = "unknown-period" if "outside" in str(error) else "malformed-period"
+        raise CliError(make_issue(code, value=text).message) from None
+
+
+def emit(rows: Sequence[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
+    """Rows on stdout as CSV (``fmt == 'csv'``) or as an aligned text table."""
+    text = [["" if v is None else str(v) for v in row] for row in rows]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(text)
+        return
+    widths = [max([len(c), *(len(r[i]) for r in text)]) for i, c in enumerate(columns)]
+    for row in [list(columns), *text]:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+# -- units, indicators, template --------------------------------------------------------------------------
+def add_units_parser(commands) -> None:
+    parser = command(commands, "units", "Danh mục đơn vị (theo một kỳ báo cáo nếu có --period).", run_units)
+    parser.add_argument("--period", metavar="KỲ", help="chỉ các đơn vị hoạt động trong kỳ (2018, 2018-H1, 2018-Q3)")
+    parser.add_argument("--format", choices=("table", "csv"), default="table", help="dạng in ra (mặc định: table)")
+
+
+def run_units(args: argparse.Namespace) -> int:
+    units = load_catalog().units
+    day = dt.date.today()
+    if args.period:
+        period = period_arg(args.period)
+        units, day = tuple(u for u in units if u.valid_between(period.start, period.end)), period.end
+    emit([(u.code, u.name_on(day), u.kind_on(day), u.parent_code, u.valid_from.isoformat(),
+           u.valid_to.isoformat() if u.valid_to else "") for u in units], UNIT_COLUMNS, args.format)
+    return 0
+
+
+def add_indicators_parser(commands) -> None:
+    parser = command(commands, "indicators", "Danh mục chỉ tiêu của Kế hoạch và chỉ tiêu phấn đấu.", run_indicators)
+    parser.add_argument("--format", choices=("table", "csv"), default="table", help="dạng in ra (mặc định: table)")
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    rows = []
+    for i in load_catalog().indicators:
+        target = i.target
+        rows.append((i.code, i.area, i.task, i.name_vi, i.measure, i.direction, " ".join(i.applies_to),
+                     f"{target.value:g}" if target else "", target.year if target else "",
+                     target.comparison if target else "", "yes" if i.required else "no", i.name_en, i.source))
+    emit(rows, INDICATOR_COLUMNS, args.format)
+    return 0
+
+
+def add_template_parser(commands) -> None:
+    parser = command(commands, "template", "Tạo biểu mẫu báo cáo (.xlsx) của một đơn vị cho một kỳ.", run_template)
+    parser.add_argument("--unit", required=True, metavar="MÃ", help="mã đơn vị (xem lệnh units)")
+    parser.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2018, 2018-H1 hoặc 2018-Q3")
+    parser.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp biểu mẫu sẽ ghi ra")
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from cchc.templates import write_template
+
+    period = period_arg(args.period)
+    try:
+        data = write_template(args.unit, period.code)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    Path(args.out).write_bytes(data)
+    print(f"Đã ghi biểu mẫu của {args.unit.strip().upper()} kỳ {period.code} vào {args.out}.")
+    return 0
+
+
+# -- validate, ingest ----------------------------------------------------------------------------------------
+def existing_paths(paths: Sequence[str]) -> list[Path]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise CliError("Không tìm thấy: " + ", ".join(f"«{p}»" for p in missing) + ".")
+    return [Path(p) for p in paths]
+
+
+def add_validate_parser(commands) -> None:
+    parser = command(commands, "validate", "Kiểm tra tệp báo cáo mà không lưu (mã thoát 1 nếu có lỗi).",
+                     run_validate)
+    parser.add_argument("files", nargs="+", metavar="TỆP", help="tệp .xlsx, .xlsm, .xls hoặc .ods")
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    paths = existing_paths(args.files)
+    store = open_store(args)
+    known = store if store.path.exists() else None  # checking never creates a data folder
+    results = []
+    for path in ingest.find_workbooks(paths):
+        checked = ingest.check_file(path.read_bytes(), path.name, known, lang=args.lang)
+        results.append((path, checked))
+    if args.json:
+        print(json.dumps([{"file": str(path), "ok": c.report.ok, "issues": [i.as_dict() for i in c.report.issues]}
+                          for path, c in results], ensure_ascii=False, indent=2))
+    else:
+        for path, checked in results:
+            print_check(path, checked, args.lang)
+    return 0 if all(c.report.ok for _, c in results) else 1
+
+
+_WORDS = {
+    "vi": {"ok": "hợp lệ", "bad": "có lỗi", "error": "lỗi", "warning": "cảnh báo", "duplicate": "đã nhận trước đó",
+           "supersedes": "sẽ thay báo cáo số"},
+    "en": {"ok": "valid", "bad": "has errors", "error": "error", "warning": "warning",
+           "duplicate": "already received", "supersedes": "would replace report no."},
+}
+
+
+def print_check(path: Path, checked: ingest.Checked, lang: str) -> None:
+    words = _WORDS[lang]
+    report = checked.report
+    notes = [f"{len(report.errors)} {words['error']}", f"{len(report.warnings)} {words['warning']}"]
+    if checked.duplicate_of is not None:
+        notes.append(f"{words['duplicate']} (#{checked.duplicate_of})")
+    elif checked.supersedes is not None and report.ok:
+        notes.append(f"{words['supersedes']} {checked.supersedes}")
+    print(f"{path}: {words['ok'] if report.ok else words['bad']} ({', '.join(notes)})")
+    for issue in [*report.errors, *report.warnings]:
+        print(f"  [{words[issue.severity]}] {issue.text()}")
+
+
+def add_ingest_parser(commands) -> None:
+    parser = command(commands, "ingest", "Kiểm tra và lưu tệp báo cáo (cả thư mục, đệ quy).", run_ingest)
+    parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục")
+    parser.add_argument("--user", default=None, metavar="TÊN", help="người nộp ghi vào nhật ký (mặc định: tên "
+                        "đăng nhập)")
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    paths = existing_paths(args.paths)
+    store = open_store(args)
+    total = len(ingest.find_workbooks(paths))
+    bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
+    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar)
+    if bar:
+        print(file=sys.stderr)
+    for result in results:
+        print(describe(result))
+    counts = {s: sum(r.status == s for r in results) for s in ("accepted", "rejected", "duplicate")}
+    print(f"Tổng cộng {len(results)} tệp: {counts['accepted']} đã nhận, {counts['rejected']} bị từ chối, "
+          f"{counts['duplicate']} đã nhận trước đó.")
+    return 1 if counts["rejected"] else 0
+
+
+def describe(result: ingest.IngestResult, first_errors: int = 3) -> str:
+    where = f"{result.unit} {result.period}".strip()
+    if result.status == "duplicate":
+        return f"{result.filename}: đã nhận trước đó (báo cáo số {result.submission_id}), không lưu lại."
+    if result.status == "accepted":
+        replaced = f", thay báo cáo số {result.supersedes}" if result.supersedes else ""
+        warnings = f", {len(result.report.warnings)} cảnh báo" if result.report.warnings else ""
+        return f"{result.filename}: đã nhận — {where}, báo cáo số {result.submission_id}{replaced}{warnings}."
+    errors = result.report.errors
+    lines = [f"{result.filename}: bị từ chối ({len(errors)} lỗi)"]
+    lines += [f"  {issue.text()}" for issue in errors[:first_errors]]
+    if len(errors) > first_errors:
+        lines.append(f"  … và {len(errors) - first_errors} lỗi khác")
+    return "\n".join(lines)
+
+
+def progress_bar(total: int, width: int = 30) -> Callable[[int, int], None]:
+    def show(done: int, _total: int = total) -> None:
+        filled = width * done // max(total, 1)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+    return show
+
+
+# -- export, reset --------------------------------------------------------------------------------------------
+def add_export_parser(commands) -> None:
+    """``export <kind>``: each kind in :data:`EXPORTS` is a subcommand of its own (with ``--data-dir``)."""
+    about = "Xuất bảng số liệu ra tệp .csv (UTF-8 có BOM) hoặc .xlsx."
+    parser = commands.add_parser("export", help=about, description=about)
+    kinds = parser.add_subparsers(metavar="LOẠI", required=True, parser_class=_Parser)
+    for add in EXPORTS:
+        add(kinds)
+
+
+def output_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise CliError(f"Tệp xuất «{path}» phải có đuôi .csv hoặc .xlsx.")
+    return suffix[1:]
+
+
+def add_export_values_parser(kinds) -> None:
+    parser = command(kinds, "values", "Số liệu hiện hành: một dòng cho mỗi đơn vị, kỳ và chỉ tiêu.", run_export_values)
+    parser.add_argument("--period", metavar="KỲ", help="chỉ một kỳ báo cáo")
+    parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+
+
+def run_export_values(args: argparse.Namespace) -> int:
+    kind = output_kind(args.out)
+    period = period_arg(args.period).code if args.period else None
+    frame = open_store(args).current_values(period=period)[list(VALUE_COLUMNS)]
+    Path(args.out).write_bytes(csv_bytes(frame) if kind == "csv" else values_xlsx(frame, period))
+    print(f"Đã ghi {len(frame)} dòng số liệu vào {args.out}.")
+    return 0
+
+
+def add_reset_parser(commands) -> None:
+    parser = command(commands, "reset", "Xóa toàn bộ cơ sở dữ liệu và các tệp đã lưu (không hoàn tác được).",
+                     run_reset)
+    parser.add_argument("--yes", action="store_true", help="xác nhận xóa")
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CliError("Lệnh reset xóa toàn bộ dữ liệu; thêm --yes để xác nhận.")
+    store = open_store(args)
+    store.reset()
+    print(f"Đã xóa dữ liệu trong {store.data_dir}.")
+    return 0
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
+    add_export_parser, add_reset_parser,
+]
+EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [add_export_values_parser]

@@ -1,0 +1,185 @@
+"""Check and store received workbooks: read → validate → normalise → store, one file or whole folders.
+
+:func:`check_file` is the dry run the upload page shows before storing; :func:`ingest_file` stores one file
+(the raw bytes always, then the submission with its values, or the rejection with its issues);
+:func:`ingest_paths` walks folders and stores many files quickly: one connection for the whole batch, the
+store's history held in memory, and submissions committed in groups (each file stays atomic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Protocol
+
+from cchc import layout
+from cchc.catalog import Catalog, load_catalog
+from cchc.normalise import Submission, normalise
+from cchc.periods import PeriodError, parse_period
+from cchc.read import RawWorkbook, read_workbook
+from cchc.report import Report
+from cchc.store import NewSubmission, Store, SubmissionRow, previous_period
+from cchc.validate import validate
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+GROUP = 64  # files committed together by ingest_paths
+_MAX_TEXT = 100  # unit / period texts of a rejected file are kept this long at most
+
+
+class History(Protocol):
+    """What checking a file asks about earlier submissions (a :class:`Store` answers)."""
+
+    def find_submission(self, sha256: str) -> SubmissionRow | None: ...
+    def current_submission(self, unit: str, period: str) -> int | None: ...
+    def previous_values(self, unit: str, period: str) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A dry run: the report, the normalised submission when valid, and how it relates to earlier files."""
+
+    filename: str
+    sha256: str
+    size: int
+    report: Report
+    submission: Submission | None
+    unit: str  # as the file names them, also when rejected ("" when unreadable)
+    period: str
+    duplicate_of: int | None  # the submission that already holds these exact bytes
+    supersedes: int | None  # the accepted report of the same unit and period it would replace
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    filename: str
+    status: str  # 'accepted' | 'rejected' | 'duplicate'
+    submission_id: int
+    unit: str
+    period: str
+    report: Report
+    supersedes: int | None
+
+
+def check_file(data: bytes, filename: str, store: History | None = None, catalog: Catalog | None = None, *,
+               lang: str = "vi") -> Checked:
+    """Read, validate and normalise a file without storing anything; ``store`` tells about earlier files."""
+    catalog = catalog or load_catalog()
+    sha256 = hashlib.sha256(data).hexdigest()
+    raw, issues = read_workbook(data, filename, lang=lang)
+    report = Report(list(issues))
+    unit, period = _identity(raw)
+    submission = None
+    if raw is not None:
+        previous = store.previous_values(unit, period) if store is not None and unit and period else None
+        report.extend(validate(raw, catalog, previous, lang=lang).issues)
+        if report.ok:
+            submission = normalise(raw, catalog)
+            unit, period = submission.unit, submission.period
+    duplicate = store.find_submission(sha256) if store is not None else None
+    supersedes = store.current_submission(unit, period) if store is not None and submission is not None else None
+    return Checked(filename, sha256, len(data), report, submission, unit, period,
+                   duplicate.id if duplicate else None, supersedes)
+
+
+def ingest_file(store: Store, data: bytes, filename: str, *, user: str,
+                received_at: dt.datetime | None = None) -> IngestResult:
+    """Check and store one file; the raw bytes are kept whatever the outcome."""
+    with store.session():
+        checked = check_file(data, filename, store, store.catalog)
+        return _record(store, [(checked, data)], user, received_at)[0]
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], *, user: str,
+                 progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    """Ingest every workbook in ``paths`` (folders walked recursively), in name order."""
+    files = find_workbooks(paths)
+    results: list[IngestResult] = []
+    with store.session():
+        history = _RunHistory(store)
+        remaining = iter(files)
+        while group := list(islice(remaining, GROUP)):
+            pending = []
+            for path in group:
+                data = path.read_bytes()
+                checked = check_file(data, str(path), history, store.catalog)
+                history.note(checked)
+                pending.append((checked, data))
+            results += _record(store, pending, user, None)
+            if progress is not None:
+                progress(len(results), len(files))
+    return results
+
+
+def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
+    """The workbook files named or found under the folders named (Office lock files like ``~$x.xlsx`` skipped)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        found += [p for p in candidates if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".~"))]
+    return found
+
+
+def _identity(raw: RawWorkbook | None) -> tuple[str, str]:
+    """The unit and period a file names (period normalised when it parses), for rejected files too."""
+    if raw is None:
+        return "", ""
+    unit = raw.info_text(layout.INFO_UNIT_CODE).upper()[:_MAX_TEXT]
+    period = raw.info_text(layout.INFO_PERIOD)[:_MAX_TEXT]
+    with suppress(PeriodError):
+        period = parse_period(period).code
+    return unit, period
+
+
+def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: str,
+            received_at: dt.datetime | None) -> list[IngestResult]:
+    store.keep_raws([data for _, data in pending])
+    items = []
+    for checked, _ in pending:
+        s = checked.submission
+        items.append(NewSubmission(
+            sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=user,
+            status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
+            received_at=received_at, template_version=s.template_version if s else "",
+            reporter=s.reporter if s else "", report_date=s.report_date if s else None,
+            values=s.values if s else (), issues=tuple(checked.report.issues)))
+    rows = store.record_submissions(items)
+    return [IngestResult(checked.filename, "duplicate" if row.duplicate else row.status, row.id, row.unit,
+                         row.period, checked.report, row.supersedes) for (checked, _), row in zip(pending, rows,
+                                                                                                   strict=True)]
+
+
+class _RunHistory:
+    """The store's history held in memory for one batch, and kept up to date as the batch's files are checked."""
+
+    def __init__(self, store: Store) -> None:
+        submissions = store.submissions()
+        self._by_sha = {r.sha256: SubmissionRow(r.id, r.unit, r.period, r.status, None, True)
+                        for r in submissions.itertuples()}
+        accepted = submissions[submissions["status"] == "accepted"]
+        self._current = {(r.unit, r.period): r.id for r in accepted.itertuples()}  # ids ascend: the last wins
+        self._values: dict[tuple[str, str], dict[str, float]] = {}
+        for r in store.current_values().dropna(subset=["value"]).itertuples():
+            self._values.setdefault((r.unit, r.period), {})[r.indicator] = r.value
+        self._seen: set[str] = set()
+
+    def find_submission(self, sha256: str) -> SubmissionRow | None:
+        return self._by_sha.get(sha256)
+
+    def current_submission(self, unit: str, period: str) -> int | None:
+        return self._current.get((unit, period))
+
+    def previous_values(self, unit: str, period: str) -> dict[str, float]:
+        return self._values.get((unit, previous_period(period) or ""), {})
+
+    def note(self, checked: Checked) -> None:
+        """A checked file of this batch: when it will be stored as accepted, its values become current."""
+        new = checked.duplicate_of is None and checked.sha256 not in self._seen
+        self._seen.add(checked.sha256)
+        if new and checked.submission is not None:
+            s = checked.submission
+            self._values[(s.unit, s.period)] = {v.indicator: v.value for v in s.values if v.value is not None}
