@@ -30,8 +30,9 @@ COLUMNS: tuple[str, ...] = ("unit", "period", "expected", "status", "received_at
 
 
 def default_periods(submissions: pd.DataFrame) -> list[Period]:
-    """Every year of the plan plus every other period somebody reported for, in time order."""
-    codes = {p.code for p in all_periods(("year",))} | set(submissions["period"].dropna().unique())
+    """Every year of the plan plus every other period a report was accepted for, in time order."""
+    accepted = submissions.loc[submissions["status"] == "accepted", "period"].dropna().unique()
+    codes = {p.code for p in all_periods(("year",))} | set(accepted)
     return sorted((parse_period(c) for c in codes), key=lambda p: (p.end, -p.start.toordinal()))
 
 
@@ -83,7 +84,8 @@ def summary(frame: pd.DataFrame, by: str = "period") -> pd.DataFrame:
     expected = out["expected"].where(out["expected"] > 0)
     out["received_rate"] = 100 * out["received"] / expected
     out["on_time_rate"] = 100 * out["on_time"] / expected
-    order = [p.code for p in default_periods(frame)] if by == "period" else sorted(out.index)
+    order = [p.code for p in default_periods(frame.assign(status="accepted"))] if by == "period" \
+        else sorted(out.index)
     return out.reindex([k for k in order if k in out.index]).reset_index(names=by)
 
 

@@ -90,3 +90,9 @@ def test_summary_and_not_reported(catalog):
 
 def test_completeness_labels_cover_every_status():
     assert tuple(COMPLETENESS_LABELS_VI) == tuple(COMPLETENESS_LABELS_EN) == COMPLETENESS_STATUSES
+
+
+def test_completeness_ignores_rejected_files_without_a_period(catalog):
+    rows = subs([("", "", "rejected", "2019-06-01"), ("SNV", "2019-H1", "rejected", "2019-06-01")])
+    frame = completeness(rows, None, catalog)
+    assert sorted(frame["period"].unique()) == ["2016", "2017", "2018", "2019", "2020"]
