@@ -82,6 +82,7 @@ class Criteria:
     tiers: tuple[Tier, ...]
     rubric: tuple[tuple[float, float], ...]
     trees: tuple[Tree, ...]
+    interpolate: bool = False
 
     def tree(self, year: int, block: str) -> Tree:
         """The first tree naming this year and block (a tree that names none matches all)."""
@@ -96,6 +97,10 @@ class Criteria:
             index.notna())
 
     def share(self, achievement: pd.Series) -> pd.Series:
+        """Rubric share of the points: the first step reached, or linear between the steps (``interpolate``)."""
+        if self.interpolate:
+            mins, shares = zip(*sorted(self.rubric), strict=True)
+            return pd.Series(np.interp(achievement, mins, shares), index=achievement.index)
         return pd.Series(np.select([achievement >= m for m, _ in self.rubric], [s for _, s in self.rubric], 0.0),
                          index=achievement.index)
 
@@ -117,7 +122,8 @@ def load_criteria(path: Path = CRITERIA_FILE) -> Criteria:
     criteria = Criteria(
         tiers=tuple(Tier(t["code"], t["name_vi"], t["name_en"], float(t["min"])) for t in raw["tiers"]),
         rubric=tuple((float(r["min"]), float(r["share"])) for r in raw["rubric"]),
-        trees=tuple(_tree(t) for t in raw["trees"]))
+        trees=tuple(_tree(t) for t in raw["trees"]),
+        interpolate=bool(raw.get("rubric_interpolate", False)))
     problems = [f"{c.code}: unknown kind {c.kind}" for t in criteria.trees for c in t.criteria if c.kind not in KINDS]
     problems += [f"{c.code}: an indicator criterion needs an area or indicators"
                  for t in criteria.trees for c in t.criteria if c.kind == "indicator" and not (c.area or c.indicators)]

@@ -196,3 +196,18 @@ def test_read_score_sheet_refuses(catalog, data, code):
         data = filled_sheet(catalog, {"B3": None})
     rows, issues = read_score_sheet(data, catalog, CRITERIA)
     assert rows == [] and [i.code for i in issues] == [code]
+
+
+@pytest.mark.parametrize(
+    ("interpolate", "achievement", "share"),
+    [(False, 85, 0.8), (False, 79.9, 0.5), (False, 100, 1.0), (True, 85, 0.85), (True, 90, 0.9), (True, 40, 0.4),
+     (True, 100, 1.0), (True, 0, 0.0)],
+)
+def test_rubric_steps_or_linear(interpolate, achievement, share):
+    rubric = ((100, 1.0), (80, 0.8), (50, 0.5), (0, 0.0))
+    got = dataclasses.replace(CRITERIA, rubric=rubric, interpolate=interpolate).share(pd.Series([achievement]))
+    assert got.iloc[0] == pytest.approx(share)
+
+
+def test_default_rubric_is_proportional_to_achievement():
+    assert load_criteria().share(pd.Series([0.0, 37.5, 100.0])).tolist() == [0.0, 0.375, 1.0]
