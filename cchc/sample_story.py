@@ -131,7 +131,7 @@ class Setback:
 def profile(seed: int, unit: Unit, block: str, early: bool) -> Profile:
     rng = random.Random(f"{seed}/{unit.code}/profile")
     capacity = max(-2.0, min(2.0, rng.gauss(0.0, 0.8)))
-    arrival = rng.uniform(2.8, 3.4) if early else max(4.2, min(6.8, 5.0 - 0.6 * capacity + rng.gauss(0, 0.35)))
+    arrival = rng.uniform(3.3, 3.9) if early else max(4.2, min(6.8, 5.0 - 0.6 * capacity + rng.gauss(0, 0.35)))
     return Profile(unit.code, block, 1.6 if early else capacity, arrival, _sizes(rng, unit, block))
 
 
@@ -190,8 +190,10 @@ class UnitStory:
         arrival, shape = self._arrival(rng, spec.district_lag), rng.uniform(0.75, 1.3)
         at, slipped = self._effective(ind, x)
         progress = min(1.0, max(0.0, at - 1) / (arrival - 1)) ** shape
-        wobble = self._rng(ind.code, "wobble", x).gauss(0, 0.8) if spec.flow else 0.0  # stocks only grow
-        return max(0.0, min(100.0, start + (end - start) * progress - 4.0 * slipped + wobble))
+        level = start + (end - start) * progress - 7.0 * slipped
+        if spec.flow:  # stocks only grow; flows wobble, less so near 100%
+            level += self._rng(ind.code, "wobble", x).gauss(0, 0.8) * min(1.0, (100 - level) / 5)
+        return max(0.0, min(100.0, level))
 
     def switched(self, ind: Indicator, spec: YesNo, x: float) -> bool:
         rng = self._rng(ind.code, "switch")
