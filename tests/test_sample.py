@@ -1,0 +1,129 @@
+"""The sample data: deterministic generator, committed files accepted, faulty files rejected as intended."""
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cchc.catalog import load_catalog
+from cchc.ingest import ingest_paths
+from cchc.periods import parse_period
+from cchc.sample import MANIFEST, PERIODS, SAMPLE_DIR, generate, make_story, read_manifest, sample_figures
+from cchc.sample_bad import BAD_MANIFEST, read_bad_manifest
+from cchc.store import Store
+from cchc.validate import check_workbook
+
+UNITS = ("SNV", "VANLAM")
+BAD_DIR = SAMPLE_DIR / "bad"
+
+
+def _values(path: Path) -> list[tuple]:
+    wb = load_workbook(io.BytesIO(path.read_bytes()))
+    return [(ws.title, *row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+
+
+def test_generate_same_seed_gives_same_files(tmp_path):
+    first = generate(tmp_path / "a", seed=7, units=UNITS)
+    second = generate(tmp_path / "b", seed=7, units=UNITS)
+    assert first == second
+    for entry in first:
+        assert (tmp_path / "a" / entry.file).read_bytes() == (tmp_path / "b" / entry.file).read_bytes(), entry.file
+    assert (tmp_path / "a" / MANIFEST).read_bytes() == (tmp_path / "b" / MANIFEST).read_bytes()
+
+
+def test_generate_other_seed_gives_other_values(tmp_path):
+    generate(tmp_path / "a", seed=7, units=("SNV",))
+    generate(tmp_path / "b", seed=8, units=("SNV",))
+    assert _values(tmp_path / "a/2018/SNV_2018.xlsx") != _values(tmp_path / "b/2018/SNV_2018.xlsx")
+
+
+def test_generated_workbook_holds_the_story_figures(tmp_path):
+    generate(tmp_path, seed=7, units=("VANLAM",))
+    story, catalog = make_story(7), load_catalog()
+    figures = sample_figures(story, catalog.unit_by_code["VANLAM"], "2019-H1", catalog)
+    rows = {r[1]: r for r in _values(tmp_path / "2019/VANLAM_2019-H1.xlsx") if r[0] == "Số liệu" and r[1]}
+    assert rows["2d.2"][4:6] == (figures["2d.2"].numerator, figures["2d.2"].denominator)
+    assert rows["2d.2"][5] == 11  # Văn Lâm's communes
+    assert rows["6d.1"][6] in ("Có", "Không")
+
+
+def _truth(story, unit: str, code: str, period: str):
+    return story.stories[unit].truth(load_catalog().indicator_by_code[code], period)
+
+
+@pytest.mark.parametrize("unit", ["SNV", "KHOAICHAU", "TTT"])
+def test_story_half_years_add_up_to_the_year(unit):
+    story = make_story()
+    for code in ("2d.5", "2d.3", "6d.3"):
+        year, *halves = (_truth(story, unit, code, p) for p in ("2020", "2020-H1", "2020-H2"))
+        assert (year.value or 0) == sum(h.value or 0 for h in halves), code
+        assert (year.denominator or 0) == sum(h.denominator or 0 for h in halves), code
+    assert _truth(story, unit, "6dd.1", "2020") == _truth(story, unit, "6dd.1", "2020-H2")  # a stock
+
+
+def test_story_dossier_counts_agree():
+    story = make_story()
+    for unit in load_catalog().reporting_units():
+        for period in PERIODS:
+            on_time, late = _truth(story, unit.code, "2d.4", period), _truth(story, unit.code, "2d.6", period)
+            assert late.value == on_time.denominator - on_time.numerator
+            assert _truth(story, unit.code, "2dd.1", period).denominator == _truth(story, unit.code, "2d.5",
+                                                                                    period).value
+
+
+def test_sample_manifest_matches_the_files():
+    entries = read_manifest(SAMPLE_DIR / MANIFEST)
+    on_disk = {p.relative_to(SAMPLE_DIR).as_posix() for p in SAMPLE_DIR.glob("20*/*.xlsx")}
+    assert {e.file for e in entries} == on_disk
+    assert [e.received_at for e in entries] == sorted(e.received_at for e in entries)
+    late = [e for e in entries if e.received_at.date() > parse_period(e.period).deadline]
+    assert 0.05 < len(late) / len(entries) < 0.2
+    units = {u.code for u in load_catalog().reporting_units()}
+    expected = len(units) * len(PERIODS)
+    assert expected - 8 <= len({(e.unit, e.period) for e in entries}) < expected
+
+
+def test_sample_has_one_correction_received_later():
+    entries = read_manifest(SAMPLE_DIR / MANIFEST)
+    corrections = [e for e in entries if e.file.endswith("_v2.xlsx")]
+    assert len(corrections) == 1
+    first = next(e for e in entries if e.file == corrections[0].file.replace("_v2", ""))
+    assert first.received_at < corrections[0].received_at
+
+
+def test_sample_data_stays_small():
+    assert sum(p.stat().st_size for p in SAMPLE_DIR.rglob("*") if p.is_file()) < 5 * 1024 * 1024
+
+
+def test_every_sample_file_is_accepted():
+    rejected = {}
+    for entry in read_manifest(SAMPLE_DIR / MANIFEST):
+        _, report = check_workbook((SAMPLE_DIR / entry.file).read_bytes(), entry.file)
+        if not report.ok:
+            rejected[entry.file] = report.flatten(("cell", "code"))
+    assert rejected == {}
+
+
+@pytest.mark.parametrize(("name", "code"), read_bad_manifest(BAD_DIR / BAD_MANIFEST))
+def test_bad_sample_file_is_rejected_with_its_code(name, code):
+    _, report = check_workbook((BAD_DIR / name).read_bytes(), name)
+    assert {issue.code for issue in report.errors} == {code}
+
+
+def test_bad_samples_are_a_dozen_different_mistakes():
+    listed = read_bad_manifest(BAD_DIR / BAD_MANIFEST)
+    assert len(listed) >= 12
+    assert len({code for _, code in listed}) >= 12
+    assert {name for name, _ in listed} == {p.name for p in BAD_DIR.iterdir() if p.suffix != ".md"} - {BAD_MANIFEST}
+
+
+def test_ingesting_sample_data_twice_stores_nothing_new(tmp_path):
+    store = Store(tmp_path)
+    first = ingest_paths(store, [SAMPLE_DIR], user="test")
+    before = (store.submissions(), store.current_values())
+    second = ingest_paths(store, [SAMPLE_DIR], user="test")
+    assert {r.status for r in first} == {"accepted", "rejected"}
+    assert {r.status for r in second} == {"duplicate"}
+    assert store.submissions().equals(before[0])
+    assert store.current_values().equals(before[1])
