@@ -293,6 +293,26 @@ def run_export_values(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_sample_parser(commands) -> None:
+    parser = command(commands, "sample", "Tạo lại bộ báo cáo mẫu (mỗi đơn vị, mỗi kỳ) và các tệp lỗi mẫu.", run_sample)
+    parser.add_argument("--out", metavar="THƯ_MỤC", help="thư mục ghi ra (mặc định: sample_data của dự án)")
+    parser.add_argument("--seed", type=int, metavar="N", help="hạt giống ngẫu nhiên (mặc định: 2016)")
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    from cchc import sample
+
+    out = Path(args.out) if args.out else sample.SAMPLE_DIR
+    seed = sample.DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        entries = sample.generate(out, seed)
+    except OSError as error:
+        raise CliError(f"Không ghi được vào «{out}»: {error.strerror or error}.") from None
+    print(f"Đã ghi {len(entries)} báo cáo mẫu, manifest.csv và các tệp lỗi mẫu (thư mục {sample.BAD_DIR}) "
+          f"vào {out} (hạt giống {seed}).")
+    return 0
+
+
 def add_reset_parser(commands) -> None:
     parser = command(commands, "reset", "Xóa toàn bộ cơ sở dữ liệu và các tệp đã lưu (không hoàn tác được).",
                      run_reset)
@@ -310,6 +330,6 @@ def run_reset(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
-    add_export_parser, add_reset_parser,
+    add_export_parser, add_sample_parser, add_reset_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [add_export_values_parser]

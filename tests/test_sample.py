@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cchc.catalog import load_catalog
+from cchc.cli import main
 from cchc.ingest import ingest_paths
 from cchc.periods import parse_period
 from cchc.sample import MANIFEST, PERIODS, SAMPLE_DIR, generate, make_story, read_manifest, sample_figures
@@ -127,3 +128,10 @@ def test_ingesting_sample_data_twice_stores_nothing_new(tmp_path):
     assert {r.status for r in second} == {"duplicate"}
     assert store.submissions().equals(before[0])
     assert store.current_values().equals(before[1])
+
+
+def test_sample_command_explains_an_unwritable_folder(capsys, tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    assert main(["sample", "--out", str(blocker), "--seed", "3"]) == 2
+    assert "Không ghi được vào" in capsys.readouterr().err
