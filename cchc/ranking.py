@@ -142,11 +142,9 @@ def block_units(catalog: Catalog, year: int, block: str) -> list[str]:
             if u.valid_between(start, end) and catalog.block_of(u, min(end, u.valid_to or end)) == block]
 
 
-def _indicator_points(units: list[str], tree: Tree, year: int, prog: pd.DataFrame, catalog: Catalog,
-                      criteria: Criteria) -> pd.DataFrame:
-    """``unit, criterion, achievement, share`` for the indicator criteria that apply to each unit."""
-    by_code = catalog.unit_by_code
-    end = dt.date(year, 12, 31)
+def _applicable(units: list[str], tree: Tree, year: int, catalog: Catalog) -> list[tuple[int, str, str, str]]:
+    """``(year, unit, criterion, indicator)`` for every target indicator an indicator criterion averages."""
+    by_code, end = catalog.unit_by_code, dt.date(year, 12, 31)
     chosen = [c for c in tree.criteria if c.kind == "indicator"]
     by_kind: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     pairs = []
@@ -156,67 +154,55 @@ def _indicator_points(units: list[str], tree: Tree, year: int, prog: pd.DataFram
             by_kind[kind] = [(c.code, i.code, i.only_units) for i in catalog.indicators
                              if i.target is not None and kind in i.applies_to for c in chosen
                              if (i.code in c.indicators if c.indicators else i.area == c.area)]
-        pairs += [(u, c, i) for c, i, only in by_kind[kind] if not only or u in only]
-    applicable = pd.DataFrame(pairs, columns=["unit", "criterion", "indicator"])
-    got = prog.loc[prog["period"] == str(year), ["unit", "indicator", "achievement"]]
-    merged = applicable.merge(got, on=["unit", "indicator"], how="left")
-    mean = merged["achievement"].fillna(0.0).groupby([merged["unit"], merged["criterion"]]).mean().reset_index()
-    return mean.assign(share=criteria.share(mean["achievement"]))
+        pairs += [(year, u, c, i) for c, i, only in by_kind[kind] if not only or u in only]
+    return pairs
 
 
-def criterion_scores(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame,
-                     catalog: Catalog | None = None, criteria: Criteria | None = None) -> pd.DataFrame:
-    """Every unit × criterion of the block: ``unit, domain, criterion, kind, max, achievement, self, appraised,
-    survey, points, entered_by, reason`` (``points``: what counts; NaN where nothing was entered yet)."""
-    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
-    tree = criteria.tree(year, block)
-    units = block_units(catalog, year, block)
-    n = len(tree.criteria)
-    grid = pd.DataFrame({"unit": np.repeat(np.asarray(units, dtype=object), n),
-                         **{col: np.tile([getattr(c, attr) for c in tree.criteria], len(units))
-                            for col, attr in (("domain", "domain"), ("criterion", "code"), ("kind", "kind"),
-                                              ("max", "max"))}})
-    entered = scores[(scores["year"] == year) & scores["unit"].isin(units)]
-    entered = entered.drop_duplicates(["unit", "criterion", "source"], keep="last")
-    wide = entered.set_index(["unit", "criterion", "source"])["score"].unstack().reindex(
-        columns=["self", "appraised", "survey"])
-    who = entered[entered["source"] == "appraised"].set_index(["unit", "criterion"])[["entered_by", "reason"]]
-    extra = wide.join(who)
-    computed = _indicator_points(units, tree, year, prog, catalog, criteria)
-    grid = grid.merge(computed, on=["unit", "criterion"], how="left")
+def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
+            criteria: Criteria) -> pd.DataFrame:
+    """Criterion scores of the block for several years at once (see :func:`criterion_scores`)."""
+    grids, pairs = [], []
+    for year in years:
+        tree, units = criteria.tree(year, block), block_units(catalog, year, block)
+        rows = [(year, u, c.domain, c.code, c.kind, c.max) for u in units for c in tree.criteria]
+        grids.append(pd.DataFrame(rows, columns=["year", "unit", "domain", "criterion", "kind", "max"]))
+        pairs += _applicable(units, tree, year, catalog)
+    grid = pd.concat(grids, ignore_index=True)
+    applicable = pd.DataFrame(pairs, columns=["year", "unit", "criterion", "indicator"])
+    got = prog.loc[prog["period"].isin([str(y) for y in years]), ["unit", "indicator", "period", "achievement"]]
+    got = got.assign(year=got["period"].astype(int)).drop(columns="period")
+    merged = applicable.merge(got, on=["year", "unit", "indicator"], how="left")
+    keys = ["year", "unit", "criterion"]
+    mean = merged["achievement"].fillna(0.0).groupby([merged[k] for k in keys]).mean().reset_index()
+    grid = grid.merge(mean.assign(share=criteria.share(mean["achievement"])), on=keys, how="left")
     grid = grid[(grid["kind"] != "indicator") | grid["share"].notna()]
-    grid = grid.merge(extra.reset_index(), on=["unit", "criterion"], how="left")
+    entered = scores[scores["year"].isin(years)].drop_duplicates([*keys, "source"], keep="last")
+    wide = entered.set_index([*keys, "source"])["score"].unstack().reindex(columns=["self", "appraised", "survey"])
+    who = entered[entered["source"] == "appraised"].set_index(keys)[["entered_by", "reason"]]
+    grid = grid.merge(wide.join(who).reset_index(), on=keys, how="left")
     is_survey, is_indicator = (grid["kind"] == "survey").to_numpy(), (grid["kind"] == "indicator").to_numpy()
     own = np.where(is_indicator, grid["max"] * grid["share"], grid["self"])
     grid["self"] = np.where(is_survey, np.nan, own)
     grid["appraised"] = np.where(is_survey, np.nan, grid["appraised"].fillna(pd.Series(own, index=grid.index)))
     grid["survey"] = np.where(is_survey, grid["survey"], np.nan)
     grid["points"] = np.where(is_survey, grid["survey"], grid["appraised"])
-    cols = ["unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised", "survey", "points",
-            "entered_by", "reason"]
-    return grid[cols]
+    return grid.reset_index(drop=True)
 
 
-def _rank(frame: pd.DataFrame) -> pd.Series:
-    return frame["index"].round(2).rank(method="min", ascending=False).astype("Int64")
+DETAIL_COLUMNS: tuple[str, ...] = ("unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised",
+                                   "survey", "points", "entered_by", "reason")
 
 
-def _table(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
-           criteria: Criteria) -> pd.DataFrame:
-    detail = criterion_scores(year, block, prog, scores, catalog, criteria)
-    parts = pd.DataFrame({"self_score": detail["self"], "appraised_score": detail["appraised"],
-                          "survey_score": detail["survey"], "score": detail["points"], "max_score": detail["max"],
-                          "unscored": detail["points"].isna()})
-    per_unit = parts.groupby(detail["unit"], sort=False).sum()
-    domains = detail["points"].groupby([detail["unit"], detail["domain"]], sort=False).sum().unstack()
-    table = per_unit.join(domains).rename_axis("unit").reset_index()
-    table["index"] = 100 * table["score"] / table["max_score"].where(table["max_score"] > 0)
-    table["has_data"] = (table["unit"].isin(prog.loc[prog["period"] == str(year), "unit"].unique())
-                         | table["unit"].isin(scores.loc[scores["year"] == year, "unit"].unique()))
-    table["rank"] = _rank(table)
-    table["tier"] = criteria.tier_of(table["index"])
-    table["block"] = block
-    return table
+def criterion_scores(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame,
+                     catalog: Catalog | None = None, criteria: Criteria | None = None) -> pd.DataFrame:
+    """Every unit × criterion of the block: :data:`DETAIL_COLUMNS` (``points``: what counts, NaN where nothing
+    was entered yet; ``entered_by``/``reason``: who appraised and why)."""
+    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
+    return _detail([year], block, prog, scores, catalog, criteria)[list(DETAIL_COLUMNS)]
+
+
+def _rank(index: pd.Series, groups: pd.Series) -> pd.Series:
+    return index.round(2).groupby(groups).rank(method="min", ascending=False).astype("Int64")
 
 
 def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog | None = None,
@@ -226,15 +212,26 @@ def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, cat
     ``rank_change`` is last year's rank minus this year's (positive: moved up), ``score_change`` the
     change of the index in percentage points; both blank for a unit without data last year."""
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
-    prog = prog[prog["period"].isin([str(year), str(year - 1)])]
-    table = _table(year, block, prog, scores, catalog, criteria)
-    before = _table(year - 1, block, prog, scores, catalog, criteria)
-    before = before[before["has_data"]]
-    before = before.assign(rank=_rank(before)).set_index("unit")
-    table["rank_change"] = (table["unit"].map(before["rank"]) - table["rank"]).astype("Int64")
-    table["score_change"] = table["index"] - table["unit"].map(before["index"])
-    domains = [d.code for d in criteria.tree(year, block).domains]
-    table = table.reindex(columns=[*COLUMNS, *domains])
+    detail = _detail([year - 1, year], block, prog, scores, catalog, criteria)
+    parts = pd.DataFrame({"self_score": detail["self"], "appraised_score": detail["appraised"],
+                          "survey_score": detail["survey"], "score": detail["points"], "max_score": detail["max"],
+                          "unscored": detail["points"].isna()})
+    table = parts.groupby([detail["year"], detail["unit"]], sort=False).sum()
+    domains = detail["points"].groupby([detail["year"], detail["unit"], detail["domain"]], sort=False).sum()
+    table = table.join(domains.unstack()).reset_index()
+    table["index"] = 100 * table["score"] / table["max_score"].where(table["max_score"] > 0)
+    seen = pd.concat([prog.loc[prog["period"] == str(year - 1), "unit"],
+                      scores.loc[scores["year"] == year - 1, "unit"]]).unique()
+    last = table[(table["year"] == year - 1) & table["unit"].isin(seen)]
+    last = last.assign(rank=_rank(last["index"], last["year"])).set_index("unit")
+    table = table[table["year"] == year].reset_index(drop=True)
+    table["rank"] = _rank(table["index"], table["year"])
+    table["rank_change"] = (table["unit"].map(last["rank"]) - table["rank"]).astype("Int64")
+    table["score_change"] = table["index"] - table["unit"].map(last["index"])
+    table["tier"] = criteria.tier_of(table["index"])
+    table["block"] = block
+    domain_codes = [d.code for d in criteria.tree(year, block).domains]
+    table = table.reindex(columns=[*COLUMNS, *domain_codes])
     return table.sort_values(["rank", "unit"], kind="stable").reset_index(drop=True)
 
 
