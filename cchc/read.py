@@ -108,7 +108,7 @@ class _Refused(Exception):
 
 def cell_text(value: object) -> str:
     """A cell's value as trimmed text; whole floats lose their ``.0`` (``2018.0`` → ``2018``)."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -136,7 +136,9 @@ def parse_number(text: object) -> float | None:
     except in English-style ``1,234,567`` and ``1,234.5``. ``85%`` and ``85 %`` give 85; spaces (also
     non-breaking) around the number are ignored; a space may group thousands (``1 234``).
     """
-    if isinstance(text, bool) or text is None:
+    if type(text) is float:  # the common cases first: calamine gives numbers as floats, blanks as ''
+        return text if math.isfinite(text) else None
+    if text == "" or isinstance(text, bool) or text is None:
         return None
     if isinstance(text, int | float):
         return float(text) if math.isfinite(text) else None
@@ -240,7 +242,7 @@ def _ods_areas(xml: bytes) -> Iterator[tuple[str, int]]:
             columns = used = 0
             for cell_attributes, closed in _ODS_CELL_RE.findall(body):
                 columns += _repeat(cell_attributes)
-                used = used if closed else columns
+                used = columns if not closed or b"value-type=" in cell_attributes else used  # <c value=…/> is filled
             rows += _repeat(attributes)
             if used:
                 height, width = rows, max(width, used)
@@ -262,7 +264,8 @@ def _vn(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, UnicodeDecodeError)
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, UnicodeDecodeError,
+               NotImplementedError)  # a member compressed with a method zipfile lacks (e.g. 99, AES)
 
 
 class _OoxmlGuard:

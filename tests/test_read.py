@@ -178,6 +178,17 @@ def _declare_size(data: bytes, size: int) -> bytes:
     return bytes(data)
 
 
+def _method_99(data: bytes) -> bytes:
+    """Mark every member as compressed with method 99 (AES), which zipfile cannot read."""
+    data = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(signature)
+        while at != -1:
+            struct.pack_into("<H", data, at + offset, 99)
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
 def _huge_sheet() -> bytes:
     wb = openpyxl.Workbook()
     wb.active["A1"] = layout.COL_CODE
@@ -199,6 +210,7 @@ def _huge_sheet() -> bytes:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "corrupt-file"),
         (_zip({"xl/workbook.xml": b"<workbook", "[Content_Types].xml": b"<"}), "corrupt-file"),
         (_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x"}), "corrupt-file"),
+        (_method_99(_zip({"xl/workbook.xml": b"<w/>", "xl/_rels/workbook.xml.rels": b"<r/>"})), "corrupt-file"),
         (_zip({"xl/worksheets/sheet1.xml": bytes(2 * 1024 * 1024)}), "suspicious-archive"),
         (_declare_size(_zip({"xl/workbook.xml": b"<w/>", "content.xml": b"<c/>"}), 60 * 1024 * 1024),
          "suspicious-archive"),
@@ -207,7 +219,7 @@ def _huge_sheet() -> bytes:
         (b"PK\x03\x04" + bytes(MAX_FILE_BYTES), "file-too-large"),
     ],
     ids=["empty", "random", "csv", "empty-zip", "zip-not-workbook", "truncated-zip", "bad-ole", "bad-ooxml",
-         "bad-ods", "bomb-ratio", "bomb-declared", "many-members", "huge-extent", "too-large"],
+         "bad-ods", "aes-member", "bomb-ratio", "bomb-declared", "many-members", "huge-extent", "too-large"],
 )
 def test_read_workbook_refuses_hostile_files(data, code):
     raw, issues = read_workbook(data)
@@ -249,12 +261,17 @@ def test_read_workbook_too_many_rows(make_workbook):
     assert (raw, _codes(issues)) == (None, [("Sheet", "", "sheet-too-large")])
 
 
-def test_read_workbook_ods_repeated_rows_refused():
+@pytest.mark.parametrize(
+    "cell",
+    [b'<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
+     b"<text:p>1</text:p></table:table-cell>",
+     b'<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/>'],
+    ids=["cell-with-text", "self-closing-cell-with-value"],
+)
+def test_read_workbook_ods_repeated_rows_refused(cell):
     """A few KB of ODS can repeat a filled row and cell into millions of cells: refused before parsing."""
     content = (b'<office:document-content><office:body><office:spreadsheet><table:table table:name="S">'
-               b'<table:table-row table:number-rows-repeated="20000"><table:table-cell '
-               b'table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
-               b"<text:p>1</text:p></table:table-cell></table:table-row></table:table>"
+               b'<table:table-row table:number-rows-repeated="20000">' + cell + b"</table:table-row></table:table>"
                b"</office:spreadsheet></office:body></office:document-content>")
     raw, issues = read_workbook(_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
                                       "content.xml": content}))
