@@ -58,13 +58,16 @@ class Context:
         return make_issue(code, severity, sheet=sheet, cell=cell.ref if cell else "", indicator=indicator,
                           lang=self.lang, **fields)
 
+    def number(self, x: float) -> str:
+        """A figure for a message: ``12,5`` in Vietnamese, ``12.5`` in English."""
+        text = f"{x:.10g}"
+        return text if self.lang == "en" else text.replace(".", ",")
+
     def measured(self, *measures: str) -> Iterator[Row]:
         """Rows of known indicators with one of these measures."""
         return (r for r in self.rows if r.indicator is not None and r.indicator.measure in measures)
 
 
-def _number(x: float) -> str:
-    return f"{x:.10g}".replace(".", ",")
 
 
 def _info_issue(ctx: Context, code: str, label: str, **fields: object) -> Issue:
@@ -147,7 +150,7 @@ def check_negative(ctx: Context) -> Iterator[Issue]:
     for row in ctx.rows:
         for column, number in row.numbers.items():
             if number is not None and number < 0:
-                yield ctx.issue("negative-value", row.cell(column), row.code, value=_number(number))
+                yield ctx.issue("negative-value", row.cell(column), row.code, value=ctx.number(number))
 
 
 def check_integers(ctx: Context) -> Iterator[Issue]:
@@ -156,7 +159,7 @@ def check_integers(ctx: Context) -> Iterator[Issue]:
         for column, number in row.numbers.items():
             whole = column != layout.COL_VALUE or row.indicator.measure == "count"
             if whole and number is not None and not number.is_integer():
-                yield ctx.issue("not-an-integer", row.cell(column), row.code, value=_number(number))
+                yield ctx.issue("not-an-integer", row.cell(column), row.code, value=ctx.number(number))
 
 
 def check_fraction(ctx: Context) -> Iterator[Issue]:
@@ -168,14 +171,14 @@ def check_fraction(ctx: Context) -> Iterator[Issue]:
             yield ctx.issue("zero-denominator", row.cell(layout.COL_DENOMINATOR), row.code)
         elif 0 <= denominator < numerator:
             yield ctx.issue("numerator-exceeds-denominator", row.cell(layout.COL_NUMERATOR), row.code,
-                            value=_number(numerator), limit=_number(denominator))
+                            value=ctx.number(numerator), limit=ctx.number(denominator))
 
 
 def check_percent_range(ctx: Context) -> Iterator[Issue]:
     for row in ctx.measured("percent"):
         value = row.numbers[layout.COL_VALUE]
         if value is not None and value > 100:
-            yield ctx.issue("percent-out-of-range", row.cell(layout.COL_VALUE), row.code, value=_number(value))
+            yield ctx.issue("percent-out-of-range", row.cell(layout.COL_VALUE), row.code, value=ctx.number(value))
 
 
 def check_value_matches_fraction(ctx: Context) -> Iterator[Issue]:
@@ -188,8 +191,8 @@ def check_value_matches_fraction(ctx: Context) -> Iterator[Issue]:
         typed = row.cell(layout.COL_VALUE).value
         fraction = isinstance(typed, float) and value <= 1 and abs(100 * value - share) <= VALUE_TOLERANCE_POINTS
         if abs(value - share) > VALUE_TOLERANCE_POINTS and not fraction:
-            yield ctx.issue("value-mismatch", row.cell(layout.COL_VALUE), row.code, value=_number(value),
-                            limit=_number(round(share, 1)))
+            yield ctx.issue("value-mismatch", row.cell(layout.COL_VALUE), row.code, value=ctx.number(value),
+                            limit=ctx.number(round(share, 1)))
 
 
 def check_yes_no(ctx: Context) -> Iterator[Issue]:
@@ -237,8 +240,8 @@ def check_implausible_change(ctx: Context) -> Iterator[Issue]:
             jump = max(now, before) >= COUNT_JUMP_MIN_SIZE and (
                 now > COUNT_JUMP_FACTOR * before or now * COUNT_JUMP_FACTOR < before)
         if jump:
-            yield ctx.issue("implausible-change", found[3], row.code, "warning", value=_number(round(now, 1)),
-                            limit=_number(round(before, 1)))
+            yield ctx.issue("implausible-change", found[3], row.code, "warning", value=ctx.number(round(now, 1)),
+                            limit=ctx.number(round(before, 1)))
 
 
 Check = Callable[[Context], Iterator[Issue]]

@@ -244,7 +244,7 @@ def test_validate_issue_carries_indicator_and_message(make_workbook):
 def test_validate_messages_in_english(make_workbook):
     raw, _ = read_workbook(make_workbook(update={"2c.1": {"value": "12,5"}}, first=["2c.1"]))
     report = validate(raw, load_catalog(), lang="en")
-    assert [i.message for i in report.issues] == ["12,5 must be a whole number (a count)."]
+    assert [i.message for i in report.issues] == ["12.5 must be a whole number (a count)."]
 
 
 def test_validate_renamed_sheets_point_to_their_names(make_workbook):
