@@ -2,4 +2,5 @@
 
 from cchc.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes of a large ingest import this module again
+    raise SystemExit(main())

@@ -20,9 +20,12 @@ from pathlib import Path
 
 from cchc import ingest
 from cchc.catalog import load_catalog
+from cchc.completeness import completeness
 from cchc.config import data_dir
-from cchc.export import csv_bytes, values_xlsx
+from cchc.export import completeness_file, csv_bytes, progress_file, ranking_file, values_xlsx
 from cchc.periods import Period, PeriodError, parse_period
+from cchc.progress import PROVINCE, progress
+from cchc.ranking import ranking
 from cchc.report import make_issue
 from cchc.store import Store, StoreBusy
 
@@ -33,6 +36,7 @@ INDICATOR_COLUMNS = ("code", "area", "task", "name_vi", "measure", "direction", 
 VALUE_COLUMNS = ("unit", "period", "indicator", "numerator", "denominator", "value", "note", "source_cell",
                  "submission_id")
 PROGRESS_MIN_FILES = 20
+INGEST_WORKERS = 2  # worker processes that read and validate while this one stores (used for many files)
 
 
 class CliError(Exception):
@@ -227,7 +231,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     store = open_store(args)
     total = len(ingest.find_workbooks(paths))
     bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
-    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar)
+    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar,
+                                  workers=INGEST_WORKERS)
     if bar:
         print(file=sys.stderr)
     for result in results:
@@ -293,6 +298,70 @@ def run_export_values(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_export_progress_parser(kinds) -> None:
+    parser = command(kinds, "progress", "Tiến độ thực hiện chỉ tiêu (mốc, mục tiêu, mức đạt, tình trạng, dự báo).",
+                     run_export_progress)
+    parser.add_argument("--unit", metavar="MÃ", help=f"một đơn vị; {PROVINCE} là toàn tỉnh (mặc định: mọi đơn vị và "
+                        "toàn tỉnh)")
+    parser.add_argument("--period", metavar="KỲ", help="chỉ một kỳ báo cáo")
+    parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+
+
+def run_export_progress(args: argparse.Namespace) -> int:
+    kind, catalog = output_kind(args.out), load_catalog()
+    unit = args.unit.strip().upper() if args.unit else None
+    if unit is not None and unit not in catalog.unit_by_code:
+        raise CliError(make_issue("unknown-unit", value=args.unit).message)
+    period = period_arg(args.period).code if args.period else None
+    store = open_store(args)
+    own = unit is not None and unit != PROVINCE
+    prog = progress(store.current_values(unit=unit if own else None), catalog, province=not own)
+    prog = prog[(prog["unit"] == unit if unit else True) & (prog["period"] == period if period else True)]
+    subject = catalog.unit_by_code[unit].name if unit else "Các đơn vị và toàn tỉnh"
+    Path(args.out).write_bytes(progress_file(prog, kind, subject, catalog))
+    print(f"Đã ghi {len(prog)} dòng tiến độ vào {args.out}.")
+    return 0
+
+
+def add_export_ranking_parser(kinds) -> None:
+    parser = command(kinds, "ranking", "Xếp hạng Chỉ số cải cách hành chính của một khối trong một năm.",
+                     run_export_ranking)
+    parser.add_argument("--year", required=True, metavar="NĂM", help="năm đánh giá, ví dụ 2019")
+    parser.add_argument("--block", required=True, choices=("so", "huyen"),
+                        help="so: sở, ban, ngành; huyen: huyện, thị xã, thành phố")
+    parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+
+
+def run_export_ranking(args: argparse.Namespace) -> int:
+    kind, catalog = output_kind(args.out), load_catalog()
+    year = period_arg(args.year)
+    if year.kind != "year":
+        raise CliError(f"«{args.year}» không phải là một năm (ví dụ: 2019).")
+    store = open_store(args)
+    table = ranking(year.year, args.block, progress(store.current_values(), catalog, province=False),
+                    store.par_scores(), catalog)
+    Path(args.out).write_bytes(ranking_file(table, kind, year.year, args.block, catalog))
+    print(f"Đã ghi bảng xếp hạng {len(table)} đơn vị năm {year.year} vào {args.out}.")
+    return 0
+
+
+def add_export_completeness_parser(kinds) -> None:
+    parser = command(kinds, "completeness", "Tình hình nộp báo cáo: đúng hạn, muộn, chưa nộp.",
+                     run_export_completeness)
+    parser.add_argument("--period", metavar="KỲ", help="chỉ một kỳ báo cáo (mặc định: mọi năm và các kỳ đã có báo cáo)")
+    parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+
+
+def run_export_completeness(args: argparse.Namespace) -> int:
+    kind = output_kind(args.out)
+    chosen = [period_arg(args.period)] if args.period else None
+    frame = completeness(open_store(args).submissions(), chosen)
+    subject = chosen[0].label_vi if chosen else "Tất cả các kỳ"
+    Path(args.out).write_bytes(completeness_file(frame, kind, subject))
+    missing = int((frame["status"] == "missing").sum())
+    print(f"Đã ghi {len(frame)} dòng ({missing} báo cáo chưa nộp) vào {args.out}.")
+    return 0
+
 def add_sample_parser(commands) -> None:
     parser = command(commands, "sample", "Tạo lại bộ báo cáo mẫu (mỗi đơn vị, mỗi kỳ) và các tệp lỗi mẫu.", run_sample)
     parser.add_argument("--out", metavar="THƯ_MỤC", help="thư mục ghi ra (mặc định: sample_data của dự án)")
@@ -332,4 +401,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
     add_export_parser, add_sample_parser, add_reset_parser,
 ]
-EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [add_export_values_parser]
+EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_export_values_parser, add_export_progress_parser, add_export_ranking_parser,
+    add_export_completeness_parser,
+]
