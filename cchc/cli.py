@@ -316,7 +316,10 @@ def run_export_progress(args: argparse.Namespace) -> int:
     store = open_store(args)
     own = unit is not None and unit != PROVINCE
     prog = progress(store.current_values(unit=unit if own else None), catalog, province=not own)
-    prog = prog[(prog["unit"] == unit if unit else True) & (prog["period"] == period if period else True)]
+    if unit:
+        prog = prog[prog["unit"] == unit]
+    if period:
+        prog = prog[prog["period"] == period]
     subject = catalog.unit_by_code[unit].name if unit else "Các đơn vị và toàn tỉnh"
     Path(args.out).write_bytes(progress_file(prog, kind, subject, catalog))
     print(f"Đã ghi {len(prog)} dòng tiến độ vào {args.out}.")
