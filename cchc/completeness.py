@@ -64,7 +64,7 @@ def completeness(submissions: pd.DataFrame, periods: Iterable[Period | str] | No
              .groupby(["unit", "period"], observed=True)["received_at"].min().reset_index())
     grid = grid.merge(first, on=["unit", "period"], how="left")
     days = (grid["received_at"].dt.normalize() - grid["deadline"]).dt.days
-    grid["days_late"] = days.clip(lower=0).where(grid["received_at"].notna())
+    grid["days_late"] = days.clip(lower=0).where(grid["received_at"].notna()).astype("Int64")
     grid["status"] = "missing"
     grid.loc[grid["received_at"].notna(), "status"] = "late"
     grid.loc[days <= 0, "status"] = "on_time"

@@ -1,3 +1,4 @@
+import csv
 import dataclasses
 import io
 
@@ -5,6 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from cchc import cli
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.export import (
@@ -121,3 +123,28 @@ def test_progress_file_kinds(catalog, kind):
         assert data.decode("utf-8-sig").splitlines()[0] == ",".join(PROGRESS_CSV)
     else:
         assert load_workbook(io.BytesIO(data)).active["B5"].value == "6dd.1"
+
+
+def test_cli_exports_progress_ranking_and_completeness(capsys, tmp_path, make_workbook):
+    data = tmp_path / "data"
+    for period, numerator in (("2016", 20), ("2018", 45)):
+        path = tmp_path / f"SNV_{period}.xlsx"
+        path.write_bytes(make_workbook("SNV", period, update={"6dd.1": {"numerator": numerator, "denominator": 100}}))
+        assert cli.main(["ingest", str(path), "--data-dir", str(data)]) == 0
+    outputs = {kind: tmp_path / f"{kind}.csv" for kind in ("progress", "ranking", "completeness")}
+    assert cli.main(["export", "progress", "--unit", "snv", "--period", "2018", "--out", str(outputs["progress"]),
+                     "--data-dir", str(data)]) == 0
+    assert cli.main(["export", "ranking", "--year", "2018", "--block", "so", "--out", str(outputs["ranking"]),
+                     "--data-dir", str(data)]) == 0
+    assert cli.main(["export", "completeness", "--period", "2018", "--out", str(outputs["completeness"]),
+                     "--data-dir", str(data)]) == 0
+    capsys.readouterr()
+    rows = {k: list(csv.DictReader(io.StringIO(p.read_text(encoding="utf-8-sig")))) for k, p in outputs.items()}
+    level3 = next(r for r in rows["progress"] if r["indicator"] == "6dd.1")
+    assert (level3["unit"], level3["period"], level3["value"], level3["milestone"], level3["status"]) == (
+        "SNV", "2018", "45.0000", "42.5000", "on_track")
+    assert list(rows["ranking"][0])[:5] == ["rank", "unit", "block", "self_score", "appraised_score"]
+    assert {"score", "index", "tier", "D1", "D8"} <= set(rows["ranking"][0])
+    assert [r["unit"] for r in rows["ranking"]][0] == "SNV" and len(rows["ranking"]) == 18
+    statuses = {r["unit"]: r["status"] for r in rows["completeness"]}
+    assert statuses["SNV"] == "late" and statuses["STP"] == "missing" and len(statuses) == 28
