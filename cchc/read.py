@@ -1,20 +1,18 @@
 """Read an uploaded workbook (.xlsx, .xlsm, .xls, .ods) into raw cells that keep their sheet and A1 reference.
 
-Nothing in a file is trusted: the size is checked first, a zip's directory is checked without inflating it,
-an OOXML sheet's cell extent is checked before calamine builds it (a two-cell sheet spanning A1:XFD1048576
-would otherwise allocate 500 GiB), and macros are never run (only cell values are read). Problems a user can
-cause come back as Issues. Sheets and columns are found by their texts (:func:`cchc.layout.fold`), never by
-name or position.
+Nothing in a file is trusted: the size is checked here, then :mod:`cchc.guard` checks the structure (zip
+directory, sheet extents, BIFF records) before calamine parses anything; macros are never run (only cell values
+are read). Problems a user can cause come back as Issues. Sheets and columns are found by their texts
+(:func:`cchc.layout.fold`), never by name or position; sheets are parsed lazily, last first, and the guide sheet
+is skipped once the data and info sheets are found.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,37 +22,16 @@ from typing import NamedTuple, TypeVar
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from cchc import layout
+from cchc.guard import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # re-exported: part of the contract
+from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, corrupt, mib, thousands
 from cchc.report import Issue, make_issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100  # deflate of real sheets stays far below this; zeros reach ~1000
-RATIO_CHECK_MIN_BYTES = 1024 * 1024  # tiny members may compress absurdly well, harmlessly
-MAX_ZIP_MEMBERS = 1000
-MAX_SHEET_CELLS = 1_000_000  # rectangle calamine allocates for one sheet (32 bytes a cell)
 MAX_SHEET_ROWS = 5_000  # a report has ~30 indicator rows
 HEADER_SEARCH_ROWS = 100
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_BIFF8_WORKBOOK_BOF = bytes.fromhex("0908100000060500")  # BOF, 16 bytes, BIFF8, workbook globals
-_FILEPASS = b"\x2f\x00"  # must immediately follow that BOF when the workbook is encrypted
-_DETAILS = {
-    "zip": ("tệp nén bị cắt cụt hoặc hỏng", "the zip archive is truncated or damaged"),
-    "parse": ("nội dung bảng tính không đọc được", "the workbook content cannot be parsed"),
-}
-_REF_RE = re.compile(rb" r=\"([A-Z]{0,3})(\d+)\"")  # only <row> and <c> carry an r attribute
-_CELL_BODY_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
-_ODS_TABLE_RE = re.compile(rb"<table:table[\s>]")
-_ODS_NAME_RE = re.compile(rb"^[^>]*?table:name=\"([^\"]*)\"")
-_ODS_ROW_RE = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
-_ODS_CELL_RE = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
-_ODS_REPEAT_RE = re.compile(rb"number-(?:rows|columns)-repeated=\"(\d+)\"")
-_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"[^>]*?\s(?:\w+:)?id=\"([^\"]*)\"")
-_REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sId=\"([^\"]*)\"[^>]*?\sTarget=\"([^\"]*)\"")
-_REL_RE_ALT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sTarget=\"([^\"]*)\"[^>]*?\sId=\"([^\"]*)\"")
 
 
 class Cell(NamedTuple):
@@ -100,12 +77,6 @@ class RawWorkbook:
 T = TypeVar("T")
 
 
-class _Refused(Exception):
-    def __init__(self, issue: Issue) -> None:
-        super().__init__(issue.code)
-        self.issue = issue
-
-
 def cell_text(value: object) -> str:
     """A cell's value as trimmed text; whole floats lose their ``.0`` (``2018.0`` → ``2018``)."""
     if value is None or value == "":
@@ -148,9 +119,9 @@ def parse_number(text: object) -> float | None:
     s = s.removesuffix("%").rstrip()
     sign = -1.0 if s[:1] in ("-", "\u2212") else 1.0
     s = s[1:].lstrip() if s[:1] in ("-", "+", "\u2212") else s
-    for pattern, thousands, decimal in _NUMBER_PATTERNS:
+    for pattern, grouping, decimal in _NUMBER_PATTERNS:
         if pattern.fullmatch(s):
-            plain = s.replace(thousands, "") if thousands else s
+            plain = s.replace(grouping, "") if grouping else s
             return sign * float(plain.replace(decimal, ".") if decimal else plain)
     return None
 
@@ -165,13 +136,13 @@ def read_workbook(source: Path | str | bytes, filename: str = "",
         data = _load(source, lang)
         guard = None
         if data.startswith(_ZIP_MAGIC):
-            guard = _check_zip(data, lang)
+            guard = check_zip(data, lang)
         elif data.startswith(_OLE_MAGIC):
-            _check_ole(data, lang)
+            check_ole(data, lang)
         else:
-            raise _Refused(make_issue("not-a-workbook", lang=lang))
+            raise Refused(make_issue("not-a-workbook", lang=lang))
         return _locate(_grids(data, guard, lang), lang), []
-    except _Refused as refused:
+    except Refused as refused:
         return None, [refused.issue]
 
 
@@ -182,148 +153,18 @@ def _load(source: Path | str | bytes, lang: str) -> bytes:
         path = Path(source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _Refused(make_issue("file-too-large", lang=lang, size=_mib(size), limit=_mib(MAX_FILE_BYTES)))
+            raise Refused(make_issue("file-too-large", lang=lang, size=mib(size), limit=mib(MAX_FILE_BYTES)))
         data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        raise _Refused(make_issue("file-too-large", lang=lang, size=_mib(len(data)), limit=_mib(MAX_FILE_BYTES)))
+        raise Refused(make_issue("file-too-large", lang=lang, size=mib(len(data)), limit=mib(MAX_FILE_BYTES)))
     return data
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MiB"
-
-
-def _corrupt(kind: str, lang: str) -> _Refused:
-    vi, en = _DETAILS[kind]
-    return _Refused(make_issue("corrupt-file", lang=lang, detail=en if lang == "en" else vi))
-
-
-def _check_ole(data: bytes, lang: str) -> None:
-    """Refuse an encrypted OOXML package in an OLE container, or an .xls whose BOF is followed by FILEPASS."""
-    bof = data.find(_BIFF8_WORKBOOK_BOF)
-    if ("EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
-            or (bof >= 0 and data[bof + 20:bof + 22] == _FILEPASS)):
-        raise _Refused(make_issue("encrypted", lang=lang))
-
-
-def _check_zip(data: bytes, lang: str) -> _OoxmlGuard | None:
-    """Refuse a damaged or bomb-like zip from its directory alone; for OOXML, return the per-sheet guard."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _corrupt("zip", lang) from None
-    total = sum(m.file_size for m in members)
-    bomb = any(m.file_size > RATIO_CHECK_MIN_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
-               for m in members)
-    if len(members) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES or bomb:
-        raise _Refused(make_issue("suspicious-archive", lang=lang, size=_mib(total),
-                                  limit=_mib(MAX_UNCOMPRESSED_BYTES)))
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" in names:
-        return _OoxmlGuard(archive, lang)
-    if "content.xml" not in names:
-        raise _Refused(make_issue("not-a-workbook", lang=lang))
-    try:
-        content = archive.read("content.xml")
-    except _ZIP_ERRORS:
-        raise _corrupt("zip", lang) from None
-    for name, area in _ods_areas(content):
-        _check_area(name, area, lang)
-    return None
-
-
-def _ods_areas(xml: bytes) -> Iterator[tuple[str, int]]:
-    """(table name, cells calamine would allocate) per ODS table, counting repeated rows and cells."""
-    for table in _ODS_TABLE_RE.split(xml)[1:]:
-        name = _ODS_NAME_RE.search(table)
-        height = width = rows = 0
-        for attributes, body in _ODS_ROW_RE.findall(table):
-            columns = used = 0
-            for cell_attributes, closed in _ODS_CELL_RE.findall(body):
-                columns += _repeat(cell_attributes)
-                used = columns if not closed or b"value-type=" in cell_attributes else used  # <c value=…/> is filled
-            rows += _repeat(attributes)
-            if used:
-                height, width = rows, max(width, used)
-        yield html.unescape(name[1].decode()) if name else "", height * width
-
-
-def _repeat(attributes: bytes) -> int:
-    found = _ODS_REPEAT_RE.search(attributes)
-    return int(found[1]) if found else 1
-
-
-def _check_area(sheet: str, area: int, lang: str) -> None:
-    if area > MAX_SHEET_CELLS:
-        raise _Refused(make_issue("sheet-too-large", lang=lang, sheet=sheet, size=f"{_vn(area)} ô",
-                                  limit=f"{_vn(MAX_SHEET_CELLS)} ô"))
-
-
-def _vn(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
-_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, UnicodeDecodeError,
-               NotImplementedError)  # a member compressed with a method zipfile lacks (e.g. 99, AES)
-
-
-class _OoxmlGuard:
-    """Checks an OOXML sheet's part before calamine builds it: cell extent, formulas without a value."""
-
-    def __init__(self, archive: zipfile.ZipFile, lang: str) -> None:
-        try:
-            self.parts = dict(_sheet_parts(archive))
-        except _ZIP_ERRORS:
-            raise _corrupt("zip", lang) from None
-        self.archive, self.lang = archive, lang
-
-    def __call__(self, name: str) -> frozenset[str]:
-        """The refs of formula cells without a computed value; refuses a sheet spanning too many cells."""
-        if name not in self.parts:
-            return frozenset()
-        try:
-            xml = self.archive.read(self.parts[name])
-        except _ZIP_ERRORS:
-            raise _corrupt("zip", self.lang) from None
-        return _scan_sheet_part(xml, name, self.lang)
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, zip member) for every sheet of an OOXML workbook, from workbook.xml and its rels."""
-    book = archive.read("xl/workbook.xml")
-    rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-    rels = {rid: target for rid, target in _REL_RE.findall(rels_xml)}
-    rels.update({rid: target for target, rid in _REL_RE_ALT.findall(rels_xml)})
-    parts = []
-    for name, rid in _SHEET_RE.findall(book):
-        target = html.unescape(rels.get(rid, b"").decode())
-        if target:
-            parts.append((html.unescape(name.decode()), target[1:] if target.startswith("/") else f"xl/{target}"))
-    return parts
-
-
-def _scan_sheet_part(xml: bytes, name: str, lang: str) -> frozenset[str]:
-    refs = _REF_RE.findall(xml)  # rows (r="12") and cells (r="E12")
-    rows = [int(r) for _, r in refs]
-    columns = [_column_index(c.decode()) for c in {c for c, _ in refs if c}]
-    if rows and columns:
-        _check_area(name, (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1), lang)
-    if not _FORMULA_RE.search(xml):
-        return frozenset()
-    found = set()
-    for attributes, body in _CELL_BODY_RE.findall(xml):
-        ref = re.search(rb"\sr=\"([A-Z]+\d+)\"", b" " + attributes)
-        if ref and _FORMULA_RE.search(body) and not _VALUE_RE.search(body):
-            found.add(ref[1].decode())
-    return frozenset(found)
 
 
 # name, (first row, first column) 0-based, rows, refs of formula cells without a value
 Grid = tuple[str, tuple[int, int], list[list[object]], frozenset[str]]
 
 
-def _grids(data: bytes, guard: _OoxmlGuard | None, lang: str) -> Iterator[Grid]:
+def _grids(data: bytes, guard: OoxmlGuard | None, lang: str) -> Iterator[Grid]:
     """Each worksheet's cells, bounded in size, parsed lazily from the last sheet (data and info come last)."""
     book = _calamine(lang, CalamineWorkbook.from_filelike, io.BytesIO(data))
     for meta in reversed(book.sheets_metadata):
@@ -331,7 +172,7 @@ def _grids(data: bytes, guard: _OoxmlGuard | None, lang: str) -> Iterator[Grid]:
             continue
         formulas = guard(meta.name) if guard else frozenset()
         sheet = _calamine(lang, book.get_sheet_by_name, meta.name)
-        _check_area(meta.name, sheet.width * sheet.height, lang)
+        check_area(meta.name, sheet.width * sheet.height, lang)
         yield meta.name, sheet.start or (0, 0), _calamine(lang, sheet.to_python, nrows=MAX_SHEET_ROWS + 1), formulas
 
 
@@ -340,11 +181,11 @@ def _calamine(lang: str, call: Callable[..., T], *args: object, **kwargs: object
     try:
         return call(*args, **kwargs)
     except PasswordError:
-        raise _Refused(make_issue("encrypted", lang=lang)) from None
+        raise Refused(make_issue("encrypted", lang=lang)) from None
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
             raise
-        raise _corrupt("parse", lang) from None
+        raise corrupt("parse", lang) from None
 
 
 @lru_cache(maxsize=8192)
@@ -366,13 +207,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 def _blank(value: object) -> bool:
@@ -416,17 +250,17 @@ def _locate(grids: Iterator[Grid], lang: str) -> RawWorkbook:
         if header is not None and _filled(info) == len(_INFO_NEEDED):
             break  # the rest (the guide) need not be parsed
     if header is None:
-        raise _Refused(make_issue("missing-sheet", lang=lang, sheet=layout.SHEET_DATA))
+        raise Refused(make_issue("missing-sheet", lang=lang, sheet=layout.SHEET_DATA))
     (data_sheet, (top, left), grid, formulas), (header_index, columns) = header
     if not info and (candidate := _find_info(data_sheet, (top, left), grid)):
         info_sheet, info = data_sheet, candidate
     code_ref = f"{column_letter(left + columns[layout.COL_CODE])}{top + header_index + 1}"
     missing = [c for c in layout.REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise _Refused(make_issue("missing-column", lang=lang, sheet=data_sheet, cell=code_ref, column=missing[0]))
+        raise Refused(make_issue("missing-column", lang=lang, sheet=data_sheet, cell=code_ref, column=missing[0]))
     if len(grid) > MAX_SHEET_ROWS:
-        raise _Refused(make_issue("sheet-too-large", lang=lang, sheet=data_sheet,
-                                  size=f"> {_vn(MAX_SHEET_ROWS)} dòng", limit=f"{_vn(MAX_SHEET_ROWS)} dòng"))
+        rows = f"{thousands(MAX_SHEET_ROWS)} dòng"
+        raise Refused(make_issue("sheet-too-large", lang=lang, sheet=data_sheet, size=f"> {rows}", limit=rows))
     return RawWorkbook(info=info, info_sheet=info_sheet, data_sheet=data_sheet,
                        rows=_data_rows(data_sheet, (top, left), grid, header_index, columns),
                        header_row=top + header_index + 1, formula_cells=formulas)

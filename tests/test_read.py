@@ -278,6 +278,50 @@ def test_read_workbook_ods_repeated_rows_refused(cell):
     assert (raw, _codes(issues)) == (None, [("S", "", "sheet-too-large")])
 
 
+def _xls(patch) -> bytes:
+    """The committed .xls fixture with ``patch(bytearray)`` applied."""
+    data = bytearray((FIXTURES / "valid.xls").read_bytes())
+    patch(data)
+    return bytes(data)
+
+
+def _invert_dimensions(data: bytearray) -> None:
+    """First row 262144, last row 33: calamine would reserve ~1 TB from this record and abort the process."""
+    at = data.find(bytes.fromhex("00020e00"))  # DIMENSIONS, 14 bytes, in the first sheet
+    struct.pack_into("<I", data, at + 4, 262144)
+
+
+def _rename_workbook_stream(data: bytearray) -> None:
+    at = data.find("Workbook".encode("utf-16-le"))
+    data[at:at + 16] = "Xorkbook".encode("utf-16-le")
+
+
+def _far_cells() -> bytes:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Số liệu")
+    ws.write(0, 0, layout.COL_CODE)
+    ws.write(65535, 255, 1)  # declares and spans the whole 65536 × 256 grid
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_xls(_invert_dimensions), [("", "", "corrupt-file")]),
+        (_xls(_rename_workbook_stream), [("", "", "not-a-workbook")]),
+        (_far_cells(), [("Số liệu", "", "sheet-too-large")]),
+    ],
+    ids=["inverted-dimensions", "no-workbook-stream", "far-cells"],
+)
+def test_read_workbook_refuses_damaged_xls_before_calamine(data, expected):
+    raw, issues = read_workbook(data)
+    assert (raw, _codes(issues)) == (None, expected)
+
+
 def test_read_workbook_missing_sheet(make_workbook):
     raw, issues = read_workbook(make_workbook(columns=(layout.COL_NAME, layout.COL_VALUE)))
     assert (raw, _codes(issues)) == (None, [("Số liệu", "", "missing-sheet")])
