@@ -37,6 +37,7 @@ _FONT = "Arial"
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_GUIDE_WIDTH = 72  # characters per line of the guide sheet
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _OPEN = Protection(locked=False)
 _GREY = PatternFill("solid", fgColor="D9D9D9")
@@ -210,9 +211,10 @@ def _guide_lines(unit: Unit, period: Period) -> list[str]:
 
 
 def _write_guide(ws: Worksheet, unit: Unit, period: Period, style: _Styler) -> None:
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = _GUIDE_WIDTH
     for row, text in enumerate(_guide_lines(unit, period), start=1):
         style(ws.cell(row, 1, text or None), "title" if row == 1 else "plain")
+        ws.row_dimensions[row].height = 16 * -(-len(text) // _GUIDE_WIDTH) or 16  # wrapped lines, printed whole
     _protect(ws)
     _page(ws, landscape=False)
 
