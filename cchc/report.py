@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+MAX_FIELD_CHARS = 120  # longest text a message quotes from a file
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "not-a-workbook": (
@@ -128,6 +129,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ô chứa công thức không có giá trị đã tính; hãy nhập số trực tiếp.",
         "The cell holds a formula without a computed value; type the figure directly.",
     ),
+    "not-permitted": (
+        "Tài khoản «{user}» không được nộp báo cáo cho đơn vị «{value}»; tệp không được lưu.",
+        "Account «{user}» may not submit reports for unit «{value}»; the file was not stored.",
+    ),
+    "period-locked": (
+        "Kỳ báo cáo {value} đã khóa sổ; Sở Nội vụ phải mở lại kỳ thì mới nộp được. Tệp không được lưu.",
+        "Period {value} is locked; the Department of Home Affairs must reopen it first. The file was not stored.",
+    ),
 }
 
 
@@ -158,7 +167,12 @@ def make_issue(code: str, severity: Severity = "error", *, sheet: str = "", cell
     """Build an Issue whose message is the code's template filled with ``fields`` (``sheet`` included)."""
     vi, en = MESSAGES[code]
     template = en if lang == "en" else vi
-    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(fields, sheet=sheet)))
+    shown = {k: _short(v) for k, v in fields.items()}  # a 1-million-character cell must not become the message
+    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(shown, sheet=_short(sheet))))
+
+
+def _short(value: object, limit: int = MAX_FIELD_CHARS) -> object:
+    return f"{value[:limit]}…" if isinstance(value, str) and len(value) > limit else value
 
 
 class _Blank(dict):

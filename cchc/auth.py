@@ -1,0 +1,229 @@
+"""Accounts and roles: argon2id password hashes, lock-out after repeated failures, and the permission checks.
+
+Three roles: ``lanh_dao`` (leaders: read everything), ``don_vi`` (unit staff: read everything, submit only
+for their own units) and ``quan_tri`` (Sở Nội vụ: accounts, approvals, period locks, appraisal scores; may
+submit for any unit). The checks live here and are called from :mod:`cchc.ingest` and
+:mod:`cchc.approval`, so hiding a button is never the only guard. Every login, account change and refused
+action is audited with who, when and from where (``User.origin``). Passwords are only ever stored hashed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TextIO
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from cchc.store import Account, Store, local_now
+
+ROLES: dict[str, tuple[str, str]] = {
+    "lanh_dao": ("Lãnh đạo", "Leader"),
+    "don_vi": ("Cán bộ đơn vị", "Unit staff"),
+    "quan_tri": ("Quản trị (Sở Nội vụ)", "Administrator (Home Affairs)"),
+}
+ADMIN = "admin"
+ENV_ADMIN_PASSWORD = "CCHC_ADMIN_PASSWORD"
+ENV_REQUIRE_LOGIN = "CCHC_REQUIRE_LOGIN"
+MAX_FAILED_LOGINS = 5  # in a row; the next lock-out starts the count again
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # longer inputs are refused before hashing (hashing is deliberately slow)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
+HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, 64 MiB, p=4); tests lower the cost
+_WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+class AuthError(Exception):
+    """A refused login or action; the message is Vietnamese and safe to show."""
+
+
+class LoginFailed(AuthError):
+    pass
+
+
+class PermissionDenied(AuthError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    """Who acts: name, role, the units a ``don_vi`` account reports for, and where the request came from."""
+
+    name: str
+    role: str
+    units: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "quan_tri"
+
+    def can_submit(self, unit: str) -> bool:
+        return self.is_admin or (self.role == "don_vi" and unit in self.units)
+
+
+def operator(name: str, origin: str = "") -> User:
+    """The identity of a trusted local process (the command line, the sample loader): it holds the data folder
+    itself, so it acts as an administrator under its own name."""
+    return User(name or "local", "quan_tri", (), origin or "local")
+
+
+def login_required(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether reading the dashboard needs a login (``CCHC_REQUIRE_LOGIN=1``); submitting always does."""
+    return env.get(ENV_REQUIRE_LOGIN, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def hash_password(password: str) -> str:
+    check_password_strength(password)
+    return HASHER.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise AuthError(f"Mật khẩu phải dài từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự.")
+    if password.strip() != password or len(set(password)) < 4:
+        raise AuthError("Mật khẩu quá đơn giản (không bắt đầu/kết thúc bằng dấu cách, cần ít nhất 4 ký tự khác nhau).")
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    """Constant-time (argon2) check; an account without a hash is checked against a dummy so timing is alike."""
+    try:
+        return HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return HASHER.hash(secrets.token_hex(16))
+
+
+def authenticate(store: Store, name: str, password: str, *, origin: str = "",
+                 now: dt.datetime | None = None) -> User:
+    """The user behind a name and password, or :class:`LoginFailed`; every attempt is audited."""
+    now = now or local_now()
+    name = name.strip().lower()[:40]
+    account = store.account(name) if _NAME.match(name) else None
+    if account is not None and account.locked_until is not None and account.locked_until > now:
+        store.audit(name, "login.refused", name, "tài khoản đang tạm khóa", origin=origin)
+        raise LoginFailed(f"Tài khoản tạm khóa đến {account.locked_until:%H:%M} do đăng nhập sai nhiều lần.")
+    ok = _verify(account.password_hash if account else None, password[:MAX_PASSWORD_LENGTH])
+    if account is not None and not account.active:
+        ok = False
+    locked = store.record_login(name, ok=ok, lock_after=MAX_FAILED_LOGINS, lock_until=now + LOCKOUT, origin=origin)
+    if not ok:
+        raise LoginFailed(f"{_WRONG} Tài khoản bị tạm khóa {LOCKOUT.seconds // 60} phút." if locked else _WRONG)
+    if HASHER.check_needs_rehash(account.password_hash):
+        store.update_account(name, {"password_hash": HASHER.hash(password)}, by=name, action="user.rehash",
+                             origin=origin)
+    return User(account.name, account.role, account.units, origin)
+
+
+def user_for_email(store: Store, email: str, *, origin: str = "") -> User:
+    """The local account an identity provider's verified e-mail maps to (for ``st.login``); audited."""
+    account = store.account_by_email(email.strip()) if _EMAIL.match(email.strip()) else None
+    if account is None or not account.active:
+        store.audit(email[:80], "login.failed", email[:80], "oidc: không có tài khoản", origin=origin)
+        raise LoginFailed(f"Địa chỉ «{email[:80]}» chưa được gán tài khoản; đề nghị Sở Nội vụ cấp quyền.")
+    store.audit(account.name, "login", account.name, "oidc", origin=origin)
+    return User(account.name, account.role, account.units, origin)
+
+
+def require_admin(user: User | None, action: str = "thực hiện việc này") -> User:
+    if user is None or not user.is_admin:
+        raise PermissionDenied(f"Chỉ tài khoản quản trị (Sở Nội vụ) mới được {action}.")
+    return user
+
+
+def _account_fields(store: Store, role: str, units: Iterable[str], email: str | None) -> tuple[tuple[str, ...], str]:
+    if role not in ROLES:
+        raise AuthError(f"Vai trò «{role}» không có; chọn một trong: {', '.join(ROLES)}.")
+    codes = tuple(sorted({u.strip().upper() for u in units if u.strip()}))
+    known = {u.code for u in store.catalog.units}
+    if unknown := [c for c in codes if c not in known]:
+        raise AuthError(f"Mã đơn vị không có trong danh mục: {', '.join(unknown)}.")
+    if role == "don_vi" and not codes:
+        raise AuthError("Tài khoản cán bộ đơn vị phải gắn với ít nhất một đơn vị.")
+    if email and not _EMAIL.match(email.strip()):
+        raise AuthError(f"Địa chỉ thư «{email}» không hợp lệ.")
+    return (codes if role == "don_vi" else ()), (email or "").strip()
+
+
+def create_user(store: Store, actor: User, name: str, role: str, password: str, *, units: Iterable[str] = (),
+                email: str | None = None) -> None:
+    """Create an account (administrators only)."""
+    require_admin(actor, "tạo tài khoản")
+    name = name.strip().lower()
+    if not _NAME.match(name):
+        raise AuthError("Tên đăng nhập gồm 2–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
+    codes, email = _account_fields(store, role, units, email)
+    account = Account(name, role, codes, email or None, hash_password(password), password_changed_at=local_now())
+    if not store.add_account(account, by=actor.name, origin=actor.origin):
+        raise AuthError(f"Tên đăng nhập «{name}» đã có.")
+
+
+def update_user(store: Store, actor: User, name: str, *, role: str, units: Iterable[str] = (),
+                email: str | None = None, active: bool = True) -> None:
+    """Change an account's role, units, e-mail or whether it is active (administrators only)."""
+    require_admin(actor, "sửa tài khoản")
+    if name == actor.name and (role != "quan_tri" or not active):
+        raise AuthError("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của chính mình.")
+    codes, email = _account_fields(store, role, units, email)
+    changes = {"role": role, "units": codes, "email": email or None, "active": active}
+    detail = f"role={role} units={' '.join(codes)} active={active}"
+    if not store.update_account(name, changes, by=actor.name, action="user.update", detail=detail, origin=actor.origin):
+        raise AuthError(f"Không có tài khoản «{name}».")
+
+
+def change_password(store: Store, user: User, old: str, new: str) -> None:
+    """A user changes their own password, proving the old one."""
+    account = store.account(user.name)
+    if account is None or not _verify(account.password_hash, old[:MAX_PASSWORD_LENGTH]):
+        store.audit(user.name, "user.password.failed", user.name, origin=user.origin)
+        raise AuthError("Mật khẩu hiện tại không đúng.")
+    if old == new:
+        raise AuthError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    _set_password(store, user, user.name, new, "user.password")
+
+
+def reset_password(store: Store, actor: User, name: str, new: str) -> None:
+    """An administrator sets another account's password (and lifts a lock-out)."""
+    require_admin(actor, "đặt lại mật khẩu")
+    _set_password(store, actor, name, new, "user.password.reset")
+
+
+def _set_password(store: Store, actor: User, name: str, new: str, action: str) -> None:
+    changes = {"password_hash": hash_password(new), "password_changed_at": local_now(), "failed_logins": 0,
+               "locked_until": None}
+    if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin):
+        raise AuthError(f"Không có tài khoản «{name}».")
+
+
+def ensure_admin(store: Store, env: Mapping[str, str] = os.environ, console: TextIO | None = None) -> bool:
+    """On first start create the ``admin`` account from ``CCHC_ADMIN_PASSWORD`` or a generated password, which
+    is printed once on the console (stderr) and stored only hashed. True when it was created now."""
+    if store.account(ADMIN) is not None:
+        return False
+    given = env.get(ENV_ADMIN_PASSWORD, "")
+    password = given or secrets.token_urlsafe(15)
+    system = User("system", "quan_tri", (), "local")
+    account = Account(ADMIN, "quan_tri", (), None, hash_password(password), password_changed_at=local_now())
+    created = store.add_account(account, by=system.name, origin=system.origin)
+    if created and not given:
+        print(f"[cchc] Đã tạo tài khoản quản trị «{ADMIN}» với mật khẩu: {password}\n"
+              "[cchc] Mật khẩu này chỉ in một lần; hãy đăng nhập và đổi mật khẩu ngay.",
+              file=console or sys.stderr, flush=True)
+    return created
+
+
+def with_origin(user: User, origin: str) -> User:
+    return replace(user, origin=origin)

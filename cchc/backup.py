@@ -1,0 +1,165 @@
+"""Backup and restore of a data folder: ``python -m cchc backup --out FILE.zip`` / ``restore FILE.zip``.
+
+A backup is one zip: ``tables/<table>.parquet`` (every data and catalog table, from one database snapshot),
+``raw/<xx>/<sha256>`` (every kept upload) and ``manifest.json`` (format, schema version, row counts, and the
+size and SHA-256 of every other member). A restore trusts nothing in the zip: member names must be ones a
+backup writes, every size and checksum must match the manifest, and it fills a staging folder that becomes
+the data folder only when all of it checked out, so a failed restore leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc.auth import User
+from cchc.store import RAW_DIR, Store, local_now
+
+FORMAT = "cchc-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_MEMBER = re.compile(r"^(?:tables/[a-z_]+\.parquet|raw/[0-9a-f]{2}/[0-9a-f]{64})$")
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    tables: dict[str, int]  # rows per table
+    files: int  # raw files
+    bytes: int  # size of the zip
+
+
+def backup(store: Store, out: Path, user: User) -> BackupSummary:
+    """Write the backup zip of ``store`` to ``out`` (through a temporary file, so ``out`` is whole or absent)."""
+    out = Path(out)
+    store.audit(user.name, "backup.create", out.name, origin=user.origin)  # before the snapshot: it is included
+    entries: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="cchc-backup-") as work:
+        tables = store.export_tables(Path(work))
+        temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            with zipfile.ZipFile(temp, "w") as archive:
+                for name in sorted(tables):
+                    entries.append(_add(archive, Path(work) / f"{name}.parquet", f"tables/{name}.parquet"))
+                for path in _raw_files(store.raw_dir):  # listed after the snapshot: every stored file is there
+                    entries.append(_add(archive, path, f"{RAW_DIR}/{path.parent.name}/{path.name}"))
+                manifest = {"format": FORMAT, "version": FORMAT_VERSION, "schema_version": store.schema_version(),
+                            "created_at": local_now().isoformat(), "created_by": user.name, "tables": tables,
+                            "members": entries}
+                archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1),
+                                 compress_type=zipfile.ZIP_DEFLATED)
+            os.replace(temp, out)
+        except OSError as error:
+            temp.unlink(missing_ok=True)
+            raise BackupError(f"Không ghi được tệp sao lưu «{out}»: {error.strerror or error}.") from None
+    files = sum(str(e["name"]).startswith(RAW_DIR) for e in entries)
+    return BackupSummary(out, tables, files, out.stat().st_size)
+
+
+def restore(source: Path, data_dir: Path, user: User) -> BackupSummary:
+    """Restore a backup into ``data_dir``, which must be empty or absent; the zip is checked before use."""
+    data_dir = Path(data_dir)
+    if data_dir.exists() and any(data_dir.iterdir()):
+        raise BackupError(f"Thư mục dữ liệu «{data_dir}» không trống; chỉ khôi phục vào một thư mục trống.")
+    try:
+        archive = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(f"«{source}» không phải tệp sao lưu hợp lệ ({error}).") from None
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
+    try:
+        with archive:
+            manifest = _manifest(archive)
+            for entry in manifest["members"]:
+                _extract(archive, entry, staging)
+        tables = staging / "tables"
+        restored = Store(staging)
+        if restored.schema_version() < manifest["schema_version"]:
+            raise BackupError("Tệp sao lưu được tạo bởi phiên bản mới hơn của chương trình; hãy cập nhật trước.")
+        (staging / RAW_DIR).mkdir(exist_ok=True)
+        restored.import_tables(tables)
+        shutil.rmtree(tables)
+        restored.audit(user.name, "backup.restore", Path(source).name, manifest["created_at"], origin=user.origin)
+        if data_dir.exists():
+            data_dir.rmdir()
+        os.replace(staging, data_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = sum(str(e["name"]).startswith(RAW_DIR) for e in manifest["members"])
+    return BackupSummary(data_dir, dict(manifest["tables"]), files, Path(source).stat().st_size)
+
+
+def _raw_files(raw_dir: Path) -> Iterator[Path]:
+    if raw_dir.is_dir():
+        yield from sorted(p for p in raw_dir.glob("??/*") if re.fullmatch(r"[0-9a-f]{64}", p.name))
+
+
+def _add(archive: zipfile.ZipFile, path: Path, name: str) -> dict[str, object]:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    archive.write(path, name, compress_type=zipfile.ZIP_STORED if name.startswith(RAW_DIR) else zipfile.ZIP_DEFLATED)
+    return {"name": name, "size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _manifest(archive: zipfile.ZipFile) -> dict:
+    bad = BackupError("Tệp sao lưu thiếu hoặc hỏng bản kê (manifest.json).")
+    try:
+        info = archive.getinfo(MANIFEST)
+    except KeyError:
+        raise bad from None
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise bad
+    try:
+        manifest = json.loads(archive.read(info).decode("utf-8"))
+    except (ValueError, zipfile.BadZipFile, OSError):
+        raise bad from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise BackupError("Tệp không phải bản sao lưu của chương trình này (hoặc của phiên bản khác).")
+    members = manifest.get("members")
+    names = {e.get("name") for e in members if isinstance(e, dict)} if isinstance(members, list) else set()
+    if len(names) != len(members or ()) or not all(isinstance(n, str) and _MEMBER.match(n) for n in names):
+        raise bad
+    if names | {MANIFEST} != set(archive.namelist()):
+        raise BackupError("Các tệp trong bản sao lưu không khớp với bản kê; bản sao lưu có thể đã bị sửa.")
+    if not {f"tables/{t}.parquet" for t in manifest.get("tables", {})} <= names:
+        raise bad
+    return manifest
+
+
+def _extract(archive: zipfile.ZipFile, entry: dict, staging: Path) -> None:
+    """Copy one member out, stopping at its declared size, and check its SHA-256 (and a raw file's name)."""
+    name, size, expected = entry["name"], entry.get("size"), entry.get("sha256")
+    target = staging.joinpath(*name.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, written = hashlib.sha256(), 0
+    try:
+        with archive.open(name) as source, target.open("wb") as sink:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if not isinstance(size, int) or written > size:
+                    break
+                digest.update(chunk)
+                sink.write(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise BackupError(f"Tệp sao lưu bị hỏng ở «{name}» ({error}).") from None
+    raw_ok = not name.startswith(RAW_DIR) or digest.hexdigest() == target.name
+    if written != size or digest.hexdigest() != expected or not raw_ok:
+        raise BackupError(f"Tệp «{name}» trong bản sao lưu không khớp tổng kiểm (SHA-256); bản sao lưu bị hỏng.")
+

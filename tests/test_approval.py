@@ -1,0 +1,106 @@
+"""Approval and locking: approve / return a unit's report, lock and reopen a period, every step audited."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from cchc import approval
+from cchc.auth import AuthError, PermissionDenied, User
+from cchc.store import NewSubmission, Store
+
+ADMIN = User("snv.admin", "quan_tri", (), "10.0.0.9")
+
+
+def accepted(store: Store, unit: str, period: str, data: bytes) -> int:
+    item = NewSubmission(sha256=hashlib.sha256(data).hexdigest(), filename="bc.xlsx", size=len(data), user="cb",
+                         status="accepted", unit=unit, period=period)
+    return store.record_submission(item).id
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "data")
+
+
+def test_approve_then_a_newer_report_is_pending_again(store):
+    first = accepted(store, "SNV", "2018", b"one")
+    accepted(store, "SYT", "2018", b"two")
+    assert approval.approve(store, ADMIN, "SNV", "2018", "đạt") == first
+    status = approval.status(store, "2018")[["unit", "submission_id", "state", "approved_id"]]
+    assert status.astype(object).where(status.notna(), None).values.tolist() == [
+        ["SNV", first, "approved", first], ["SYT", 2, "pending", None]]
+    newer = accepted(store, "SNV", "2018", b"three")
+    row = approval.status(store, "2018").iloc[0]
+    assert (row["submission_id"], row["state"], row["approved_id"]) == (newer, "pending", first)
+
+
+def test_return_report_needs_a_comment_and_is_shown(store):
+    sid = accepted(store, "SNV", "2018-H1", b"one")
+    with pytest.raises(AuthError, match="lý do"):
+        approval.return_report(store, ADMIN, "SNV", "2018-H1", "  ")
+    approval.return_report(store, ADMIN, "SNV", "2018-h1", "Chỉ tiêu 2d.3 thiếu mẫu số")
+    row = approval.status(store).iloc[0]
+    assert (row["submission_id"], row["state"], row["comment"], row["decided_by"]) == (
+        sid, "returned", "Chỉ tiêu 2d.3 thiếu mẫu số", "snv.admin")
+
+
+def test_approve_without_a_report_is_refused(store):
+    with pytest.raises(AuthError, match="chưa có báo cáo"):
+        approval.approve(store, ADMIN, "SNV", "2018")
+    with pytest.raises(AuthError, match="không đúng dạng"):
+        approval.approve(store, ADMIN, "SNV", "2018-H3")
+
+
+@pytest.mark.parametrize("actor", [User("ld", "lanh_dao"), User("cb", "don_vi", ("SNV",)), None])
+def test_only_admins_decide(store, actor):
+    accepted(store, "SNV", "2018", b"one")
+    for call in (lambda: approval.approve(store, actor, "SNV", "2018"),
+                 lambda: approval.return_report(store, actor, "SNV", "2018", "sai"),
+                 lambda: approval.lock_period(store, actor, "2018"),
+                 lambda: approval.reopen_period(store, actor, "2018")):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert store.decisions("approval", latest=False).empty and not store.locked_periods()
+
+
+def test_lock_and_reopen_cycle_is_audited(store):
+    approval.lock_period(store, ADMIN, "2018", "đã tổng hợp")
+    assert store.locked_periods() == {"2018"}
+    with pytest.raises(AuthError, match="đã khóa"):
+        approval.lock_period(store, ADMIN, "2018")
+    approval.reopen_period(store, ADMIN, "2018", "bổ sung số liệu SYT")
+    assert store.locked_periods() == frozenset()
+    with pytest.raises(AuthError, match="đang mở"):
+        approval.reopen_period(store, ADMIN, "2018")
+    approval.lock_period(store, ADMIN, "2018")
+    log = store.audit_log(action="period.")
+    assert log[["user", "action", "object", "detail", "origin"]].values.tolist() == [
+        ["snv.admin", "period.lock", "2018", "", "10.0.0.9"],
+        ["snv.admin", "period.reopen", "2018", "bổ sung số liệu SYT", "10.0.0.9"],
+        ["snv.admin", "period.lock", "2018", "đã tổng hợp", "10.0.0.9"]]
+    assert store.decisions("lock", "2018", latest=False)["kind"].tolist() == ["lock", "reopen", "lock"]
+
+
+def test_approvals_are_audited(store):
+    sid = accepted(store, "SNV", "2018", b"one")
+    approval.return_report(store, ADMIN, "SNV", "2018", "sai đơn vị tính")
+    approval.approve(store, ADMIN, "SNV", "2018")
+    log = store.audit_log(action="approval.")
+    assert log[["action", "object"]].values.tolist() == [["approval.approve", f"SNV/2018#{sid}"],
+                                                        ["approval.return", f"SNV/2018#{sid}"]]
+
+
+@pytest.mark.parametrize(("user", "unit", "period", "code"), [
+    (User("cb", "don_vi", ("SNV",)), "SYT", "2018", "not-permitted"),
+    (User("ld", "lanh_dao"), "SNV", "2018", "not-permitted"),
+    (User("cb", "don_vi", ("SNV",)), "SNV", "2018", "period-locked"),
+    (User("ad", "quan_tri"), "SYT", "2018", "period-locked"),
+    (User("cb", "don_vi", ("SNV",)), "SNV", "2019", None),
+    (User("cb", "don_vi", ("SNV",)), "", "", None),  # an unreadable file: its rejection is recorded
+])
+def test_refusal(user, unit, period, code):
+    issue = approval.refusal(user, unit, period, frozenset({"2018"}))
+    assert (issue.code if issue else None) == code
+    assert issue is None or "không được lưu" in issue.message

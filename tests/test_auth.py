@@ -1,0 +1,175 @@
+"""Accounts and roles: argon2id hashes, login and lock-out, password changes, the first admin, role rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from argon2 import PasswordHasher
+
+from cchc import auth
+from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
+from cchc.store import Store, local_now
+
+PASSWORD = "mật-khẩu-đủ-dài-1"
+ADMIN = User("admin", "quan_tri", (), "10.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    """Argon2id with test-sized cost (the production parameters are checked once, below): the suite stays fast."""
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    store = Store(tmp_path / "data")
+    auth.ensure_admin(store, {auth.ENV_ADMIN_PASSWORD: PASSWORD})
+    return store
+
+
+def test_hash_password_is_argon2id_and_salted(monkeypatch):
+    monkeypatch.undo()  # the production hasher: argon2id, 64 MiB, 3 passes, 4 lanes
+    first, second = auth.hash_password(PASSWORD), auth.hash_password(PASSWORD)
+    assert first.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and second.startswith("$argon2id$")
+    assert first != second and PASSWORD not in first
+    assert auth.HASHER.verify(first, PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["ngắn", "a" * 20, " cách-đầu-dài-ra", "x" * 257])
+def test_hash_password_refuses_weak(password):
+    with pytest.raises(AuthError):
+        auth.hash_password(password)
+
+
+def test_ensure_admin_generates_prints_once_and_stores_only_the_hash(tmp_path):
+    store, console = Store(tmp_path / "d"), io.StringIO()
+    assert auth.ensure_admin(store, {}, console)
+    printed = console.getvalue()
+    password = printed.split("mật khẩu: ")[1].split()[0]
+    assert password not in store.account("admin").password_hash
+    assert not auth.ensure_admin(store, {}, console) and console.getvalue() == printed  # only on first start
+    assert auth.authenticate(store, "admin", password).role == "quan_tri"
+    assert store.audit_log(action="user.add")["object"].tolist() == ["admin"]
+
+
+def test_ensure_admin_takes_the_environment_password_silently(store, tmp_path):
+    console = io.StringIO()
+    fresh = Store(tmp_path / "e")
+    assert auth.ensure_admin(fresh, {auth.ENV_ADMIN_PASSWORD: PASSWORD}, console)
+    assert console.getvalue() == ""
+    assert auth.authenticate(fresh, "ADMIN ", PASSWORD) == User("admin", "quan_tri", (), "")
+
+
+def test_authenticate_audits_success_and_failure_with_origin(store):
+    assert auth.authenticate(store, "admin", PASSWORD, origin="10.1.2.3").name == "admin"
+    with pytest.raises(LoginFailed, match="không đúng"):
+        auth.authenticate(store, "admin", "sai-mat-khau-roi", origin="10.9.9.9")
+    log = store.audit_log(action="login")
+    assert log[["user", "action", "origin"]].values.tolist() == [
+        ["admin", "login.failed", "10.9.9.9"], ["admin", "login", "10.1.2.3"]]
+
+
+@pytest.mark.parametrize("name", ["khong-co", "", "'; DROP TABLE account; --", "a" * 500])
+def test_authenticate_unknown_names_fail_alike(store, name):
+    with pytest.raises(LoginFailed, match="^Tên đăng nhập hoặc mật khẩu không đúng.$"):
+        auth.authenticate(store, name, PASSWORD)
+    assert store.account("admin") is not None
+
+
+def test_authenticate_locks_out_after_repeated_failures_then_recovers(store):
+    now = local_now()
+    for attempt in range(auth.MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed) as failed:
+            auth.authenticate(store, "admin", f"sai-mat-khau-{attempt}", now=now)
+    assert "tạm khóa 15 phút" in str(failed.value)
+    with pytest.raises(LoginFailed, match="tạm khóa đến"):  # even the right password, during the lock-out
+        auth.authenticate(store, "admin", PASSWORD, now=now + dt.timedelta(minutes=14))
+    assert auth.authenticate(store, "admin", PASSWORD, now=now + dt.timedelta(minutes=16)).name == "admin"
+    assert store.account("admin").failed_logins == 0
+    assert store.audit_log(action="login.locked")["user"].tolist() == ["admin"]
+
+
+def test_create_user_and_login_as_unit_staff(store):
+    auth.create_user(store, ADMIN, " CanBo.SNV ", "don_vi", PASSWORD, units=["snv", "STP"], email="cb@hungyen.gov.vn")
+    user = auth.authenticate(store, "canbo.snv", PASSWORD)
+    assert user == User("canbo.snv", "don_vi", ("SNV", "STP"), "")
+    assert [user.can_submit(u) for u in ("SNV", "STP", "SYT")] == [True, True, False]
+    assert "password_hash" not in store.accounts().columns
+
+
+@pytest.mark.parametrize(("name", "role", "units", "message"), [
+    ("admin", "lanh_dao", [], "đã có"),
+    ("x", "lanh_dao", [], "2–40 ký tự"),
+    ("ten có dấu", "lanh_dao", [], "2–40 ký tự"),
+    ("ok.name", "vua", [], "Vai trò"),
+    ("ok.name", "don_vi", [], "ít nhất một đơn vị"),
+    ("ok.name", "don_vi", ["KHONGCO"], "KHONGCO"),
+])
+def test_create_user_refuses(store, name, role, units, message):
+    with pytest.raises(AuthError, match=message):
+        auth.create_user(store, ADMIN, name, role, PASSWORD, units=units)
+
+
+@pytest.mark.parametrize("actor", [User("ld", "lanh_dao"), User("cb", "don_vi", ("SNV",)), None])
+def test_only_admins_manage_accounts(store, actor):
+    with pytest.raises(PermissionDenied, match="quản trị"):
+        auth.create_user(store, actor, "moi.tao", "lanh_dao", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        auth.reset_password(store, actor, "admin", "mat-khau-moi-123")
+    with pytest.raises(PermissionDenied):
+        auth.update_user(store, actor, "admin", role="lanh_dao")
+    assert store.accounts()["name"].tolist() == ["admin"]
+
+
+def test_update_user_deactivates_and_audits(store):
+    auth.create_user(store, ADMIN, "ld.tinh", "lanh_dao", PASSWORD)
+    auth.update_user(store, ADMIN, "ld.tinh", role="lanh_dao", active=False)
+    with pytest.raises(LoginFailed):
+        auth.authenticate(store, "ld.tinh", PASSWORD)
+    with pytest.raises(AuthError, match="chính mình"):
+        auth.update_user(store, ADMIN, "admin", role="lanh_dao")
+    assert store.audit_log(action="user.")["action"].tolist() == ["user.update", "user.add", "user.add"]
+
+
+def test_change_password_needs_the_old_one(store):
+    with pytest.raises(AuthError, match="hiện tại không đúng"):
+        auth.change_password(store, ADMIN, "khong-phai-mat-khau", "mat-khau-moi-123")
+    auth.change_password(store, ADMIN, PASSWORD, "mat-khau-moi-123")
+    with pytest.raises(LoginFailed):
+        auth.authenticate(store, "admin", PASSWORD)
+    assert auth.authenticate(store, "admin", "mat-khau-moi-123").name == "admin"
+
+
+def test_reset_password_lifts_a_lock_out(store):
+    auth.create_user(store, ADMIN, "cb.syt", "don_vi", PASSWORD, units=["SYT"])
+    for attempt in range(auth.MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed):
+            auth.authenticate(store, "cb.syt", f"sai-mat-khau-{attempt}")
+    auth.reset_password(store, ADMIN, "cb.syt", "mat-khau-moi-456")
+    assert auth.authenticate(store, "cb.syt", "mat-khau-moi-456").units == ("SYT",)
+
+
+def test_user_for_email_maps_to_the_local_role(store):
+    auth.create_user(store, ADMIN, "ld.tinh", "lanh_dao", PASSWORD, email="Lanh.Dao@HungYen.gov.vn")
+    assert auth.user_for_email(store, "lanh.dao@hungyen.gov.vn", origin="oidc").role == "lanh_dao"
+    with pytest.raises(LoginFailed, match="chưa được gán"):
+        auth.user_for_email(store, "la@example.com")
+
+
+@pytest.mark.parametrize(("env", "expected"), [({}, False), ({"CCHC_REQUIRE_LOGIN": "1"}, True),
+                                               ({"CCHC_REQUIRE_LOGIN": "0"}, False),
+                                               ({"CCHC_REQUIRE_LOGIN": "true"}, True)])
+def test_login_required_setting(env, expected):
+    assert auth.login_required(env) is expected
+
+
+@pytest.mark.parametrize(("user", "unit", "allowed"), [
+    (User("a", "quan_tri"), "SYT", True),
+    (User("b", "don_vi", ("SNV",)), "SNV", True),
+    (User("b", "don_vi", ("SNV",)), "SYT", False),
+    (User("c", "lanh_dao"), "SNV", False),
+])
+def test_user_can_submit(user, unit, allowed):
+    assert user.can_submit(unit) is allowed
