@@ -160,33 +160,43 @@ def _applicable(units: list[str], tree: Tree, year: int, catalog: Catalog) -> li
 
 def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
             criteria: Criteria) -> pd.DataFrame:
-    """Criterion scores of the block for several years at once (see :func:`criterion_scores`)."""
-    grids, pairs = [], []
+    """Criterion scores of the block for several years at once (see :func:`criterion_scores`).
+
+    The work is bounded by units × criteria × indicators (a few thousand items), so it is done with
+    dictionaries over the few rows that matter rather than with merges of large frames.
+    """
+    wanted = prog[prog["period"].isin([str(y) for y in years])]
+    achieved = dict(zip(zip(*(wanted[c].tolist() for c in ("period", "unit", "indicator")), strict=True),
+                        wanted["achievement"].fillna(0.0).tolist(), strict=True))
+    chosen = scores[scores["year"].isin(years)]
+    entered = {(int(r.year), r.unit, r.criterion, r.source): (r.score, r.entered_by, r.reason)
+               for r in chosen.itertuples(index=False)}
+    blank = (np.nan, None, None)
+    rows = []
     for year in years:
         tree, units = criteria.tree(year, block), block_units(catalog, year, block)
-        rows = [(year, u, c.domain, c.code, c.kind, c.max) for u in units for c in tree.criteria]
-        grids.append(pd.DataFrame(rows, columns=["year", "unit", "domain", "criterion", "kind", "max"]))
-        pairs += _applicable(units, tree, year, catalog)
-    grid = pd.concat(grids, ignore_index=True)
-    applicable = pd.DataFrame(pairs, columns=["year", "unit", "criterion", "indicator"])
-    got = prog.loc[prog["period"].isin([str(y) for y in years]), ["unit", "indicator", "period", "achievement"]]
-    got = got.assign(year=got["period"].astype(int)).drop(columns="period")
-    merged = applicable.merge(got, on=["year", "unit", "indicator"], how="left")
-    keys = ["year", "unit", "criterion"]
-    mean = merged["achievement"].fillna(0.0).groupby([merged[k] for k in keys]).mean().reset_index()
-    grid = grid.merge(mean.assign(share=criteria.share(mean["achievement"])), on=keys, how="left")
-    grid = grid[(grid["kind"] != "indicator") | grid["share"].notna()]
-    entered = scores[scores["year"].isin(years)].drop_duplicates([*keys, "source"], keep="last")
-    wide = entered.set_index([*keys, "source"])["score"].unstack().reindex(columns=["self", "appraised", "survey"])
-    who = entered[entered["source"] == "appraised"].set_index(keys)[["entered_by", "reason"]]
-    grid = grid.merge(wide.join(who).reset_index(), on=keys, how="left")
+        found: dict[tuple[str, str], list[float]] = {}
+        for _, unit, code, indicator in _applicable(units, tree, year, catalog):
+            found.setdefault((unit, code), []).append(achieved.get((str(year), unit, indicator), 0.0))
+        for unit in units:
+            for c in tree.criteria:
+                values = found.get((unit, c.code))
+                if c.kind == "indicator" and not values:
+                    continue
+                appraised = entered.get((year, unit, c.code, "appraised"), blank)
+                rows.append((year, unit, c.domain, c.code, c.kind, c.max,
+                             sum(values) / len(values) if values else np.nan,
+                             entered.get((year, unit, c.code, "self"), blank)[0], appraised[0],
+                             entered.get((year, unit, c.code, "survey"), blank)[0], appraised[1], appraised[2]))
+    grid = pd.DataFrame(rows, columns=["year", "unit", "domain", "criterion", "kind", "max", "achievement", "self",
+                                       "appraised", "survey", "entered_by", "reason"])
     is_survey, is_indicator = (grid["kind"] == "survey").to_numpy(), (grid["kind"] == "indicator").to_numpy()
-    own = np.where(is_indicator, grid["max"] * grid["share"], grid["self"])
+    own = np.where(is_indicator, grid["max"] * criteria.share(grid["achievement"].fillna(0.0)), grid["self"])
     grid["self"] = np.where(is_survey, np.nan, own)
     grid["appraised"] = np.where(is_survey, np.nan, grid["appraised"].fillna(pd.Series(own, index=grid.index)))
     grid["survey"] = np.where(is_survey, grid["survey"], np.nan)
     grid["points"] = np.where(is_survey, grid["survey"], grid["appraised"])
-    return grid.reset_index(drop=True)
+    return grid
 
 
 DETAIL_COLUMNS: tuple[str, ...] = ("unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised",
