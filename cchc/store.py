@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,7 @@ def local_now() -> dt.datetime:
     return dt.datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
 
 
+@lru_cache(maxsize=1024)
 def previous_period(code: str) -> str | None:
     """The period of the same kind just before ``code`` (``2018-H1`` → ``2017-H2``), or None."""
     try:
