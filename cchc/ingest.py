@@ -3,7 +3,8 @@
 :func:`check_file` is the dry run the upload page shows before storing; :func:`ingest_file` stores one file
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
 :func:`ingest_paths` walks folders and stores many files quickly: one connection for the whole batch, the
-store's history held in memory, and submissions committed in groups (each file stays atomic).
+store's history held in memory, submissions committed in groups (each file stays atomic) and, on request,
+worker processes that read and validate ahead while this process stores.
 """
 
 from __future__ import annotations
