@@ -199,11 +199,17 @@ def _examine_in_worker(data: bytes, filename: str) -> tuple[Checked, tuple | Non
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
-    """The workbook files named or found under the folders named (Office lock files like ``~$x.xlsx`` skipped)."""
+    """Files named, and the workbooks found under folders named (Office lock files like ``~$x.xlsx`` skipped).
+
+    A file named explicitly is always taken, so a wrong file gets its ``not-a-workbook`` answer.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        found += [p for p in candidates if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".~"))]
+        if not path.is_dir():
+            found.append(path)
+            continue
+        found += [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not p.name.startswith(("~$", ".~"))]
     return found
 
 

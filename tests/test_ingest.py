@@ -162,3 +162,8 @@ def test_find_workbooks_keeps_workbooks_and_skips_lock_files(tmp_path, names, fo
     for name in names:
         write(tmp_path, f"sub/{name}", b"x")
     assert [p.name for p in find_workbooks([tmp_path])] == found
+
+
+def test_find_workbooks_takes_a_file_named_explicitly(tmp_path):
+    named = write(tmp_path, "bao cao.csv", b"a,b")
+    assert find_workbooks([named]) == [named]
