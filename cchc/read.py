@@ -195,7 +195,6 @@ def _fold(text: str) -> str:
 
 _COLUMNS = {layout.fold(c): c for c in layout.DATA_COLUMNS}
 _LABELS = {layout.fold(label): label for label in layout.INFO_LABELS}
-_CODE = layout.fold(layout.COL_CODE)
 
 
 @lru_cache(maxsize=1024)
@@ -245,9 +244,9 @@ def _locate(grids: Iterator[Grid], lang: str) -> RawWorkbook:
             header = grid, found
             continue
         candidate = _find_info(*grid[:3])
-        if _filled(candidate) > _filled(info):
+        if _score(candidate) > _score(info):
             info_sheet, info = grid[0], candidate
-        if header is not None and _filled(info) == len(_INFO_NEEDED):
+        if header is not None and _score(info)[0] == len(_INFO_NEEDED):
             break  # the rest (the guide) need not be parsed
     if header is None:
         raise Refused(make_issue("missing-sheet", lang=lang, sheet=layout.SHEET_DATA))
@@ -269,8 +268,9 @@ def _locate(grids: Iterator[Grid], lang: str) -> RawWorkbook:
 _INFO_NEEDED = (layout.INFO_UNIT_CODE, layout.INFO_PERIOD, layout.INFO_VERSION)
 
 
-def _filled(info: dict[str, Cell]) -> int:
-    return sum(1 for label in _INFO_NEEDED if label in info and not info[label].blank)
+def _score(info: dict[str, Cell]) -> tuple[int, int]:
+    """(needed labels with a value, labels found): the info sheet is the one scoring highest."""
+    return sum(1 for label in _INFO_NEEDED if label in info and not info[label].blank), len(info)
 
 
 def _cell(fields: tuple[str, str, object]) -> Cell:

@@ -52,6 +52,12 @@ def test_check_info_missing(make_workbook, knobs, expected):
     assert _flatten(make_workbook(values=filled_values("SNV", "2018"), **knobs)) == expected
 
 
+def test_check_info_all_values_blank_point_at_their_cells(make_workbook):
+    data = make_workbook("", "", version="", reporter="", values=filled_values("SNV", "2018"))
+    assert _flatten(data) == [("Thông tin", "B3", "missing-info"), ("Thông tin", "B5", "missing-info"),
+                              ("Thông tin", "B6", "missing-info"), ("Thông tin", "B7", "missing-info")]
+
+
 def test_check_info_missing_sheet_entirely(make_workbook):
     """Without any info labels the issues point at the expected sheet name."""
     info = dict.fromkeys(layout.INFO_LABELS)
