@@ -14,6 +14,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,8 +44,22 @@ class CliError(Exception):
     """A user's mistake: the message is printed on stderr and the exit code is 2."""
 
 
+_ARGPARSE_VI = (  # argparse's own messages, in Vietnamese
+    (re.compile(r"the following arguments are required: (.*)"), "thiếu tham số bắt buộc: {0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "tham số không hiểu được: {0}"),
+    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"),
+     "tham số {0}: giá trị {1} không hợp lệ (chọn một trong: {2})"),
+    (re.compile(r"argument (.*?): expected one argument"), "tham số {0} cần một giá trị"),
+    (re.compile(r"argument (.*?): invalid (\w+) value: (.*)"), "tham số {0}: {2} không phải giá trị hợp lệ"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages, with a Vietnamese lead-in
+    def error(self, message: str) -> None:
+        for pattern, vietnamese in _ARGPARSE_VI:
+            if match := pattern.fullmatch(message):
+                message = vietnamese.format(*match.groups())
+                break
         self.print_usage(sys.stderr)
         self.exit(2, f"Lỗi: {message}\n")
 

@@ -114,6 +114,20 @@ def test_bad_input_gives_a_vietnamese_message_and_exit_2(capsys, data, argv, mes
     assert err.startswith("Lỗi: ") and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["export"], "Lỗi: thiếu tham số bắt buộc: LOẠI"),
+    (["units", "--format", "xml"],
+     "Lỗi: tham số --format: giá trị 'xml' không hợp lệ (chọn một trong: 'table', 'csv')"),
+    (["units", "--bogus"], "Lỗi: tham số không hiểu được: --bogus"),
+    (["template", "--unit"], "Lỗi: tham số --unit cần một giá trị"),
+])
+def test_argument_mistakes_are_explained_in_vietnamese(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == message
+
+
 def test_template_writes_the_workbook(capsys, tmp_path):
     out_file = tmp_path / "snv.xlsx"
     code, out, _ = run(capsys, "template", "--unit", "snv", "--period", "2018-H1", "--out", out_file)
