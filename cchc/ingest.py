@@ -150,8 +150,11 @@ def _checks_in_pool(files: Sequence[Path], history: _RunHistory, catalog: Catalo
     notes files in order) then holds different values for that lookup, the file is checked again here, so the
     outcome is exactly that of :func:`_checks`.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    if "forkserver" in multiprocessing.get_all_start_methods():  # never fork a process running DuckDB threads
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         history.mirror = manager.dict(history.current_values)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
