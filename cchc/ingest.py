@@ -31,7 +31,7 @@ from cchc.store import NewSubmission, Store, SubmissionRow, previous_period
 from cchc.validate import validate
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-GROUP = 64  # files committed together by ingest_paths
+GROUP = 256  # files committed together by ingest_paths (fewer, larger transactions cost less CPU)
 POOL_MIN_FILES = 100  # with fewer files, starting worker processes costs more than they save
 WINDOW = 16  # files handed to the workers ahead of the one being stored
 _MAX_TEXT = 100  # unit / period texts of a rejected file are kept this long at most
