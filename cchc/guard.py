@@ -27,6 +27,7 @@ MAX_COMPRESSION_RATIO = 100  # deflate of real sheets stays far below this; zero
 RATIO_CHECK_MIN_BYTES = 1024 * 1024  # tiny members may compress absurdly well, harmlessly
 MAX_ZIP_MEMBERS = 1000
 MAX_SHEET_CELLS = 1_000_000  # the rectangle calamine allocates for one sheet (32 bytes a cell)
+MAX_SHEET_SPAN_ROWS = 65_536  # no sheet of a report comes near the old Excel limit; parsing more is waste
 
 # what zipfile raises on damaged archives; NotImplementedError: a method (99 = AES) or version it lacks
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
@@ -76,11 +77,12 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def check_area(sheet: str, area: int, lang: str) -> None:
-    """Refuse a sheet whose rectangle of cells exceeds :data:`MAX_SHEET_CELLS`."""
-    if area > MAX_SHEET_CELLS:
-        raise Refused(make_issue("sheet-too-large", lang=lang, sheet=sheet, size=f"{thousands(area)} ô",
-                                 limit=f"{thousands(MAX_SHEET_CELLS)} ô"))
+def check_area(sheet: str, height: int, width: int, lang: str) -> None:
+    """Refuse a sheet spanning more than :data:`MAX_SHEET_CELLS` cells or :data:`MAX_SHEET_SPAN_ROWS` rows."""
+    if height * width > MAX_SHEET_CELLS or height > MAX_SHEET_SPAN_ROWS:
+        raise Refused(make_issue(
+            "sheet-too-large", lang=lang, sheet=sheet, size=f"{thousands(height)} × {thousands(width)} ô",
+            limit=f"{thousands(MAX_SHEET_CELLS)} ô, {thousands(MAX_SHEET_SPAN_ROWS)} dòng"))
 
 
 def column_index(letters: str) -> int:
@@ -114,13 +116,13 @@ def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
         content = archive.read("content.xml")
     except _ZIP_ERRORS:
         raise corrupt("zip", lang) from None
-    for name, area in _ods_areas(content):
-        check_area(name, area, lang)
+    for name, height, width in _ods_extents(content):
+        check_area(name, height, width, lang)
     return None
 
 
-def _ods_areas(xml: bytes) -> Iterator[tuple[str, int]]:
-    """(table name, cells calamine would allocate) per ODS table, counting repeated rows and cells."""
+def _ods_extents(xml: bytes) -> Iterator[tuple[str, int, int]]:
+    """(table name, rows, columns) calamine would allocate per ODS table, counting repeated rows and cells."""
     for table in _ODS_TABLE_RE.split(xml)[1:]:
         name = _ODS_NAME_RE.search(table)
         height = width = rows = 0
@@ -132,7 +134,7 @@ def _ods_areas(xml: bytes) -> Iterator[tuple[str, int]]:
             rows += _repeat(attributes)
             if used:
                 height, width = rows, max(width, used)
-        yield html.unescape(name[1].decode()) if name else "", height * width
+        yield html.unescape(name[1].decode()) if name else "", height, width
 
 
 def _repeat(attributes: bytes) -> int:
@@ -179,8 +181,8 @@ def _scan_sheet_part(xml: bytes, name: str, lang: str) -> frozenset[str]:
     refs = _REF_RE.findall(xml)  # rows (r="12") and cells (r="E12")
     rows = [int(r) for _, r in refs]
     columns = [column_index(c.decode()) for c in {c for c, _ in refs if c}]
-    if rows and columns:
-        check_area(name, (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1), lang)
+    if rows:  # cells without a reference sit in their row: count at least one column
+        check_area(name, max(rows) - min(rows) + 1, max(columns) - min(columns) + 1 if columns else 1, lang)
     if not _FORMULA_RE.search(xml):
         return frozenset()
     found = set()
@@ -230,13 +232,13 @@ def _check_biff(biff: bytes, lang: str) -> None:
             row_min, row_max, col_min, col_max = struct.unpack_from("<IIHH" if size == 14 else "<HHHH", biff, at)
             if row_min > row_max or col_min > col_max or row_max > 65536 or col_max > 256:
                 raise corrupt("ole", lang)
-            check_area(sheet, (row_max - row_min) * (col_max - col_min), lang)
+            check_area(sheet, row_max - row_min, col_max - col_min, lang)
         elif (kind in _CELLS or kind in _CELL_RUNS) and size >= 6:
             row, col = struct.unpack_from("<HH", biff, at)
             last = struct.unpack_from("<H", biff, pos - 2)[0] if kind in _CELL_RUNS else col
             cells = [min(cells[0], row), max(cells[1], row), min(cells[2], col), max(cells[3], last)]
         elif kind == _EOF and cells[1] >= cells[0]:
-            check_area(sheet, (cells[1] - cells[0] + 1) * (cells[3] - cells[2] + 1), lang)
+            check_area(sheet, cells[1] - cells[0] + 1, cells[3] - cells[2] + 1, lang)
         first = first and kind == _BOF
 
 

@@ -172,7 +172,7 @@ def _grids(data: bytes, guard: OoxmlGuard | None, lang: str) -> Iterator[Grid]:
             continue
         formulas = guard(meta.name) if guard else frozenset()
         sheet = _calamine(lang, book.get_sheet_by_name, meta.name)
-        check_area(meta.name, sheet.width * sheet.height, lang)
+        check_area(meta.name, sheet.height, sheet.width, lang)
         yield meta.name, sheet.start or (0, 0), _calamine(lang, sheet.to_python, nrows=MAX_SHEET_ROWS + 1), formulas
 
 
