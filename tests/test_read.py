@@ -253,10 +253,10 @@ def test_read_workbook_far_row_of_cells_without_refs(make_workbook):
     """Cells may omit their reference; a row numbered 70000 still spans the sheet: refused before parsing."""
     source = zipfile.ZipFile(io.BytesIO(make_workbook()))
     members = {name: source.read(name) for name in source.namelist()}
-    members["xl/worksheets/sheet3.xml"] = members["xl/worksheets/sheet3.xml"].replace(
+    members["xl/worksheets/sheet2.xml"] = members["xl/worksheets/sheet2.xml"].replace(
         b"</sheetData>", b'<row r="70000"><c><v>1</v></c></row></sheetData>')
     raw, issues = read_workbook(_zip(members))
-    assert (raw, _codes(issues)) == (None, [("Số liệu", "", "sheet-too-large")])
+    assert (raw, _codes(issues)) == (None, [("Thông tin", "", "sheet-too-large")])
 
 
 def test_read_workbook_too_many_rows(make_workbook):
