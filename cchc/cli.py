@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from cchc import ingest
@@ -200,10 +201,9 @@ def run_validate(args: argparse.Namespace) -> int:
     paths = existing_paths(args.files)
     store = open_store(args)
     known = store if store.path.exists() else None  # checking never creates a data folder
-    results = []
-    for path in ingest.find_workbooks(paths):
-        checked = ingest.check_file(path.read_bytes(), path.name, known, lang=args.lang)
-        results.append((path, checked))
+    with known.session() if known else nullcontext():
+        results = [(path, ingest.check_file(path.read_bytes(), path.name, known, lang=args.lang))
+                   for path in ingest.find_workbooks(paths)]
     if args.json:
         print(json.dumps([{"file": str(path), "ok": c.report.ok, "issues": [i.as_dict() for i in c.report.issues]}
                           for path, c in results], ensure_ascii=False, indent=2))
