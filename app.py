@@ -8,22 +8,28 @@ from cchc import i18n
 from cchc.i18n import t
 from pages import _data
 
-st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")
 
 lang = _data.lang()
+
+
+def page(path: str, key: str, icon: str, url: str, **extra) -> st.Page:
+    return st.Page(path, title=t(key, lang), icon=f":material/{icon}:", url_path=url, **extra)
+
+
 pages = {
     t("section.monitor", lang): [
-        st.Page("pages/overview.py", title=t("page.overview", lang), icon="🏠", url_path="tong-quan", default=True),
-        st.Page("pages/unit.py", title=t("page.unit", lang), icon="🏢", url_path="don-vi"),
-        st.Page("pages/area.py", title=t("page.area", lang), icon="🧩", url_path="linh-vuc"),
-        st.Page("pages/ranking.py", title=t("page.ranking", lang), icon="🏆", url_path="xep-hang"),
+        page("pages/overview.py", "page.overview", "dashboard", "tong-quan", default=True),
+        page("pages/unit.py", "page.unit", "apartment", "don-vi"),
+        page("pages/area.py", "page.area", "category", "linh-vuc"),
+        page("pages/ranking.py", "page.ranking", "leaderboard", "xep-hang"),
     ],
     t("section.report", lang): [
-        st.Page("pages/upload.py", title=t("page.upload", lang), icon="📤", url_path="nop-bao-cao"),
-        st.Page("pages/submissions.py", title=t("page.submissions", lang), icon="📋", url_path="tinh-hinh-nop"),
+        page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao"),
+        page("pages/submissions.py", "page.submissions", "fact_check", "tinh-hinh-nop"),
     ],
 }
-page = st.navigation(pages)
+current = st.navigation(pages)
 
 _data.block_from_link()
 with st.sidebar:
@@ -35,10 +41,10 @@ with st.sidebar:
 
 try:
     if _data.sample_loaded():
-        st.sidebar.info(t("sample.notice", lang), icon="ℹ️")
-    page.run()
+        st.sidebar.info(t("sample.notice", lang), icon=":material/info:")
+    current.run()
 except _data.USER_ERRORS as error:
     st.error(_data.explain(error, lang))
 except Exception as error:  # a bug must not show a traceback to a leader; it goes to the log instead
-    logging.getLogger("cchc").exception("page %s failed", page.url_path)
+    logging.getLogger("cchc").exception("page %s failed", current.url_path)
     st.error(t("error.unexpected", lang, detail=type(error).__name__))

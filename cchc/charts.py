@@ -2,8 +2,9 @@
 
 Every chart shares one look (:func:`figure`: large fonts, legend on top) and one colour per status, so "đã
 đạt" is the same green on every page. Labels come in already translated. Each figure is built in one
-``go.Figure(data, layout)`` call from plain dicts: plotly validates once instead of once per ``add_*`` /
-``update_*`` call, which keeps a chart at a few milliseconds (the pages' 300 ms budget holds several).
+``go.Figure(data, layout)`` call from plain dicts and without plotly's validation (``st.plotly_chart``
+validates the figure anyway, and the tests build every chart): a chart then costs about a millisecond
+instead of tens (the pages' 300 ms budget holds several).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def figure(data: list[dict], *, title: str = "", height: int | None = None, **la
         base["title"] = {"text": title, "font": {"size": FONT_SIZE + 4}}
     if height:
         base["height"] = height
-    return go.Figure(data=data, layout={**base, **layout})
+    return go.Figure(data=data, layout={**base, **layout}, _validate=False)
 
 
 def _row_height(rows: int, per_row: int = 34, minimum: int = 320) -> int:
@@ -75,7 +76,8 @@ def score_heatmap(scores: pd.DataFrame, lang: str = "vi", title: str = "") -> go
     score = t("label.score", lang)
     heat = {"type": "heatmap", "z": grid.to_numpy(dtype=float), "x": list(grid.columns), "y": list(grid.index),
             "zmin": -5, "zmax": 5, "colorscale": SCORE_SCALE, "xgap": 2, "ygap": 2,
-            "customdata": detail.fillna("").to_numpy(dtype=object), "text": grid.round(1).to_numpy(dtype=float),
+            "customdata": detail.fillna("").to_numpy(dtype=object),
+            "text": grid.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(dtype=object),
             "texttemplate": "%{text}", "colorbar": {"title": {"text": score}},
             "hovertemplate": "<b>%{y}</b><br>%{x}<br>" + score + ": %{z:.1f}<br>%{customdata}<extra></extra>"}
     return figure([heat], title=title, height=_row_height(len(grid.index)) + 60,
@@ -175,8 +177,10 @@ def distribution(values: pd.DataFrame, lang: str = "vi", title: str = "") -> go.
 
 
 def tier_colours(tiers: list[str]) -> dict[str, str]:
-    """A colour per tier, best first (``tiers`` in order from best to worst)."""
-    return {tier: TIER_PALETTE[min(i, len(TIER_PALETTE) - 1)] for i, tier in enumerate(tiers)}
+    """A colour per tier, best first (``tiers`` in order from best to worst): the best green, the worst red."""
+    last = len(TIER_PALETTE) - 1
+    step = last / max(1, len(tiers) - 1)
+    return {tier: TIER_PALETTE[min(last, round(i * step))] for i, tier in enumerate(tiers)}
 
 
 def ranking_bars(ranking: pd.DataFrame, tier_order: list[str], lang: str = "vi", title: str = "") -> go.Figure:
@@ -215,8 +219,9 @@ def index_trend(trend: pd.DataFrame, series_names: Mapping[str, str], lang: str 
     """A PAR index line per series over the years. ``trend``: ``year, series, index``."""
     data = [{"type": "scatter", "mode": "lines+markers+text", "x": list(group["year"]), "y": list(group["index"]),
              "name": series_names.get(key, key), "text": [f"{v:.1f}" for v in group["index"]],
-             "textposition": "top center", "line": {"width": 4}, "marker": {"size": 12}}
-            for key, group in trend.groupby("series", sort=False)]
+             "textposition": "top center" if n % 2 == 0 else "bottom center", "line": {"width": 4},
+             "marker": {"size": 12}}
+            for n, (key, group) in enumerate(trend.groupby("series", sort=False))]
     return figure(data, title=title, height=360,
                   xaxis={"dtick": 1, "tickformat": "d", "title": {"text": t("label.year", lang)}},
                   yaxis={"ticksuffix": "%", "title": {"text": t("label.index", lang)}})

@@ -25,6 +25,7 @@ from cchc.store import Store, StoreBusy
 YEARS: list[int] = [p.year for p in all_periods(("year",))]
 BLOCKS: tuple[str, ...] = ("so", "huyen")
 USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy,)
+DOWNLOAD = ":material/download:"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -78,8 +79,13 @@ def _key() -> tuple[str, int]:
     return str(current.data_dir), current.data_version()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _sample_loaded(directory: str, version: int) -> bool:
+    return bootstrap.sample_loaded(_store(directory))
+
+
 def sample_loaded() -> bool:
-    return bootstrap.sample_loaded(store())
+    return _sample_loaded(*_key())
 
 
 # -- cached frames: the expensive analytics, once per data version -------------------------------------------
@@ -207,6 +213,24 @@ def progress_xlsx(unit: str) -> bytes:
     return _progress_xlsx(*_key(), unit, year())
 
 
+# -- charts and tables ---------------------------------------------------------------------------------------
+def chart(figure, key: str) -> None:
+    """A figure as :mod:`cchc.charts` styled it (large fonts for a projector), not re-themed by Streamlit."""
+    st.plotly_chart(figure, theme=None, key=key, config={"displaylogo": False})
+
+
+# -- tables --------------------------------------------------------------------------------------------------
+def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
+               legend: dict[str, str] | None = None) -> None:
+    """A table with one decimal for fractional numbers; ``labels`` names a column shown as coloured labels."""
+    config = {column: st.column_config.NumberColumn(format="%.1f") for column in frame.columns
+              if frame[column].dtype.kind == "f"}
+    if labels is not None and legend is not None:
+        frame = common.as_labels(frame, labels)
+        config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()))
+    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+
+
 # -- uploads -------------------------------------------------------------------------------------------------
 MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)
 UPLOAD_TYPES: list[str] = ["xlsx", "xlsm", "xls", "ods"]
@@ -219,6 +243,9 @@ def all_unit_choices() -> dict[str, str]:
 
 def period_choices(lang: str) -> dict[str, str]:
     return {p.code: (p.code if lang == "en" else p.label_vi) for p in all_periods(("year", "half"))}
+
+
+template_filename = templates.template_filename
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -22,10 +22,10 @@ with text_side:
         st.markdown(f"**{code}** {text}")
 with data_side:
     if not view.indicators:
-        st.info(t("empty.no_data", lang), icon="ℹ️")
+        st.info(t("empty.no_data", lang), icon=":material/info:")
     for item in view.indicators:
-        st.plotly_chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
+        _data.chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
                                             title=item.title, percent=item.percent), key=f"area_{item.code}")
     if not view.spread.empty:
         st.subheader(t("area.distribution", lang))
-        st.plotly_chart(charts.distribution(view.spread, lang), key="area_distribution")
+        _data.chart(charts.distribution(view.spread, lang), key="area_distribution")

@@ -13,7 +13,7 @@ view = _data.overview()
 st.title(t("page.overview", lang))
 st.caption(t("overview.caption", lang, year=year, block=block_label(block, lang).lower()))
 if not view.has_data:
-    st.info(t("empty.no_data", lang), icon="ℹ️")
+    st.info(t("empty.no_data", lang), icon=":material/info:")
     st.stop()
 
 cards = st.columns(5)
@@ -32,32 +32,33 @@ cards[4].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) els
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("overview.targets", lang))
-    st.plotly_chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+    _data.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
 with right:
     st.subheader(t("overview.attention", lang))
     if view.attention.empty:
         st.success(t("overview.attention_none", lang))
     for row in view.attention.itertuples():
-        st.page_link("pages/unit.py", label=f"**{row.unit_label}** — {row.reason}", icon="⚠️",
+        st.page_link("pages/unit.py", label=f"**{row.unit_label}**", icon=":material/warning:",
                      query_params={KEY_UNIT: row.unit})
+        st.caption(row.reason)
     if not trend.empty:
         names = {b: block_label(b, lang) for b in _data.BLOCKS}
-        st.plotly_chart(charts.index_trend(trend, names, lang, title=t("overview.par_trend", lang)),
+        _data.chart(charts.index_trend(trend, names, lang, title=t("overview.par_trend", lang)),
                         key="overview_par")
 
 st.subheader(t("overview.heatmap", lang))
 st.caption(t("overview.heatmap_help", lang))
-st.plotly_chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
+_data.chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
 
 with st.container(horizontal=True):
     for code, label in _data.area_choices(lang).items():
-        st.page_link("pages/area.py", label=label, icon="🧩", query_params={KEY_AREA: code})
+        st.page_link("pages/area.py", label=label, icon=":material/category:", query_params={KEY_AREA: code})
 
 st.subheader(t("overview.target_pick", lang))
 codes = view.targets["indicator"].tolist()
 labels = dict(zip(codes, view.targets["label"], strict=True))
 picked = st.selectbox(t("label.indicator", lang), codes, format_func=labels.get, key="overview_indicator")
 series = _data.series(PROVINCE, picked)
-st.plotly_chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
+_data.chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
                                         projection=series.projection, lang=lang, title=series.title,
                                         percent=series.percent), key="overview_series")

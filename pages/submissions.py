@@ -13,18 +13,18 @@ st.caption(block_label(block, lang))
 
 st.subheader(t("subs.matrix", lang, year=year))
 if view.matrix.empty:
-    st.info(t("empty.no_data", lang), icon="ℹ️")
+    st.info(t("empty.no_data", lang), icon=":material/info:")
 else:
-    st.plotly_chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
+    _data.chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
 
 st.subheader(t("subs.history", lang))
 if view.history.empty:
-    st.info(t("empty.no_submissions", lang), icon="ℹ️")
+    st.info(t("empty.no_submissions", lang), icon=":material/info:")
     st.stop()
-st.dataframe(view.history, hide_index=True, key="subs_history")
+_data.show_table(view.history, "subs_history")
 
 st.subheader(t("subs.file", lang))
 sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lambda s: view.files[s][0],
                    key="subs_file")
-st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=view.files[sha][1], icon="⬇️",
-                   key="subs_download", on_click="ignore")
+st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=view.files[sha][1],
+                   icon=_data.DOWNLOAD, key="subs_download", on_click="ignore")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from cchc import charts
-from cchc.dashboard.common import coloured, status_colours
 from cchc.i18n import KEY_UNIT, t
 from pages import _data
 
@@ -11,7 +10,7 @@ lang, year = _data.lang(), _data.year()
 units = _data.unit_choices()
 st.title(t("page.unit", lang))
 if not units:
-    st.info(t("empty.no_data", lang), icon="ℹ️")
+    st.info(t("empty.no_data", lang), icon=":material/info:")
     st.stop()
 
 _data.follow_link(KEY_UNIT, units)
@@ -20,10 +19,9 @@ view = _data.unit_view(unit)
 st.header(view.name)
 
 st.subheader(t("unit.indicators", lang))
-status_column = t("label.status", lang)
-st.dataframe(coloured(view.table, status_column, status_colours(view.statuses)), hide_index=True, key="unit_table")
+_data.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)
 st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
-                   mime=_data.XLSX_MIME, icon="⬇️", key="unit_download", on_click="ignore")
+                   mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
 
 left, right = st.columns([3, 2])
 with left:
@@ -34,15 +32,15 @@ with left:
                                      if s not in ("no_target", "no_data")][:4], key="unit_indicators")
     for code in picked:
         series = _data.series(unit, code)
-        st.plotly_chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
+        _data.chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
                                                 projection=series.projection, lang=lang, title=series.title,
                                                 percent=series.percent), key=f"unit_series_{code}")
 with right:
     st.subheader(t("unit.areas", lang))
-    st.plotly_chart(charts.area_scores(view.areas, lang), key="unit_areas")
+    _data.chart(charts.area_scores(view.areas, lang), key="unit_areas")
 
 st.subheader(t("unit.history", lang))
 if view.history.empty:
-    st.info(t("empty.no_submissions", lang), icon="ℹ️")
+    st.info(t("empty.no_submissions", lang), icon=":material/info:")
 else:
-    st.dataframe(view.history, hide_index=True, key="unit_history")
+    _data.show_table(view.history, "unit_history")

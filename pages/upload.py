@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cchc.dashboard.common import coloured
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
 from pages import _data
 
@@ -15,8 +14,9 @@ left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 unit = left.selectbox(t("upload.unit", lang), list(units), format_func=units.get, key="upload_unit")
 period = middle.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, key="upload_period",
                           index=len(periods) - 1)
-right.download_button(t("upload.template", lang), _data.template(unit, period), mime=_data.XLSX_MIME, icon="⬇️",
-                      file_name=f"bieu-mau-{unit}-{period}.xlsx", key="upload_template", on_click="ignore")
+right.download_button(t("upload.template", lang), _data.template(unit, period), mime=_data.XLSX_MIME,
+                      icon=_data.DOWNLOAD, file_name=_data.template_filename(unit, period), key="upload_template",
+                      on_click="ignore")
 
 st.divider()
 user = st.text_input(t("upload.user", lang), key="upload_user", max_chars=80)
@@ -40,20 +40,20 @@ if bar:
     bar.empty()
 
 st.subheader(t("upload.issues", lang))
-for check in checks:
+for n, check in enumerate(checks):
     with st.expander(f"{check.filename} — {check.message}", expanded=len(checks) == 1 or not check.storable):
         {"ok": st.success, "warning": st.warning, "error": st.error, "duplicate": st.info}[check.level](check.message)
         if check.supersedes:
-            st.warning(t("upload.supersedes", lang), icon="🔁")
+            st.warning(t("upload.supersedes", lang), icon=":material/sync:")
         if not check.issues.empty:
-            st.dataframe(check.issues, hide_index=True)
+            _data.show_table(check.issues, f"upload_issues_{n}")
         if not check.preview.empty:
             st.caption(t("upload.preview", lang))
-            st.dataframe(coloured(check.preview), hide_index=True)
+            _data.show_table(check.preview, f"upload_preview_{n}")
 
 storable = [(upload, check) for upload, check in zip(files, checks, strict=True) if check.storable]
 if not storable:
-    st.info(t("upload.nothing", lang), icon="ℹ️")
+    st.info(t("upload.nothing", lang), icon=":material/info:")
     st.stop()
 if st.button(t("upload.confirm", lang, count=len(storable)), type="primary", key="upload_confirm"):
     bar = st.progress(0.0)

@@ -80,7 +80,7 @@ def test_ranking_bars_groups_by_tier_in_rank_order():
                             "tier": ["Khá", "Tốt", "Yếu"]})
     fig = charts.ranking_bars(ranking, ["Tốt", "Khá", "Trung bình", "Yếu"])
     assert [trace.name for trace in fig.data] == ["Tốt", "Khá", "Yếu"]
-    assert fig.data[2].marker.color == charts.TIER_PALETTE[3]
+    assert fig.data[2].marker.color == charts.TIER_PALETTE[-1]
     assert list(fig.layout.yaxis.categoryarray) == ["A", "B", "C"]
 
 

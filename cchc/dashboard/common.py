@@ -55,17 +55,15 @@ def yearly(prog: pd.DataFrame, unit: str, indicator: str) -> pd.DataFrame:
 def shorten(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
-def status_colours(codes: pd.Series) -> list[str]:
-    return [STATUS_COLOURS.get(code, STATUS_COLOURS["no_data"]) for code in codes]
+def status_legend(codes: pd.Series, lang: str) -> dict[str, str]:
+    """Status word → its colour, for the statuses in ``codes`` (a table's coloured labels)."""
+    return {status_label(code, lang): STATUS_COLOURS.get(code, STATUS_COLOURS["no_data"])
+            for code in dict.fromkeys(codes)}
 
 
-def coloured(frame: pd.DataFrame, column: str | None = None, colours: list[str] | None = None):
-    """``frame`` as a pandas Styler with one decimal, blanks as ``–``, and ``column``'s cells in ``colours``."""
-    styler = frame.style.format(precision=1, na_rep="–")
-    if column is None or colours is None:
-        return styler
-    css = [f"background-color: {colour}" if colour else "" for colour in colours]
-    return styler.apply(lambda _: css, subset=[column], axis=0)
+def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame`` with each cell of ``column`` as a one-item list, the shape a coloured-label column shows."""
+    return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})
 
 
 def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:

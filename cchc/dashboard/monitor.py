@@ -16,6 +16,7 @@ from cchc.dashboard.common import (
     indicator_name,
     latest_in_year,
     shorten,
+    status_legend,
     year_end,
     yearly,
 )
@@ -61,6 +62,11 @@ def series(prog: pd.DataFrame, catalog: Catalog, unit: str, code: str, lang: str
     return Series(code, title, observed, path, projection, target.value if target else None, ind.measure != "count")
 
 
+def wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of about ``width`` characters for a chart label."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
 def target_codes(catalog: Catalog) -> list[str]:
     """The indicators holding one of the plan's numeric targets, in catalog order."""
     return [i.code for i in catalog.indicators if i.target is not None]
@@ -96,7 +102,8 @@ def target_cards(targets: pd.DataFrame) -> Cards:
 
 
 def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, year: int, block: str, lang: str) -> pd.DataFrame:
-    """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area."""
+    """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area that has
+    a score (areas whose indicators have no numeric target are left out)."""
     units = block_units(catalog, year, block)
     latest = latest_in_year(prog[prog["unit"].isin(list(units))], year)
     scores = area_scores(latest, catalog)
@@ -105,7 +112,9 @@ def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, year: int, block: str, l
     counts = _status_counts(latest, catalog, lang)
     frame = frame.merge(counts, on=["unit", "area"], how="left")
     frame["unit_label"] = frame["unit"].map(units)
-    frame["area_label"] = frame["area"].map(lambda a: "<br>".join(textwrap.wrap(area_name(catalog, a, lang), 18)))
+    frame["area_label"] = frame["area"].map(lambda a: wrapped(area_name(catalog, a, lang), 18))
+    scored = frame.loc[frame["score"].notna(), "area"].unique()
+    frame = frame[frame["area"].isin(scored)]
     frame["detail"] = frame["detail"].fillna(t("status.no_data", lang))
     return frame[["unit", "unit_label", "area", "area_label", "score", "detail"]]
 
@@ -189,6 +198,7 @@ class UnitView:
     name: str
     table: pd.DataFrame
     statuses: pd.Series
+    legend: dict[str, str]
     indicators: list[str]
     areas: pd.DataFrame
     history: pd.DataFrame
@@ -209,16 +219,17 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, catalog: Catalog, unit: st
         t("label.code", lang): [i.code for i in inds],
         t("label.indicator", lang): [indicator_name(i, lang) for i in inds],
         t("label.status", lang): statuses.map(lambda s: status_label(s, lang)),
-        t("label.value", lang): mine["value"].to_numpy(), t("label.milestone", lang): mine["milestone"].to_numpy(),
-        t("label.target", lang): mine["target"].to_numpy(), t("label.projection", lang): mine["projected"].to_numpy(),
+        **{t(key, lang): mine[column].to_numpy(dtype=float) for key, column in (
+            ("label.value", "value"), ("label.milestone", "milestone"), ("label.target", "target"),
+            ("label.projection", "projected"))},
     })
     scores = area_scores(latest, catalog)
     median = scores.groupby("area")["score"].median()
     own = scores[scores["unit"] == unit].set_index("area")["score"]
-    areas = pd.DataFrame({"area_label": [area_name(catalog, a.code, lang) for a in catalog.areas],
+    areas = pd.DataFrame({"area_label": [wrapped(area_name(catalog, a.code, lang), 28) for a in catalog.areas],
                           "score": [own.get(a.code, np.nan) for a in catalog.areas],
                           "median": [median.get(a.code, np.nan) for a in catalog.areas]})
-    return UnitView(me.name_on(end), table, statuses, [i.code for i in inds], areas,
+    return UnitView(me.name_on(end), table, statuses, status_legend(statuses, lang), [i.code for i in inds], areas,
                     history_table(subs[subs["unit"] == unit], catalog, lang))
 
 

@@ -32,16 +32,16 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, y
 
 
 def arrow(change: object) -> str:
-    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``＝`` unchanged, ``–`` no previous year."""
+    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``=`` unchanged, ``–`` no previous year."""
     if change is None or pd.isna(change):
         return "–"
-    return "＝" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
+    return "=" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
 
 
 @dataclass(frozen=True)
 class RankingView:
     table: pd.DataFrame
-    tier_colours: list[str]
+    legend: dict[str, str]
     bars: pd.DataFrame
     tier_order: list[str]
     domains: pd.DataFrame
@@ -69,7 +69,7 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
     domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
     domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang), **domain_names})
     domains[t("label.unit", lang)] = table["unit"].map(names)
-    return RankingView(words, [colours.get(w, "") for w in tier_words], bars, list(tiers.values()), domains)
+    return RankingView(words, colours, bars, list(tiers.values()), domains)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,171 @@
+"""The pages through AppTest on the sample data: every page renders its key elements without an error, links
+preselect, uploads are checked before anything is stored, and the ranking downloads as the official workbook."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from cchc import bootstrap, config
+from cchc.store import Store
+from tests.workbooks import build_workbook
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """A data folder holding the sample data, loaded once by the app's own first-start path."""
+    directory = tmp_path_factory.mktemp("sample")
+    bootstrap.ensure_database(directory)
+    return directory
+
+
+@pytest.fixture
+def shared_dir(sample_dir, monkeypatch) -> Path:
+    """The sample folder, for tests that only read."""
+    monkeypatch.setenv(config.ENV_DATA_DIR, str(sample_dir))
+    return sample_dir
+
+
+@pytest.fixture
+def data_dir(sample_dir, tmp_path, monkeypatch) -> Path:
+    """A private copy of the sample folder, for tests that store files."""
+    directory = tmp_path / "data"
+    shutil.copytree(sample_dir, directory)
+    monkeypatch.setenv(config.ENV_DATA_DIR, str(directory))
+    return directory
+
+
+def open_page(page: str, **state: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+PAGES = [
+    # page, language, title, widget keys that must be present, at least this many charts
+    ("pages/overview.py", "vi", "Tổng quan", ["overview_indicator"], 4),
+    ("pages/overview.py", "en", "Overview", ["overview_indicator"], 4),
+    ("pages/unit.py", "vi", "Đơn vị", ["unit", "unit_indicators", "unit_download"], 2),
+    ("pages/area.py", "vi", "Lĩnh vực", ["area"], 1),
+    ("pages/area.py", "en", "Task area", ["area"], 1),
+    ("pages/ranking.py", "vi", "Xếp hạng", ["ranking_xlsx", "ranking_csv"], 1),
+    ("pages/upload.py", "vi", "Nộp báo cáo", ["upload_unit", "upload_period", "upload_template", "upload_user"], 0),
+    ("pages/upload.py", "en", "Upload a report", ["upload_unit", "upload_template"], 0),
+    ("pages/submissions.py", "vi", "Tình hình nộp", ["subs_file", "subs_download"], 1),
+]
+
+
+@pytest.mark.parametrize(("page", "lang", "title", "keys", "charts"), PAGES)
+def test_page_renders_key_elements(shared_dir, page, lang, title, keys, charts):
+    at = open_page(page, lang=lang)
+    assert_clean(at)
+    assert at.title[0].value == title
+    for key in keys:
+        assert key in at.session_state, key
+    assert len(at.get("plotly_chart")) >= charts
+    assert any("dữ liệu mẫu" in i.value or "sample data" in i.value for i in at.sidebar.info)
+
+
+def test_overview_cards_count_the_plan_targets(shared_dir):
+    at = open_page("pages/overview.py", year=2020)
+    labels = [m.label for m in at.metric]
+    assert labels == ["Chỉ tiêu đã đạt", "Đúng tiến độ", "Chậm tiến độ", "Báo cáo đã nộp", "Chỉ số CCHC bình quân"]
+    counted = sum(int(m.value) for m in at.metric[:3])
+    assert 0 < counted <= 20
+
+
+def test_unit_link_preselects_the_unit(shared_dir):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.query_params["unit"] = "TIENLU"
+    at.switch_page("pages/unit.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="unit").value == "TIENLU"
+    assert at.header[0].value == "Huyện Tiên Lữ"
+
+
+def test_block_filter_changes_the_units(shared_dir):
+    at = open_page("pages/unit.py", block="huyen")
+    options = at.selectbox(key="unit").options
+    assert "TP Hưng Yên" in options and "Sở Nội vụ" not in options
+
+
+def upload(at: AppTest, filename: str, data: bytes, user: str = "Nguyễn Văn An") -> AppTest:
+    at.text_input(key="upload_user").input(user)
+    at.file_uploader[0].set_value((filename, data, XLSX))
+    return at.run()
+
+
+def test_upload_valid_file_supersedes_and_is_stored(data_dir):
+    before = len(Store(data_dir).submissions())
+    at = upload(open_page("pages/upload.py"), "SNV_2018.xlsx", build_workbook("SNV", "2018"))
+    assert_clean(at)
+    assert any(s.value.startswith("Hợp lệ: Sở Nội vụ, kỳ 2018") for s in [*at.success, *at.warning])
+    assert any("thay thế" in w.value for w in at.warning)
+    at.button(key="upload_confirm").click().run()
+    assert_clean(at)
+    subs = Store(data_dir).submissions()
+    assert len(subs) == before + 1
+    newest = subs.iloc[-1]
+    assert (newest["unit"], newest["period"], newest["status"], newest["uploaded_by"]) == \
+        ("SNV", "2018", "accepted", "Nguyễn Văn An")
+    assert newest["supersedes"] > 0
+    assert any("Đã lưu SNV_2018.xlsx" in s.value for s in at.success)
+
+
+def test_upload_bad_file_shows_its_issues_and_stores_nothing(data_dir):
+    before = len(Store(data_dir).submissions())
+    bad = build_workbook("SNV", "2018", update={"2d.3": {"numerator": 120, "denominator": 100}})
+    at = upload(open_page("pages/upload.py"), "SNV_2018_sai.xlsx", bad)
+    assert not at.exception
+    assert any("Không hợp lệ" in e.value for e in at.error)
+    issues = at.dataframe[0].value
+    assert {"Trang", "Ô", "Chỉ tiêu", "Nội dung"} <= set(issues.columns)
+    assert ("Số liệu", "2d.3") in set(zip(issues["Trang"], issues["Chỉ tiêu"], strict=True))
+    assert not [b for b in at.button if b.key == "upload_confirm"]
+    assert len(Store(data_dir).submissions()) == before
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """The in-memory media storage AppTest uses, remembered so a test can read what a download button holds."""
+
+    made: list[MemoryMediaFileStorage] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        RecordingStorage.made.append(self)
+
+
+def test_ranking_download_is_the_official_workbook(shared_dir, monkeypatch):
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    at = open_page("pages/ranking.py", year=2020, block="huyen")
+    assert_clean(at)
+    button = at.download_button(key="ranking_xlsx")
+    button.click().run()
+    assert_clean(at)
+    url = at.download_button(key="ranking_xlsx").proto.url
+    content = RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = book["Xếp hạng"]
+    assert (sheet["A4"].value, sheet["B4"].value) == ("STT", "Đơn vị")
+    assert "Huyện" in sheet["A2"].value
+    assert [sheet.cell(row, 1).value for row in range(5, 15)] == list(range(1, 11))
