@@ -148,6 +148,18 @@ def test_validate_human_output_and_exit_codes(capsys, tmp_path, make_workbook):
     assert not (tmp_path / "none").exists()  # checking never creates a data folder
 
 
+def test_validate_against_stored_reports_names_duplicates_and_replacements(capsys, tmp_path, data, make_workbook):
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    first.write_bytes(make_workbook("SNV", "2018"))
+    second.write_bytes(make_workbook("SNV", "2018", update={"1a.1": {"value": 12}}))
+    run(capsys, "ingest", first, "--data-dir", data)
+    code, out, _ = run(capsys, "validate", first, second, "--data-dir", data)
+    assert code == 0
+    assert out.splitlines() == [f"{first}: hợp lệ (0 lỗi, 0 cảnh báo, đã nhận trước đó (#1))",
+                                f"{second}: hợp lệ (0 lỗi, 0 cảnh báo, sẽ thay báo cáo số 1)"]
+    assert len(store.Store(data).submissions()) == 1
+
+
 def test_validate_json_in_english(capsys, tmp_path, make_workbook):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(make_workbook("SNV", "2018", update={"1a.1": {"value": "nhiều"}}))
