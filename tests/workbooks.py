@@ -14,12 +14,14 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 
 from cchc import layout
 from cchc.catalog import Indicator, Unit, load_catalog
 from cchc.periods import Period, parse_period
 
 TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH"
+FIGURE_COLUMNS = (layout.COL_NUMERATOR, layout.COL_DENOMINATOR, layout.COL_VALUE)
 FIELDS = {"numerator": layout.COL_NUMERATOR, "denominator": layout.COL_DENOMINATOR,
           "value": layout.COL_VALUE, "note": layout.COL_NOTE}
 
@@ -78,6 +80,8 @@ def build_workbook(
     renames sheets (default name → new name). ``columns`` orders the data columns ("" makes a blank column,
     leaving one out removes it). ``offset_columns`` blank columns go before everything on the info and data
     sheets; ``blank_rows`` are indexes of data rows to precede with an empty row; ``shuffle`` seeds a shuffle.
+    A text starting with ``=`` becomes a formula (with no computed value) in Tử số, Mẫu số and Giá trị, as
+    when a clerk types it there; elsewhere (notes, info) it stays literal text.
     """
     unit_obj, period_obj = load_catalog().unit_by_code.get(unit), _period_or_none(period)
     figures = {code: dict(fields) for code, fields in (values if values is not None else
@@ -108,6 +112,7 @@ def build_workbook(
     for label, value in labels.items():
         if value is not None:
             ws_info.append([*pad, label, value])
+            _as_text(ws_info[ws_info.max_row])
     ws = wb.create_sheet(names[layout.SHEET_DATA])
     for n in range(title_rows):
         ws.append([TITLE] if n == 0 else [])
@@ -123,9 +128,18 @@ def build_workbook(
         if index in gaps:
             ws.append([])
         ws.append([*pad, *(row.get(column) if column else None for column in columns)])
+        _as_text(cell for cell, column in zip(ws[ws.max_row][offset_columns:], columns, strict=False)
+                 if column not in FIGURE_COLUMNS)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _as_text(cells: Iterable[Cell]) -> None:
+    """Keep ``=…`` as literal text (openpyxl would write it as a formula)."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def _period_or_none(period: str) -> Period | None:
