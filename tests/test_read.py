@@ -155,9 +155,9 @@ def test_read_workbook_xlsm_with_macro_reads_values(make_workbook):
 
 
 def test_read_workbook_formula_without_value_is_marked(make_workbook):
-    raw, _ = read_workbook(make_workbook(values={"2c.1": {"value": "=2+3"}, "1a.1": {"value": 4}}))
+    raw, _ = read_workbook(make_workbook(values={"2c.1": {"value": "=2+3", "note": "=A1"}, "1a.1": {"value": 4}}))
     assert raw.formula_cells == frozenset({"F5"})
-    assert raw.rows[0].cells[layout.COL_VALUE].value == ""
+    assert [raw.rows[0].cells[c].value for c in (layout.COL_VALUE, layout.COL_NOTE)] == ["", "=A1"]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
