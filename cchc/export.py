@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc.catalog import Catalog, load_catalog
 from cchc.completeness import COMPLETENESS_LABELS_VI
 from cchc.progress import STATUS_LABELS_VI
-from cchc.ranking import SCORE_COLUMNS, SCORE_SHEET, Criteria, block_units, load_criteria
+from cchc.ranking import KIND_COLUMNS, SCORE_COLUMNS, SCORE_SHEET, SCORE_SOURCES, Criteria, block_units, load_criteria
 
 PROVINCE_NAME = "tỉnh Hưng Yên"
 BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
@@ -159,23 +159,24 @@ def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None
 
 def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None,
                         criteria: Criteria | None = None) -> bytes:
-    """The sheet the appraisal council fills (read back by :func:`cchc.ranking.read_score_sheet`)."""
+    """The sheet the units (self-assessment) and the appraisal council fill (read back by
+    :func:`cchc.ranking.read_score_sheet`); the score cells a criterion does not take are greyed."""
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = _unit_names(catalog, year)
     wb = Workbook()
     ws = wb.active
     ws.title = SCORE_SHEET
     grey = PatternFill("solid", fgColor="EEEEEE")
-    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None]
-            for u in block_units(catalog, year, block) for c in criteria.tree(year, block).criteria]
-    write_sheet(ws, f"BẢNG ĐIỂM THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
+    chosen = [(u, c) for u in block_units(catalog, year, block) for c in criteria.tree(year, block).criteria]
+    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None] for u, c in chosen]
+    write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
                 f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", SCORE_COLUMNS, rows,
-                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, TEXT], [12, 34, 10, 52, 10, 12, 12, 40])
+                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT], [12, 34, 10, 52, 10, 12, 12, 12, 40])
     ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "Năm", year, "Khối", f"{block} ({BLOCK_NAMES[block]})"
-    kinds = {c.code: c.kind for c in criteria.tree(year, block).criteria}
-    for r in range(5, 5 + len(rows)):
-        blocked = 6 if kinds[ws.cell(r, 3).value] == "survey" else 7
-        ws.cell(r, blocked).fill = grey
+    at = {column: SCORE_COLUMNS.index(column) + 1 for column in SCORE_SOURCES}
+    for r, kind in enumerate((c.kind for _, c in chosen), start=5):
+        for column in (c for c in SCORE_SOURCES if c not in KIND_COLUMNS[kind]):
+            ws.cell(r, at[column]).fill = grey
     return _bytes(wb)
 
 

@@ -243,6 +243,18 @@ def progress(values: pd.DataFrame, catalog: Catalog | None = None, *, province: 
     return out.astype({"year": "int64", "baseline_year": "Int64", "target_year": "Int64"})
 
 
+def attainment(value: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """How close each value is to its target, in % (0–100): the state reached against the standard.
+
+    Higher-is-better: ``100 × min(value / target, 1)``; lower-is-better: ``100 × min(target / value, 1)``
+    (a value of 0 attains 100). At or past the target → 100; a missing value or target → 0.
+    """
+    v, t = np.asarray(value, dtype=float), np.asarray(target, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(lower, np.where(v <= 0, 1.0, t / v), np.where(t <= 0, 1.0, v / t))
+    return np.nan_to_num(100 * np.clip(ratio, 0, 1), nan=0.0)
+
+
 def area_scores(prog: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
     """Mean indicator score per unit × period × task area (indicators without a score are left out)."""
     catalog = catalog or load_catalog()

@@ -1,8 +1,9 @@
 """The PAR index of sở and huyện: criterion points, self / appraised / survey scores, index, rank, tier.
 
 The criteria tree, rubric and tiers are data (``cchc/catalog/par_criteria.yaml``). Per unit and criterion:
-*self* is computed from the unit's own reported figures (``indicator`` criteria) or entered by the unit
-(``council``, store source ``self``); *appraised* is the council's entry (source ``appraised``, with who and
+*self* is computed from the unit's own reported figures (``indicator`` criteria: the rubric of the mean
+*attainment* — how close each value is to its target — of the area's target indicators) or entered by the
+unit (``council``, store source ``self``); *appraised* is the council's entry (source ``appraised``, with who and
 why) or else the self value; *survey* criteria take the survey entry. Total = appraised + survey points;
 index = total / the unit's maximum (criteria that apply to it) × 100; rank within the block by index
 (ties share the best rank); tier by the first threshold reached. See ``docs/METHOD.md``.
@@ -24,6 +25,7 @@ from python_calamine import CalamineWorkbook
 
 from cchc.catalog import CATALOG_DIR, Catalog, load_catalog
 from cchc.layout import fold
+from cchc.progress import attainment, indicator_frame
 from cchc.read import MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, cell_text, column_letter, parse_number
 from cchc.report import Issue
 
@@ -96,13 +98,14 @@ class Criteria:
         return pd.Series(np.select(conditions, [t.code for t in self.tiers], ""), index=index.index).where(
             index.notna())
 
-    def share(self, achievement: pd.Series) -> pd.Series:
-        """Rubric share of the points: the first step reached, or linear between the steps (``interpolate``)."""
+    def share(self, attained: pd.Series) -> pd.Series:
+        """Rubric share of the points for a mean attainment (%): the first step reached, or linear between the
+        steps (``interpolate``; flat below the lowest step and above the highest)."""
         if self.interpolate:
             mins, shares = zip(*sorted(self.rubric), strict=True)
-            return pd.Series(np.interp(achievement, mins, shares), index=achievement.index)
-        return pd.Series(np.select([achievement >= m for m, _ in self.rubric], [s for _, s in self.rubric], 0.0),
-                         index=achievement.index)
+            return pd.Series(np.interp(attained, mins, shares), index=attained.index)
+        return pd.Series(np.select([attained >= m for m, _ in self.rubric], [s for _, s in self.rubric], 0.0),
+                         index=attained.index)
 
 
 def _tree(raw: dict) -> Tree:
@@ -158,6 +161,21 @@ def _applicable(units: list[str], tree: Tree, year: int, catalog: Catalog) -> li
     return pairs
 
 
+def _attained(prog: pd.DataFrame, years: list[int], catalog: Catalog) -> dict[tuple[str, str, str], float]:
+    """``(period, unit, indicator) → attainment`` of the yearly values of ``years`` (see
+    :func:`cchc.progress.attainment`); ``prog`` needs ``unit, period, indicator, value`` (a missing column
+    counts as nothing reported)."""
+    wanted = prog.reindex(columns=["period", "unit", "indicator", "value"])
+    wanted = wanted[wanted["period"].isin([str(y) for y in years])]
+    table = indicator_frame(catalog).set_index("indicator")
+    codes = wanted["indicator"]
+    got = attainment(wanted["value"].to_numpy(dtype=float, na_value=np.nan),
+                     codes.map(table["target"]).to_numpy(dtype=float, na_value=np.nan),
+                     codes.map(table["direction"]).eq("lower").to_numpy())
+    keys = zip(*(wanted[c].astype(str).tolist() for c in ("period", "unit", "indicator")), strict=True)
+    return dict(zip(keys, got.tolist(), strict=True))
+
+
 def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFrame, catalog: Catalog,
             criteria: Criteria) -> pd.DataFrame:
     """Criterion scores of the block for several years at once (see :func:`criterion_scores`).
@@ -165,9 +183,7 @@ def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFra
     The work is bounded by units × criteria × indicators (a few thousand items), so it is done with
     dictionaries over the few rows that matter rather than with merges of large frames.
     """
-    wanted = prog[prog["period"].isin([str(y) for y in years])]
-    achieved = dict(zip(zip(*(wanted[c].tolist() for c in ("period", "unit", "indicator")), strict=True),
-                        wanted["achievement"].fillna(0.0).tolist(), strict=True))
+    attained = _attained(prog, years, catalog)
     chosen = scores[scores["year"].isin(years)]
     entered = {(int(r.year), r.unit, r.criterion, r.source): (r.score, r.entered_by, r.reason)
                for r in chosen.itertuples(index=False)}
@@ -177,7 +193,7 @@ def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFra
         tree, units = criteria.tree(year, block), block_units(catalog, year, block)
         found: dict[tuple[str, str], list[float]] = {}
         for _, unit, code, indicator in _applicable(units, tree, year, catalog):
-            found.setdefault((unit, code), []).append(achieved.get((str(year), unit, indicator), 0.0))
+            found.setdefault((unit, code), []).append(attained.get((str(year), unit, indicator), 0.0))
         for unit in units:
             for c in tree.criteria:
                 values = found.get((unit, c.code))
@@ -188,10 +204,10 @@ def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFra
                              sum(values) / len(values) if values else np.nan,
                              entered.get((year, unit, c.code, "self"), blank)[0], appraised[0],
                              entered.get((year, unit, c.code, "survey"), blank)[0], appraised[1], appraised[2]))
-    grid = pd.DataFrame(rows, columns=["year", "unit", "domain", "criterion", "kind", "max", "achievement", "self",
+    grid = pd.DataFrame(rows, columns=["year", "unit", "domain", "criterion", "kind", "max", "attainment", "self",
                                        "appraised", "survey", "entered_by", "reason"])
     is_survey, is_indicator = (grid["kind"] == "survey").to_numpy(), (grid["kind"] == "indicator").to_numpy()
-    own = np.where(is_indicator, grid["max"] * criteria.share(grid["achievement"].fillna(0.0)), grid["self"])
+    own = np.where(is_indicator, grid["max"] * criteria.share(grid["attainment"].fillna(0.0)), grid["self"])
     grid["self"] = np.where(is_survey, np.nan, own)
     grid["appraised"] = np.where(is_survey, np.nan, grid["appraised"].fillna(pd.Series(own, index=grid.index)))
     grid["survey"] = np.where(is_survey, grid["survey"], np.nan)
@@ -199,7 +215,7 @@ def _detail(years: list[int], block: str, prog: pd.DataFrame, scores: pd.DataFra
     return grid
 
 
-DETAIL_COLUMNS: tuple[str, ...] = ("unit", "domain", "criterion", "kind", "max", "achievement", "self", "appraised",
+DETAIL_COLUMNS: tuple[str, ...] = ("unit", "domain", "criterion", "kind", "max", "attainment", "self", "appraised",
                                    "survey", "points", "entered_by", "reason")
 
 
@@ -256,9 +272,15 @@ def domain_index(detail: pd.DataFrame) -> pd.DataFrame:
 SCORE_SHEET = "Điểm thẩm định"
 LABEL_YEAR, LABEL_BLOCK = "Năm", "Khối"
 COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME = "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí"
-COL_MAX, COL_APPRAISED, COL_SURVEY, COL_REASON = "Điểm tối đa", "Điểm thẩm định", "Điểm điều tra XHH", "Lý do"
-SCORE_COLUMNS: tuple[str, ...] = (COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME, COL_MAX,
+COL_MAX, COL_SELF, COL_APPRAISED = "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"
+COL_SURVEY, COL_REASON = "Điểm điều tra XHH", "Lý do"
+SCORE_COLUMNS: tuple[str, ...] = (COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME, COL_MAX, COL_SELF,
                                   COL_APPRAISED, COL_SURVEY, COL_REASON)
+#: Score column → store source, and the columns each criterion kind takes (the template greys the others):
+#: the unit self-assesses council criteria, the council may adjust any non-survey criterion.
+SCORE_SOURCES: dict[str, str] = {COL_SELF: "self", COL_APPRAISED: "appraised", COL_SURVEY: "survey"}
+KIND_COLUMNS: dict[str, tuple[str, ...]] = {"indicator": (COL_APPRAISED,), "council": (COL_SELF, COL_APPRAISED),
+                                            "survey": (COL_SURVEY,)}
 _SHEET_MESSAGES: dict[str, str] = {
     "not-a-workbook": "Tệp không phải là bảng tính đọc được (.xlsx, .xls, .ods).",
     "missing-info": "Thiếu «{label}» ở đầu bảng điểm (hãy dùng bảng điểm tải từ ứng dụng).",
@@ -267,7 +289,7 @@ _SHEET_MESSAGES: dict[str, str] = {
     "unknown-criterion": "Mã tiêu chí «{value}» không có trong bộ tiêu chí năm {year}.",
     "not-a-number": "«{value}» không phải là số.",
     "score-out-of-range": "Điểm {value} nằm ngoài khoảng 0–{limit}.",
-    "score-not-applicable": "Tiêu chí {value} chỉ nhập điểm ở cột «{column}».",
+    "score-not-applicable": "Tiêu chí {value} chỉ nhập điểm ở cột {column}.",
     "missing-reason": "Điểm thẩm định của {value} chưa ghi lý do điều chỉnh.",
 }
 
@@ -294,7 +316,9 @@ def read_score_sheet(data: bytes, catalog: Catalog | None = None,
                      criteria: Criteria | None = None) -> tuple[list[dict], list[Issue]]:
     """Rows for ``Store.record_par_scores`` (``year, unit, criterion, source, score, reason``) and the issues.
 
-    Blank score cells are skipped; record the rows only when no issue is an error.
+    Columns: self-assessment (``council`` criteria), appraisal (``indicator``/``council``; ``reason`` is the
+    appraisal's, so only appraised rows carry it), survey (``survey`` criteria). Blank score cells are
+    skipped; record the rows only when no issue is an error.
     """
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     grid = _grid(data)
@@ -331,21 +355,21 @@ def read_score_sheet(data: bytes, catalog: Catalog | None = None,
             issues.append(_sheet_issue("unknown-criterion", ref, value=code, year=year))
             continue
         crit = maxima[code]
-        for column, source in ((COL_APPRAISED, "appraised"), (COL_SURVEY, "survey")):
+        for column, source in SCORE_SOURCES.items():
             text = cell(column)
             if not text:
                 continue
             ref = f"{column_letter(at[column])}{n}"
             score = parse_number(text)
-            if (source == "survey") != (crit.kind == "survey"):
-                other = COL_SURVEY if crit.kind == "survey" else COL_APPRAISED
-                issues.append(_sheet_issue("score-not-applicable", ref, value=code, column=other))
+            if column not in KIND_COLUMNS[crit.kind]:
+                issues.append(_sheet_issue("score-not-applicable", ref, value=code,
+                                           column=", ".join(f"«{c}»" for c in KIND_COLUMNS[crit.kind])))
             elif score is None:
                 issues.append(_sheet_issue("not-a-number", ref, value=text))
             elif not 0 <= score <= crit.max:
                 issues.append(_sheet_issue("score-out-of-range", ref, value=text, limit=f"{crit.max:g}"))
             else:
-                reason = cell(COL_REASON)
+                reason = cell(COL_REASON) if source == "appraised" else ""
                 if source == "appraised" and not reason:
                     issues.append(_sheet_issue("missing-reason", ref, "warning", value=f"{unit}/{code}"))
                 rows.append({"year": year, "unit": unit, "criterion": code, "source": source, "score": score,

@@ -13,6 +13,7 @@ from cchc.progress import (
     STATUS_LABELS_VI,
     STATUSES,
     area_scores,
+    attainment,
     progress,
     rollup,
     unit_scores,
@@ -188,3 +189,15 @@ def test_scores_are_means_of_indicator_scores(catalog):
 def test_status_labels_and_colours_cover_every_status():
     for table in (STATUS_LABELS_VI, STATUS_LABELS_EN, STATUS_COLORS):
         assert tuple(table) == STATUSES
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "lower", "expected"),
+    [(45, 65, False, 100 * 45 / 65), (65, 65, False, 100), (90, 65, False, 100), (0, 65, False, 0),
+     (np.nan, 65, False, 0),                                       # not reported
+     (5, 2, True, 40), (2, 2, True, 100), (1, 2, True, 100), (0, 0, True, 100), (3, 0, True, 0),
+     (-5, 50, False, 0), (10, np.nan, False, 0)],
+)
+def test_attainment_is_closeness_to_the_target(value, target, lower, expected):
+    got = attainment(np.array([value]), np.array([target]), np.array([lower]))
+    np.testing.assert_allclose(got, [expected], rtol=1e-12)

@@ -51,9 +51,8 @@ def catalog():
 
 
 def prog(rows):
-    """(unit, year, indicator, achievement) → the progress columns ranking reads."""
-    return pd.DataFrame([(u, str(y), i, a) for u, y, i, a in rows],
-                        columns=["unit", "period", "indicator", "achievement"])
+    """(unit, year, indicator, value) → the progress columns ranking reads."""
+    return pd.DataFrame([(u, str(y), i, v) for u, y, i, v in rows], columns=["unit", "period", "indicator", "value"])
 
 
 def scores(rows):
@@ -68,16 +67,34 @@ def test_block_units_follow_validity_and_kind(catalog):
     assert block_units(catalog, 2019, "huyen") == ["VANLAM", "MYHAO"]  # Mỹ Hào is a thị xã, still huyện block
 
 
+# 6dd.1 targets >= 65 %, 6dd.2 >= 30 %: attainment = 100 × min(value / target, 1), whatever the baseline.
 @pytest.mark.parametrize(
-    ("achievements", "points", "mean"),
-    [((100, 100), 10.0, 100), ((100, 70), 8.0, 85), ((100, 0), 5.0, 50), ((40, 50), 0.0, 45),
-     ((100, None), 5.0, 50)],  # an indicator not reported counts as 0 %
+    ("values", "points", "mean"),
+    [((65, 30), 10.0, 100), ((80, 36), 10.0, 100),   # past the target: still 100
+     ((52, 27), 8.0, 85),                             # 80 and 90 → 85 → the 80 step
+     ((70, 15), 5.0, 75), ((65, None), 5.0, 50),      # an indicator not reported counts as 0 %
+     ((13, 3), 0.0, 15), ((0, 0), 0.0, 0)],
 )
-def test_criterion_scores_rubric_on_mean_achievement(catalog, achievements, points, mean):
-    rows = [("SNV", 2019, i, a) for i, a in zip(("6dd.1", "6dd.2"), achievements, strict=True) if a is not None]
+def test_criterion_scores_rubric_on_mean_attainment(catalog, values, points, mean):
+    rows = [("SNV", 2019, i, v) for i, v in zip(("6dd.1", "6dd.2"), values, strict=True) if v is not None]
     detail = criterion_scores(2019, "so", prog(rows), scores([]), catalog, CRITERIA)
     row = detail[(detail["unit"] == "SNV") & (detail["criterion"] == "6.1")].iloc[0]
-    assert (row["achievement"], row["self"], row["appraised"]) == (mean, points, points)
+    assert (round(row["attainment"], 9), row["self"], row["appraised"]) == (mean, points, points)
+
+
+def test_criterion_scores_baseline_year_is_scored_on_the_state_reached(catalog):
+    # 2016 is every unit's baseline: scored on attainment, a unit that starts at the target gets full points.
+    rows = [("SNV", 2016, "6dd.1", 65), ("SNV", 2016, "6dd.2", 30), ("STP", 2016, "6dd.1", 6.5)]
+    detail = criterion_scores(2016, "so", prog(rows), scores([]), catalog, CRITERIA).set_index(["unit", "criterion"])
+    assert detail.loc[("SNV", "6.1"), "points"] == 10 and detail.loc[("STP", "6.1"), "points"] == 0
+
+
+def test_criterion_scores_worked_example_of_method_doc(catalog):
+    """docs/METHOD.md, PAR index worked example: Văn Lâm 2020, criterion 3.1, default rubric."""
+    rows = [("VANLAM", 2020, "3b.1", 100 * 420 / 500), ("VANLAM", 2020, "3b.2", 100 * 360 / 500)]
+    detail = criterion_scores(2020, "huyen", prog(rows), scores([]), catalog, load_criteria())
+    row = detail[(detail["unit"] == "VANLAM") & (detail["criterion"] == "3.1")].iloc[0]
+    np.testing.assert_allclose([row["attainment"], row["self"], row["max"]], [95, 2.7, 3], rtol=1e-9)
 
 
 def test_criterion_scores_appraisal_overrides_self_and_keeps_who_and_why(catalog):
@@ -105,13 +122,13 @@ def test_ranking_totals_index_tier_and_ties(catalog):
                      + [(2019, u, "8.1", "survey", s) for u, s in
                         [("SNV", 10), ("STP", 10), ("SYT", 10), ("SGDDT", 10), ("SMOI", 0)]])
     rows = [(u, 2019, i, 100) for u in ("SNV", "STP", "SGDDT") for i in ("6dd.1", "6dd.2")]
-    rows += [("SYT", 2019, "6dd.1", 100), ("SYT", 2019, "6dd.2", 100), ("SGDDT", 2019, "3b.1", 60)]
+    rows += [("SYT", 2019, "6dd.1", 100), ("SYT", 2019, "6dd.2", 100), ("SGDDT", 2019, "3b.1", 48)]
     table = ranking(2019, "so", prog(rows), entered, catalog, CRITERIA)
     got = table[["unit", "rank", "score", "max_score", "index", "tier"]].round(2).values.tolist()
     assert got == [
         ["SNV", 1, 30.0, 30.0, 100.0, "tot"],
         ["STP", 1, 30.0, 30.0, 100.0, "tot"],      # a tie shares the rank
-        ["SGDDT", 3, 32.5, 35.0, 92.86, "tot"],    # 10 + 10 + 2.5 (3b.1 at 60 % → half of 5) + 10, of 35
+        ["SGDDT", 3, 32.5, 35.0, 92.86, "tot"],    # 10 + 10 + 2.5 (3b.1 48 % of > 80 %: 60 → half of 5) + 10
         ["SYT", 4, 27.0, 30.0, 90.0, "tot"],       # 90 % is Tốt: thresholds are inclusive
         ["SMOI", 5, 4.0, 30.0, 13.33, "yeu"],
     ]
@@ -163,21 +180,29 @@ def filled_sheet(catalog, cells, year=2019, block="so"):
 
 
 # Template rows: 4 criteria per unit from row 5 — SNV: 6.1 (5), 6.2 (6), 3.1 (7), 8.1 (8); STP from row 9.
+# Columns: F self-assessment, G appraisal, H survey, I reason.
 @pytest.mark.parametrize(
     ("cells", "rows", "issues"),
     [
-        ({"F6": 7.5, "H6": "Thiếu minh chứng"}, [("SNV", "6.2", "appraised", 7.5, "Thiếu minh chứng")], []),
-        ({"F6": "8,5", "H6": "x"}, [("SNV", "6.2", "appraised", 8.5, "x")], []),
-        ({"G8": 9}, [("SNV", "8.1", "survey", 9.0, "")], []),
-        ({"F6": 7}, [("SNV", "6.2", "appraised", 7.0, "")], [("F6", "missing-reason", "warning")]),
-        ({"F6": 12}, [], [("F6", "score-out-of-range", "error")]),
-        ({"F6": -1}, [], [("F6", "score-out-of-range", "error")]),
-        ({"F6": "bảy"}, [], [("F6", "not-a-number", "error")]),
+        ({"G6": 7.5, "I6": "Thiếu minh chứng"}, [("SNV", "6.2", "appraised", 7.5, "Thiếu minh chứng")], []),
+        ({"G6": "8,5", "I6": "x"}, [("SNV", "6.2", "appraised", 8.5, "x")], []),
+        ({"F6": 9, "G6": 7, "I6": "Thiếu minh chứng"},
+         [("SNV", "6.2", "self", 9.0, ""), ("SNV", "6.2", "appraised", 7.0, "Thiếu minh chứng")], []),
+        ({"F6": 9}, [("SNV", "6.2", "self", 9.0, "")], []),   # a self-assessment needs no reason
+        ({"G5": 6, "I5": "Số liệu chưa khớp"}, [("SNV", "6.1", "appraised", 6.0, "Số liệu chưa khớp")], []),
+        ({"H8": 9}, [("SNV", "8.1", "survey", 9.0, "")], []),
+        ({"G6": 7}, [("SNV", "6.2", "appraised", 7.0, "")], [("G6", "missing-reason", "warning")]),
+        ({"G6": 12}, [], [("G6", "score-out-of-range", "error")]),
+        ({"F6": 10.5}, [], [("F6", "score-out-of-range", "error")]),
+        ({"G6": -1}, [], [("G6", "score-out-of-range", "error")]),
+        ({"G6": "bảy"}, [], [("G6", "not-a-number", "error")]),
+        ({"G8": 5}, [], [("G8", "score-not-applicable", "error")]),
         ({"F8": 5}, [], [("F8", "score-not-applicable", "error")]),
-        ({"G6": 5}, [], [("G6", "score-not-applicable", "error")]),
-        ({"A6": "SXYZ", "F6": 5}, [], [("A6", "unknown-unit", "error")]),
-        ({"A6": "VANLAM", "F6": 5}, [], [("A6", "unknown-unit", "error")]),   # a huyện in the sở sheet
-        ({"C6": "9.9", "F6": 5}, [], [("A6", "unknown-criterion", "error")]),
+        ({"F5": 5}, [], [("F5", "score-not-applicable", "error")]),   # indicator criteria: self is computed
+        ({"H6": 5}, [], [("H6", "score-not-applicable", "error")]),
+        ({"A6": "SXYZ", "G6": 5}, [], [("A6", "unknown-unit", "error")]),
+        ({"A6": "VANLAM", "G6": 5}, [], [("A6", "unknown-unit", "error")]),   # a huyện in the sở sheet
+        ({"C6": "9.9", "G6": 5}, [], [("A6", "unknown-criterion", "error")]),
     ],
 )
 def test_read_score_sheet(catalog, cells, rows, issues):
@@ -209,5 +234,13 @@ def test_rubric_steps_or_linear(interpolate, achievement, share):
     assert got.iloc[0] == pytest.approx(share)
 
 
-def test_default_rubric_is_proportional_to_achievement():
-    assert load_criteria().share(pd.Series([0.0, 37.5, 100.0])).tolist() == [0.0, 0.375, 1.0]
+@pytest.mark.parametrize(("attained", "share"), [(0, 0.0), (50, 0.0), (62.5, 0.25), (95, 0.9), (100, 1.0)])
+def test_default_rubric_is_linear_from_half_way_to_the_target(attained, share):
+    assert load_criteria().share(pd.Series([float(attained)])).iloc[0] == pytest.approx(share)
+
+
+def test_score_template_greys_the_columns_a_criterion_does_not_take(catalog):
+    ws = load_workbook(io.BytesIO(score_template_xlsx(2019, "so", catalog, CRITERIA))).active
+    assert [c.value for c in ws[4]][5:9] == ["Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Lý do"]
+    grey = [[ws.cell(r, col).fill.fgColor.rgb == "00EEEEEE" for col in (6, 7, 8)] for r in (5, 6, 8)]
+    assert grey == [[True, False, True], [False, False, True], [True, True, False]]   # indicator, council, survey
