@@ -19,16 +19,18 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cchc import layout
 from cchc.catalog import Catalog, load_catalog
 from cchc.normalise import Submission, normalise
-from cchc.periods import PeriodError, parse_period
+from cchc.periods import PeriodError, parse_period, previous_period
 from cchc.read import RawWorkbook, read_workbook
 from cchc.report import Report
-from cchc.store import NewSubmission, Store, SubmissionRow, previous_period
 from cchc.validate import validate
+
+if TYPE_CHECKING:  # worker processes import this module: cchc.store (pandas, DuckDB) is imported where used
+    from cchc.store import Store, SubmissionRow
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 GROUP = 256  # files committed together by ingest_paths (fewer, larger transactions cost less CPU)
@@ -229,6 +231,8 @@ def _identity(raw: RawWorkbook | None) -> tuple[str, str]:
 
 def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: str,
             received_at: dt.datetime | None) -> list[IngestResult]:
+    from cchc.store import NewSubmission
+
     store.keep_raws([data for _, data in pending])
     items = []
     for checked, _ in pending:
@@ -249,6 +253,8 @@ class _RunHistory:
     """The store's history held in memory for one batch, and kept up to date as the batch's files are checked."""
 
     def __init__(self, store: Store) -> None:
+        from cchc.store import SubmissionRow
+
         submissions = store.submissions()
         self._by_sha = {r.sha256: SubmissionRow(r.id, r.unit, r.period, r.status, None, True)
                         for r in submissions.itertuples()}

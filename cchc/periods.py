@@ -88,3 +88,15 @@ def all_periods(kinds: tuple[PeriodKind, ...] = ("year", "half", "quarter")) -> 
         if "quarter" in kinds:
             codes += [f"{year}-Q{q}" for q in range(1, 5)]
     return tuple(sorted((parse_period(c) for c in codes), key=lambda p: (p.end, -p.start.toordinal())))
+
+
+@cache
+def previous_period(code: str) -> str | None:
+    """The period of the same kind just before ``code`` (``2018-H1`` → ``2017-H2``), or None."""
+    try:
+        period = parse_period(code)
+    except PeriodError:
+        return None
+    codes = [p.code for p in all_periods((period.kind,))]
+    index = codes.index(period.code)
+    return codes[index - 1] if index else None

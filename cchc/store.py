@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cchc.catalog import Catalog, load_catalog
-from cchc.periods import PeriodError, all_periods, parse_period
+from cchc.periods import all_periods, previous_period
 
 DB_FILE = "cchc.duckdb"
 RAW_DIR = "raw"
@@ -165,18 +164,6 @@ class Account:
 def local_now() -> dt.datetime:
     """Now in Hưng Yên (UTC+7), without a zone, to the second."""
     return dt.datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
-
-
-@lru_cache(maxsize=1024)
-def previous_period(code: str) -> str | None:
-    """The period of the same kind just before ``code`` (``2018-H1`` → ``2017-H2``), or None."""
-    try:
-        period = parse_period(code)
-    except PeriodError:
-        return None
-    codes = [p.code for p in all_periods((period.kind,))]
-    index = codes.index(period.code)
-    return codes[index - 1] if index else None
 
 
 class Store:
