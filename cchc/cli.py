@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from cchc import ingest
+from cchc import auth, backup, ingest
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.config import data_dir
@@ -415,9 +415,98 @@ def run_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- backup, restore, accounts (cchc.backup, cchc.auth) -------------------------------------------------------
+def operator() -> auth.User:
+    """Whoever runs the command line holds the data folder, so acts as an administrator under their login."""
+    return auth.operator(getpass.getuser(), "cli")
+
+
+def admin_call(call: Callable[[], object]) -> object:
+    """Run an account or backup operation; its refusals (Vietnamese already) become CliErrors."""
+    try:
+        return call()
+    except (auth.AuthError, backup.BackupError) as error:
+        raise CliError(str(error)) from None
+
+
+def add_backup_parser(commands) -> None:
+    parser = command(commands, "backup", "Sao lưu cơ sở dữ liệu và các tệp đã nhận vào một tệp .zip.", run_backup)
+    parser.add_argument("--out", required=True, metavar="TỆP.zip", help="tệp sao lưu sẽ ghi ra")
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    if not store.path.exists():
+        raise CliError(f"Không có cơ sở dữ liệu trong «{store.data_dir}».")
+    done = admin_call(lambda: backup.backup(store, Path(args.out), operator()))
+    print(f"Đã sao lưu {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {done.path} "
+          f"({done.bytes / 1024 / 1024:.1f} MiB).")
+    return 0
+
+
+def add_restore_parser(commands) -> None:
+    parser = command(commands, "restore", "Khôi phục bản sao lưu vào một thư mục dữ liệu trống.", run_restore)
+    parser.add_argument("file", metavar="TỆP.zip", help="tệp sao lưu (do lệnh backup tạo)")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    target = data_dir(args.data_dir)
+    done = admin_call(lambda: backup.restore(Path(existing_paths([args.file])[0]), target, operator()))
+    print(f"Đã khôi phục {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {target}.")
+    return 0
+
+
+def add_user_parser(commands) -> None:
+    about = "Quản lý tài khoản đăng nhập (vai trò: lanh_dao, don_vi, quan_tri)."
+    parser = command(commands, "user", about, run_user_list)  # a sub-command is required: its handler runs
+    actions = parser.add_subparsers(metavar="VIỆC", required=True, parser_class=_Parser)
+    command(actions, "list", "Danh sách tài khoản.", run_user_list)
+    add = command(actions, "add", "Tạo tài khoản.", run_user_add)
+    add.add_argument("name", metavar="TÊN")
+    add.add_argument("--role", required=True, choices=("lanh_dao", "don_vi", "quan_tri"), help="vai trò")
+    add.add_argument("--unit", action="append", default=[], metavar="MÃ", help="đơn vị (don_vi; lặp lại nếu nhiều)")
+    add.add_argument("--email", metavar="THƯ", help="địa chỉ thư (để đăng nhập một lần, nếu có)")
+    add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    passwd = command(actions, "passwd", "Đặt lại mật khẩu (và mở khóa) một tài khoản.", run_user_passwd)
+    passwd.add_argument("name", metavar="TÊN")
+    passwd.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+
+
+def new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu mới: ")
+    if getpass.getpass("Nhập lại: ") != first:
+        raise CliError("Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def run_user_list(args: argparse.Namespace) -> int:
+    frame = open_store(args).accounts()
+    emit(frame[["name", "role", "units", "email", "active", "locked_until"]].itertuples(index=False),
+         ("name", "role", "units", "email", "active", "locked_until"), "table")
+    return 0
+
+
+def run_user_add(args: argparse.Namespace) -> int:
+    password = new_password(args)
+    admin_call(lambda: auth.create_user(open_store(args), operator(), args.name, args.role, password,
+                                        units=args.unit, email=args.email))
+    print(f"Đã tạo tài khoản «{args.name.strip().lower()}» ({args.role}).")
+    return 0
+
+
+def run_user_passwd(args: argparse.Namespace) -> int:
+    password = new_password(args)
+    admin_call(lambda: auth.reset_password(open_store(args), operator(), args.name, password))
+    print(f"Đã đặt lại mật khẩu của «{args.name}».")
+    return 0
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
-    add_export_parser, add_sample_parser, add_reset_parser,
+    add_export_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
+    add_user_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_export_values_parser, add_export_progress_parser, add_export_ranking_parser,

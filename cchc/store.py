@@ -36,6 +36,7 @@ LOCAL_TIME = dt.timezone(dt.timedelta(hours=7))
 PAR_SOURCES = ("self", "appraised", "survey")
 BUSY_TIMEOUT = 5.0  # seconds to wait for a database file another process holds
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_WRITE_LOCK = threading.RLock()  # one writing transaction at a time in this process (see _transact)
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -102,7 +103,7 @@ _SUBMISSION_COLUMNS = ("id", "unit", "period", "sha256", "filename", "size", "up
                        "supersedes", "template_version", "reporter", "report_date")
 _VALUE_COLUMNS = ("submission_id", "indicator", "numerator", "denominator", "value", "note", "source_cell")
 _ISSUE_COLUMNS = ("submission_id", "severity", "code", "sheet", "cell", "indicator", "message")
-_AUDIT_COLUMNS = ('"at"', '"user"', "action", "object", "detail")
+_AUDIT_COLUMNS = ('"at"', '"user"', "action", "object", "detail", "origin")
 _PAR_COLUMNS = ("year", "unit", "criterion", "source", "score", "entered_by", "reason", "entered_at")
 _ACCOUNT_COLUMNS = ("name", "role", "units", "email", "password_hash", "active", "failed_logins", "locked_until",
                     "created_at", "password_changed_at")
@@ -143,6 +144,7 @@ class NewSubmission:
     report_date: dt.date | None = None
     values: tuple = ()
     issues: tuple = ()
+    origin: str = ""  # where the upload came from (an IP address, ``cli``), for the audit log
 
 
 @dataclass(frozen=True)
@@ -214,8 +216,9 @@ class Store:
             try:
                 con = duckdb.connect(str(self.path))
                 break
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower():
+            except (duckdb.IOException, duckdb.BinderException) as error:
+                # "already attached": another thread of this process is closing the file's last connection
+                if not any(word in str(error).lower() for word in ("lock", "already attached")):
                     raise
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
@@ -236,16 +239,19 @@ class Store:
 
     # -- schema --------------------------------------------------------------------------------------------
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-                             ).fetchone()[0]
-        if not exists:
-            con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
-        done = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
-        for version, statements in enumerate(MIGRATIONS, start=1):
-            if version > done:
-                _transact(con, lambda con, version=version, statements=statements: _migrate(con, version, statements))
-        if con.execute("SELECT txt FROM meta WHERE key = 'catalog'").fetchone()[0] != self.fingerprint:
-            self._load_catalog(con)
+        with _WRITE_LOCK:  # threads opening a new database at once would race to create it
+            exists = con.execute("SELECT count(*) FROM information_schema.tables"
+                                 " WHERE table_name = 'schema_version'").fetchone()[0]
+            if not exists:
+                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                            " applied_at TIMESTAMP)")
+            done = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            for version, statements in enumerate(MIGRATIONS, start=1):
+                if version > done:
+                    _transact(con, lambda con, version=version, statements=statements: _migrate(con, version,
+                                                                                                statements))
+            if con.execute("SELECT txt FROM meta WHERE key = 'catalog'").fetchone()[0] != self.fingerprint:
+                self._load_catalog(con)
 
     @property
     def catalog(self) -> Catalog:
@@ -371,7 +377,8 @@ class Store:
                 at = item.received_at or local_now()
                 if item.sha256 in seen:
                     results.append(replace(seen[item.sha256], duplicate=True))
-                    audits.append((at, item.user, "submission.duplicate", f"#{seen[item.sha256].id}", item.filename))
+                    audits.append((at, item.user, "submission.duplicate", f"#{seen[item.sha256].id}", item.filename,
+                                   item.origin))
                     continue
                 new_id, key = next(ids), (item.unit, item.period)
                 supersedes = current.get(key) if item.status == "accepted" else None
@@ -383,7 +390,10 @@ class Store:
                 rows.append((new_id, item.unit, item.period, item.sha256, item.filename, item.size, item.user, at,
                              item.status, supersedes, item.template_version, item.reporter, item.report_date))
                 audits.append((at, item.user, f"submission.{item.status}", f"{item.unit}/{item.period}#{new_id}",
-                               item.filename))
+                               item.filename, item.origin))
+                if supersedes is not None:
+                    audits.append((at, item.user, "submission.supersede", f"{item.unit}/{item.period}#{supersedes}",
+                                   f"→ #{new_id}", item.origin))
                 seen[item.sha256] = SubmissionRow(new_id, item.unit, item.period, item.status, supersedes)
                 results.append(seen[item.sha256])
             _insert(con, "submission", _SUBMISSION_COLUMNS, rows)
@@ -442,7 +452,7 @@ class Store:
         return version
 
     # -- PAR index scores and audit ---------------------------------------------------------------------
-    def record_par_scores(self, rows: Iterable[Mapping[str, Any]], user: str) -> int:
+    def record_par_scores(self, rows: Iterable[Mapping[str, Any]], user: str, *, origin: str = "") -> int:
         """Append scores (``year, unit, criterion, source, score`` and optional ``reason``); latest wins."""
         at = local_now()
         data = [(int(r["year"]), r["unit"], r["criterion"], r["source"], float(r["score"]), user,
@@ -453,7 +463,8 @@ class Store:
 
         def work(con: duckdb.DuckDBPyConnection) -> int:
             _insert(con, "par_score", _PAR_COLUMNS, data)
-            _insert(con, "audit", _AUDIT_COLUMNS, [(at, user, "par.record", "par_score", f"{len(data)} điểm")])
+            _insert(con, "audit", _AUDIT_COLUMNS, [(at, user, "par.record", "par_score", f"{len(data)} điểm",
+                                                    origin)])
             return len(data)
 
         return self._write(work)
@@ -651,22 +662,25 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int, statements: Sequence[
 
 def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], Any], *,
               retries: int = 5) -> Any:
-    """Run ``work`` in one transaction that also bumps the data version; retried on a write conflict."""
-    for attempt in range(retries):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = work(con)
-            con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'data_version'",
-                        [time.time_ns() // 1000])
-            con.execute("COMMIT")
-            return result
-        except duckdb.TransactionException:
-            con.execute("ROLLBACK")
-            if attempt == retries - 1:
+    """Run ``work`` in one transaction that also bumps the data version; retried on a write conflict.
+    This process's writers take turns (every write touches the data-version row, so concurrent threads would
+    otherwise conflict faster than retries resolve it); other processes are kept out by DuckDB's file lock."""
+    with _WRITE_LOCK:
+        for attempt in range(retries):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                result = work(con)
+                con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'data_version'",
+                            [time.time_ns() // 1000])
+                con.execute("COMMIT")
+                return result
+            except duckdb.TransactionException:
+                con.execute("ROLLBACK")
+                if attempt == retries - 1:
+                    raise
+            except BaseException:
+                con.execute("ROLLBACK")
                 raise
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     raise AssertionError("unreachable")
 
 

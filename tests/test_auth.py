@@ -8,7 +8,7 @@ import io
 import pytest
 from argon2 import PasswordHasher
 
-from cchc import auth
+from cchc import auth, cli
 from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
 from cchc.store import Store, local_now
 
@@ -173,3 +173,20 @@ def test_login_required_setting(env, expected):
 ])
 def test_user_can_submit(user, unit, allowed):
     assert user.can_submit(unit) is allowed
+
+
+def test_cli_user_add_list_and_passwd(store, monkeypatch, capsys):
+    where = ["--data-dir", str(store.data_dir)]
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert cli.main(["user", "add", "cb.snv", "--role", "don_vi", "--unit", "SNV", "--password-stdin", *where]) == 0
+    assert auth.authenticate(store, "cb.snv", PASSWORD).units == ("SNV",)
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-moi-789\n"))
+    assert cli.main(["user", "passwd", "cb.snv", "--password-stdin", *where]) == 0
+    assert auth.authenticate(store, "cb.snv", "mat-khau-moi-789").name == "cb.snv"
+    capsys.readouterr()
+    assert cli.main(["user", "list", *where]) == 0
+    listed = capsys.readouterr().out
+    assert "cb.snv" in listed and "admin" in listed and "argon2" not in listed
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
+    assert cli.main(["user", "add", "khac", "--role", "lanh_dao", "--password-stdin", *where]) == 2
+    assert "Mật khẩu phải dài" in capsys.readouterr().err

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 
-from cchc import approval, auth, backup, ingest
+from cchc import approval, auth, backup, cli, ingest
 from cchc.auth import User
 from cchc.backup import BackupError
 from cchc.store import BACKUP_TABLES, CATALOG_TABLES, Store
@@ -139,3 +139,15 @@ def test_restore_refuses_what_is_not_a_zip(tmp_path, data):
     path.write_bytes(data)
     with pytest.raises(BackupError, match="không phải tệp sao lưu"):
         backup.restore(path, tmp_path / "target", ADMIN)
+
+
+def test_cli_backup_and_restore(source, tmp_path, capsys):
+    out = tmp_path / "sl.zip"
+    assert cli.main(["backup", "--out", str(out), "--data-dir", str(source.data_dir)]) == 0
+    assert "4 tệp gốc" in capsys.readouterr().out
+    target = tmp_path / "moi"
+    assert cli.main(["restore", str(out), "--data-dir", str(target)]) == 0
+    assert len(Store(target).table("submission")) == 4
+    assert cli.main(["restore", str(out), "--data-dir", str(target)]) == 2
+    assert "không trống" in capsys.readouterr().err
+    assert cli.main(["backup", "--out", str(out), "--data-dir", str(tmp_path / "khong-co")]) == 2

@@ -1,0 +1,162 @@
+"""Many uploads at once, and a process killed in the middle of ingesting.
+
+Concurrency: threads upload through ``ingest_file`` (some the very same bytes at the same moment) while the
+command line ingests a folder in another process. DuckDB lets one process hold the file: the other side waits
+and, past its busy timeout, gets :class:`StoreBusy` ("try again in a few minutes"), which is what a user sees;
+the test retries as the user would. Afterwards every distinct file is stored exactly once.
+Crash: a child process ingests in a loop and is killed with SIGKILL at a random moment; the database then
+opens and every submission has all of its values or none (and its raw file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cchc import ingest
+from cchc.catalog import load_catalog
+from cchc.periods import parse_period
+from cchc.store import Store, StoreBusy
+from tests.hostile import INFO, rezip
+from tests.workbooks import build_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+UNITS = ("SNV", "SYT", "STP", "STC")
+PERIODS = ("2017", "2018", "2019")
+ATTEMPTS = 30  # a user pressing "upload" again after "busy" this many times at most
+
+
+def variant(base: bytes, n: int) -> bytes:
+    """The workbook with another reporter name: other bytes, same figures (cheap: no workbook is rebuilt)."""
+    return rezip(base, lambda name, data: data.replace("Nguyễn Văn An".encode(), f"Người báo cáo {n}".encode())
+                 if name == INFO else data)
+
+
+def expected_values(unit: str, period: str) -> int:
+    catalog = load_catalog()
+    return len(catalog.indicators_for(catalog.unit_by_code[unit], parse_period(period).end))
+
+
+def check_all_or_nothing(store: Store) -> Counter:
+    """Every accepted submission holds exactly its file's values, every rejected one none, each has its raw file."""
+    submissions = store.submissions()
+    counts = Counter(store.table("value")["submission_id"])
+    assert set(counts) <= set(submissions["id"])
+    for row in submissions.itertuples():
+        wanted = expected_values(row.unit, row.period) if row.status == "accepted" else 0
+        assert counts.get(row.id, 0) == wanted, (row.id, row.status, counts.get(row.id, 0), wanted)
+        assert store.raw_file(row.sha256)
+    return Counter(submissions["status"])
+
+
+def upload_until_stored(store: Store, data: bytes, name: str, busy: list[str]) -> ingest.IngestResult:
+    for _ in range(ATTEMPTS):
+        try:
+            return ingest.ingest_file(store, data, name, user="luong")
+        except StoreBusy as error:
+            busy.append(str(error))
+            time.sleep(0.2)
+    raise AssertionError(f"still busy after {ATTEMPTS} attempts")
+
+
+def test_concurrent_uploads_and_cli_lose_and_duplicate_nothing(tmp_path):
+    bases = {(u, p): build_workbook(u, p) for u in UNITS for p in PERIODS}
+    files = [variant(bases[key], n) for n, key in enumerate(sorted(bases) * 3)]  # 36 distinct files
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    own = variant(bases[("SNV", "2017")], 999)
+    (folder / "a_own.xlsx").write_bytes(own)  # stored first: its raw file shows that the command is storing
+    for n, data in enumerate(files[::2]):  # and 18 files the threads upload too
+        (folder / f"f{n:02d}.xlsx").write_bytes(data)
+    data_dir = tmp_path / "data"
+    Store(data_dir).data_version()  # the schema is created before the race starts
+    cli = subprocess.Popen([sys.executable, "-m", "cchc", "ingest", str(folder), "--data-dir", str(data_dir),
+                            "--user", "cli"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results: list[ingest.IngestResult] = []
+    busy: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(chunk: list[tuple[int, bytes]]) -> None:
+        store = Store(data_dir, busy_timeout=0.5)  # one per thread (the pages share one): both must hold
+        for n, data in chunk:
+            try:
+                result = upload_until_stored(store, data, f"t{n:02d}.xlsx", busy)
+            except BaseException as error:  # collected: a thread's exception would otherwise vanish
+                errors.append(error)
+                return
+            with lock:
+                results.append(result)
+
+    uploads = list(enumerate(files)) + list(enumerate(files[:8]))  # 8 files uploaded twice, at about once
+    random.Random(7).shuffle(uploads)
+    threads = [threading.Thread(target=worker, args=(uploads[i::8],)) for i in range(8)]
+    for thread in threads[:4]:
+        thread.start()
+    marker = Store(data_dir)._raw_path(hashlib.sha256(own).hexdigest())
+    while not marker.exists() and cli.poll() is None:  # the others once the command holds the database
+        time.sleep(0.01)
+    for thread in threads[4:]:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    _, err = cli.communicate(timeout=600)
+    while cli.returncode == 2 and "đang được một chương trình khác sử dụng" in err:  # busy: run it again
+        rerun = subprocess.run(cli.args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        cli.returncode, err = rerun.returncode, rerun.stderr
+    assert not errors, errors
+    assert cli.returncode == 0, err
+    assert all(message.startswith("Cơ sở dữ liệu") for message in busy)
+    store = Store(data_dir)
+    assert Counter(r.status for r in results)["duplicate"] >= 8
+    assert len(store.submissions()) == len(files) + 1 == len(set(store.submissions()["sha256"]))
+    assert check_all_or_nothing(store) == {"accepted": len(files) + 1}
+    latest = store.submissions().groupby(["unit", "period"])["id"].max()
+    assert set(store.current_values()["submission_id"]) == set(latest)
+
+
+_CHILD = """
+import sys, itertools
+from cchc import ingest
+from cchc.store import Store
+from tests.test_concurrency import variant
+from tests.workbooks import build_workbook
+store = Store(sys.argv[1])
+bases = [build_workbook(u, "2018") for u in ("SNV", "SYT")] + [b"not a workbook"]
+for n in itertools.count(int(sys.argv[2])):  # each run its own files
+    data = variant(bases[n % 2], n) if n % 3 else bases[2] + str(n).encode()
+    ingest.ingest_file(store, data, f"f{n}.xlsx", user="crash")
+    print(n, flush=True)
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_ingest_leaves_no_partial_submission(tmp_path, seed):
+    data_dir = tmp_path / "data"
+    stored = 0
+    for round_ in range(2):  # the second round starts on the database the first kill left behind
+        child = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(round_ * 100_000)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert child.stdout.readline(), child.stderr.read()  # one file stored: the loop is running
+            time.sleep(random.Random(seed * 10 + round_).uniform(0.0, 1.5))
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+            child.communicate()
+        assert child.returncode == -signal.SIGKILL
+        store = Store(data_dir)
+        statuses = check_all_or_nothing(store)
+        assert sum(statuses.values()) > stored
+        stored = sum(statuses.values())
+    result = ingest.ingest_file(Store(data_dir), build_workbook("STP", "2018"), "stp.xlsx", user="sau-su-co")
+    assert result.status == "accepted"  # and it still takes new files
