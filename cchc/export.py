@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,8 +38,12 @@ PROGRESS_CSV: tuple[str, ...] = (
 
 
 def neutralise(value: object) -> object:
-    """Text starting with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; the rest is unchanged."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_DANGEROUS) else value
+    """Text starting with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; control characters that
+    a worksheet cannot hold (one clerk's note would otherwise break the export) are dropped; the rest is unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return f"'{value}" if value.startswith(_DANGEROUS) else value
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
