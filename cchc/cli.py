@@ -38,7 +38,6 @@ INDICATOR_COLUMNS = ("code", "area", "task", "name_vi", "measure", "direction", 
 VALUE_COLUMNS = ("unit", "period", "indicator", "numerator", "denominator", "value", "note", "source_cell",
                  "submission_id")
 PROGRESS_MIN_FILES = 20
-INGEST_WORKERS = 2  # worker processes that read and validate while this one stores (used for many files)
 
 
 class CliError(Exception):
@@ -246,8 +245,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     store = open_store(args)
     total = len(ingest.find_workbooks(paths))
     bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
-    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar,
-                                  workers=INGEST_WORKERS)
+    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar)
     if bar:
         print(file=sys.stderr)
     for result in results:

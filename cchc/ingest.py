@@ -3,23 +3,20 @@
 :func:`check_file` is the dry run the upload page shows before storing; :func:`ingest_file` stores one file
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
 :func:`ingest_paths` walks folders and stores many files quickly: one connection for the whole batch, the
-store's history held in memory, submissions committed in groups (each file stays atomic) and, on request,
-worker processes that read and validate ahead while this process stores.
+store's history held in memory, and submissions committed in groups (each file stays atomic). Worker
+processes reading ahead were tried and measured slower on the 2-core target (pickling, start-up), so none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from cchc import layout
 from cchc.catalog import Catalog, load_catalog
@@ -27,15 +24,11 @@ from cchc.normalise import Submission, normalise
 from cchc.periods import PeriodError, parse_period, previous_period
 from cchc.read import RawWorkbook, read_workbook
 from cchc.report import Report
+from cchc.store import NewSubmission, Store, SubmissionRow
 from cchc.validate import validate
-
-if TYPE_CHECKING:  # worker processes import this module: cchc.store (pandas, DuckDB) is imported where used
-    from cchc.store import Store, SubmissionRow
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 GROUP = 256  # files committed together by ingest_paths (fewer, larger transactions cost less CPU)
-POOL_MIN_FILES = 100  # with fewer files, starting worker processes costs more than they save
-WINDOW = 16  # files handed to the workers ahead of the one being stored
 _MAX_TEXT = 100  # unit / period texts of a rejected file are kept this long at most
 
 
@@ -76,34 +69,22 @@ class IngestResult:
 def check_file(data: bytes, filename: str, store: History | None = None, catalog: Catalog | None = None, *,
                lang: str = "vi") -> Checked:
     """Read, validate and normalise a file without storing anything; ``store`` tells about earlier files."""
-    previous = store.previous_values if store is not None else None
-    return _relate(_examine(data, filename, previous, catalog or load_catalog(), lang), store)
-
-
-def _examine(data: bytes, filename: str, previous: Callable[[str, str], Mapping[str, float]] | None,
-             catalog: Catalog, lang: str = "vi") -> Checked:
-    """The file on its own: read, validate (against ``previous(unit, period)``) and normalise."""
+    catalog = catalog or load_catalog()
     raw, issues = read_workbook(data, filename, lang=lang)
     report = Report(list(issues))
     unit, period = _identity(raw)
     submission = None
     if raw is not None:
-        report.extend(validate(raw, catalog, previous(unit, period) if previous and unit and period else None,
-                               lang=lang).issues)
+        previous = store.previous_values(unit, period) if store is not None and unit and period else None
+        report.extend(validate(raw, catalog, previous, lang=lang).issues)
         if report.ok:
             submission = normalise(raw, catalog)
             unit, period = submission.unit, submission.period
-    return Checked(filename, hashlib.sha256(data).hexdigest(), len(data), report, submission, unit, period, None,
-                   None)
-
-
-def _relate(checked: Checked, store: History | None) -> Checked:
-    """The file against earlier ones: the submission holding the same bytes, the report it would replace."""
-    if store is None:
-        return checked
-    duplicate = store.find_submission(checked.sha256)
-    supersedes = store.current_submission(checked.unit, checked.period) if checked.submission is not None else None
-    return replace(checked, duplicate_of=duplicate.id if duplicate else None, supersedes=supersedes)
+    sha256 = hashlib.sha256(data).hexdigest()
+    duplicate = store.find_submission(sha256) if store is not None else None
+    supersedes = store.current_submission(unit, period) if store is not None and submission is not None else None
+    return Checked(filename, sha256, len(data), report, submission, unit, period,
+                   duplicate.id if duplicate else None, supersedes)
 
 
 def ingest_file(store: Store, data: bytes, filename: str, *, user: str,
@@ -115,92 +96,24 @@ def ingest_file(store: Store, data: bytes, filename: str, *, user: str,
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], *, user: str,
-                 progress: Callable[[int, int], None] | None = None, workers: int = 1) -> list[IngestResult]:
-    """Ingest every workbook in ``paths`` (folders walked recursively), in name order.
-
-    ``workers=2`` reads and validates in two worker processes when there are many files (the outcome is the
-    same). Worker processes re-import the main module, so use it from a guarded ``__main__`` (the CLI does).
-    """
+                 progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    """Ingest every workbook in ``paths`` (folders walked recursively), in name order."""
     files = find_workbooks(paths)
     results: list[IngestResult] = []
     with store.session():
         history = _RunHistory(store)
-        pooled = workers > 1 and len(files) >= POOL_MIN_FILES
-        remaining = (_checks_in_pool(files, history, store.catalog, workers) if pooled else
-                     _checks(files, history, store.catalog))
+        remaining = iter(files)
         while group := list(islice(remaining, GROUP)):
-            results += _record(store, group, user, None)
+            pending = []
+            for path in group:
+                data = path.read_bytes()
+                checked = check_file(data, str(path), history, store.catalog)
+                history.note(checked)
+                pending.append((checked, data))
+            results += _record(store, pending, user, None)
             if progress is not None:
                 progress(len(results), len(files))
     return results
-
-
-def _checks(files: Sequence[Path], history: _RunHistory, catalog: Catalog) -> Iterator[tuple[Checked, bytes]]:
-    """Each file checked in order, the batch's history noted as it goes."""
-    for path in files:
-        data = path.read_bytes()
-        checked = check_file(data, str(path), history, catalog)
-        history.note(checked)
-        yield checked, data
-
-
-def _checks_in_pool(files: Sequence[Path], history: _RunHistory, catalog: Catalog,
-                    workers: int) -> Iterator[tuple[Checked, bytes]]:
-    """As :func:`_checks`, with the reading and validating done ahead in worker processes.
-
-    A worker looks up the previous period's values in a shared copy of the history; if this process (which
-    notes files in order) then holds different values for that lookup, the file is checked again here, so the
-    outcome is exactly that of :func:`_checks`.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():  # never fork a process running DuckDB threads
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-    else:
-        context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
-        history.mirror = manager.dict(history.current_values)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(catalog, history.mirror)) as pool:
-            yield from _checks_ahead(files, history, catalog, pool)
-
-
-def _checks_ahead(files: Sequence[Path], history: _RunHistory, catalog: Catalog,
-                  pool: ProcessPoolExecutor) -> Iterator[tuple[Checked, bytes]]:
-    window: deque[tuple[Path, bytes, Future]] = deque()
-    paths = iter(files)
-    while True:
-        while len(window) < WINDOW and (path := next(paths, None)) is not None:
-            data = path.read_bytes()
-            window.append((path, data, pool.submit(_examine_in_worker, data, str(path))))
-        if not window:
-            return
-        path, data, future = window.popleft()
-        checked, asked = future.result()
-        if asked is not None and asked[1] != history.previous_values(*asked[0]):
-            checked = _examine(data, str(path), history.previous_values, catalog)
-        checked = _relate(checked, history)
-        history.note(checked)
-        yield checked, data
-
-
-_worker: dict[str, object] = {}  # in a worker process: the catalog and the shared history
-
-
-def _start_worker(catalog: Catalog, shared: Mapping) -> None:
-    _worker.update(catalog=catalog, shared=shared)
-
-
-def _examine_in_worker(data: bytes, filename: str) -> tuple[Checked, tuple | None]:
-    """:func:`_examine` in a worker process; also says which previous values it looked up and found."""
-    asked = None
-    shared: Mapping = _worker["shared"]  # type: ignore[assignment]
-
-    def previous(unit: str, period: str) -> Mapping[str, float]:
-        nonlocal asked
-        asked = ((unit, period), shared.get((unit, previous_period(period) or ""), {}))
-        return asked[1]
-
-    return _examine(data, filename, previous, _worker["catalog"]), asked  # type: ignore[arg-type]
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
@@ -231,8 +144,6 @@ def _identity(raw: RawWorkbook | None) -> tuple[str, str]:
 
 def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: str,
             received_at: dt.datetime | None) -> list[IngestResult]:
-    from cchc.store import NewSubmission
-
     store.keep_raws([data for _, data in pending])
     items = []
     for checked, _ in pending:
@@ -253,8 +164,6 @@ class _RunHistory:
     """The store's history held in memory for one batch, and kept up to date as the batch's files are checked."""
 
     def __init__(self, store: Store) -> None:
-        from cchc.store import SubmissionRow
-
         submissions = store.submissions()
         self._by_sha = {r.sha256: SubmissionRow(r.id, r.unit, r.period, r.status, None, True)
                         for r in submissions.itertuples()}
@@ -263,7 +172,6 @@ class _RunHistory:
         self.current_values: dict[tuple[str, str], dict[str, float]] = {}
         for r in store.current_values().dropna(subset=["value"]).itertuples():
             self.current_values.setdefault((r.unit, r.period), {})[r.indicator] = r.value
-        self.mirror: MutableMapping | None = None  # a copy of current_values shared with worker processes
         self._seen: set[str] = set()
 
     def find_submission(self, sha256: str) -> SubmissionRow | None:
@@ -281,7 +189,4 @@ class _RunHistory:
         self._seen.add(checked.sha256)
         if new and checked.submission is not None:
             s = checked.submission
-            values = {v.indicator: v.value for v in s.values if v.value is not None}
-            self.current_values[(s.unit, s.period)] = values
-            if self.mirror is not None:
-                self.mirror[(s.unit, s.period)] = values
+            self.current_values[(s.unit, s.period)] = {v.indicator: v.value for v in s.values if v.value is not None}

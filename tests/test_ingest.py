@@ -7,7 +7,6 @@ import hashlib
 
 import pytest
 
-from cchc import ingest
 from cchc.ingest import check_file, find_workbooks, ingest_file, ingest_paths
 from cchc.store import Store
 
@@ -126,22 +125,6 @@ def test_ingest_paths_walks_folders_and_matches_one_by_one_ingest(tmp_path, make
     assert [r.report.flatten(("cell", "code")) for r in one_by_one] == [r.report.flatten(("cell", "code"))
                                                                          for r in batch]
     assert batch[1].report.warnings and batch[1].report.warnings[0].code == "implausible-change"
-
-
-def test_ingest_paths_with_worker_processes_gives_the_same_outcome(tmp_path, monkeypatch, make_workbook):
-    files = tmp_path / "in"
-    write(files, "1/snv.xlsx", make_workbook("SNV", "2017", update={"1a.1": {"value": 30}}))
-    write(files, "2/snv.xlsx", make_workbook("SNV", "2018", update={"1a.1": {"value": 300}}))
-    write(files, "2/stp.xlsx", make_workbook("STP", "2018", update={"1a.1": {"value": "nhiều"}}))
-    write(files, "3/snv.xlsx", (files / "2/snv.xlsx").read_bytes())
-    serial = ingest_paths(Store(tmp_path / "serial"), [files], user="an")
-    monkeypatch.setattr(ingest, "POOL_MIN_FILES", 1)
-    pooled = ingest_paths(Store(tmp_path / "pooled"), [files], user="an", workers=2)
-    assert statuses(pooled) == statuses(serial) == [
-        ("snv.xlsx", "accepted", "SNV", "2017"), ("snv.xlsx", "accepted", "SNV", "2018"),
-        ("stp.xlsx", "rejected", "STP", "2018"), ("snv.xlsx", "duplicate", "SNV", "2018")]
-    assert [r.report.flatten(("cell", "code")) for r in pooled] == [r.report.flatten(("cell", "code")) for r in serial]
-    assert pooled[1].report.warnings[0].code == "implausible-change"  # 2017 came from the same batch
 
 
 def test_ingest_paths_a_second_run_finds_only_duplicates(tmp_path, make_workbook):
