@@ -3,8 +3,8 @@
 :func:`check_file` is the dry run the upload page shows before storing; :func:`ingest_file` stores one file
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
 :func:`ingest_paths` walks folders and stores many files quickly: one connection for the whole batch, the
-store's history held in memory, and submissions committed in groups (each file stays atomic). Worker
-processes reading ahead were tried and measured slower on the 2-core target (pickling, start-up), so none.
+store's history held in memory, and submissions committed in groups (each file stays atomic). Reading ahead
+in worker processes was tried and measured slower on the 2-core target (pickling, start-up).
 """
 
 from __future__ import annotations
@@ -169,9 +169,9 @@ class _RunHistory:
                         for r in submissions.itertuples()}
         accepted = submissions[submissions["status"] == "accepted"]
         self._current = {(r.unit, r.period): r.id for r in accepted.itertuples()}  # ids ascend: the last wins
-        self.current_values: dict[tuple[str, str], dict[str, float]] = {}
+        self._values: dict[tuple[str, str], dict[str, float]] = {}
         for r in store.current_values().dropna(subset=["value"]).itertuples():
-            self.current_values.setdefault((r.unit, r.period), {})[r.indicator] = r.value
+            self._values.setdefault((r.unit, r.period), {})[r.indicator] = r.value
         self._seen: set[str] = set()
 
     def find_submission(self, sha256: str) -> SubmissionRow | None:
@@ -181,7 +181,7 @@ class _RunHistory:
         return self._current.get((unit, period))
 
     def previous_values(self, unit: str, period: str) -> dict[str, float]:
-        return self.current_values.get((unit, previous_period(period) or ""), {})
+        return self._values.get((unit, previous_period(period) or ""), {})
 
     def note(self, checked: Checked) -> None:
         """A checked file of this batch: when it will be stored as accepted, its values become current."""
@@ -189,4 +189,4 @@ class _RunHistory:
         self._seen.add(checked.sha256)
         if new and checked.submission is not None:
             s = checked.submission
-            self.current_values[(s.unit, s.period)] = {v.indicator: v.value for v in s.values if v.value is not None}
+            self._values[(s.unit, s.period)] = {v.indicator: v.value for v in s.values if v.value is not None}
