@@ -1,7 +1,9 @@
 """First start: a data folder without a database gets one, filled with ``sample_data/`` through the ingest path.
 
 The sample is replayed in ``manifest.csv`` order with each file's upload time and uploader, so lateness and
-the one corrected report are real history. The load happens in a private folder beside the data folder and
+the one corrected report are real history; then its PAR score sheets (``par_scores/``) are read with
+``read_score_sheet`` and recorded (self-assessments as each unit's account, appraisal and survey scores as
+the council member who uploaded the sheet). The load happens in a private folder beside the data folder and
 moves into place when complete, under an exclusive lock: two sessions starting at once load it once, and a
 crash mid-load leaves no half database. Later starts find the database and return at once.
 
@@ -22,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc.ingest import ingest_file
+from cchc.ranking import read_score_sheet
 from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
+from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
 from cchc.store import DB_FILE, RAW_DIR, Store
 
 SAMPLE_ACTION = "sample.loaded"
@@ -60,14 +64,36 @@ def ensure_database(data_dir: str | os.PathLike[str], sample_dir: Path = SAMPLE_
 
 
 def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
-    """Ingest every file of ``sample_dir``'s manifest in order, as its uploader at its time; returns the count."""
+    """Ingest every file of ``sample_dir``'s manifest in order, as its uploader at its time, then its PAR score
+    sheets; returns the count of report files."""
     entries = read_manifest(sample_dir / MANIFEST)
     with store.session():
         for entry in entries:
             ingest_file(store, (sample_dir / entry.file).read_bytes(), entry.file, user=entry.uploaded_by,
                         received_at=entry.received_at)
+        load_scores(store, sample_dir)
         store.audit("system", SAMPLE_ACTION, str(sample_dir), f"{len(entries)} tệp mẫu")
     return len(entries)
+
+
+def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
+    """Record the sample's PAR score sheets (``par_scores/manifest.csv``) read by ``read_score_sheet``:
+    self-assessments as entered by each unit's account, appraisal and survey scores by the council member who
+    uploaded the sheet. A sheet with an error, or whose year and units already have scores, is left out.
+    Returns the count of scores recorded."""
+    manifest = sample_dir / SCORE_DIR / SCORE_MANIFEST
+    if not manifest.exists():
+        return 0
+    known = {(int(y), u) for y, u in store.par_scores()[["year", "unit"]].itertuples(index=False)}
+    by_user: dict[str, list[dict]] = {}
+    for entry in read_score_manifest(manifest):
+        rows, issues = read_score_sheet((sample_dir / entry.file).read_bytes())
+        if any(i.severity == "error" for i in issues) or any((r["year"], r["unit"]) in known for r in rows):
+            continue
+        for row in rows:
+            user = row["unit"].lower() if row["source"] == "self" else entry.appraised_by
+            by_user.setdefault(user, []).append(row)
+    return sum(store.record_par_scores(rows, user) for user, rows in by_user.items())
 
 
 def sample_loaded(store: Store) -> bool:

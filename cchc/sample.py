@@ -3,7 +3,8 @@
 Writes, through the real template writer, one filled workbook per reporting unit and period (yearly
 2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample_story`, a ``manifest.csv`` replaying
 when each file arrived (most on time, some late, a few never sent, one corrected later), the faulty files of
-:mod:`cchc.sample_bad` under ``bad/`` and a README. The same seed gives the same bytes.
+:mod:`cchc.sample_bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample_scores` under
+``par_scores/`` and a README. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from cchc import layout
 from cchc.catalog import Catalog, Unit, load_catalog
 from cchc.periods import parse_period
 from cchc.sample_bad import write_bad
+from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_scores
 from cchc.sample_story import Figure, UnitStory, choose_cast, profile
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, build_template, indicator_rows, workbook_bytes
 
@@ -170,7 +172,8 @@ def generate(out: Path = SAMPLE_DIR, seed: int = DEFAULT_SEED, units: Iterable[s
     entries.sort(key=lambda e: (e.received_at, e.file))
     write_manifest(out / MANIFEST, entries)
     if chosen is None:
-        write_readme(out / "README.md", story, entries, catalog)
+        scores = write_scores(out, story.stories, catalog, seed)
+        write_readme(out / "README.md", story, entries, catalog, scores)
         units_by_code = catalog.unit_by_code
         write_bad(out / BAD_DIR, lambda u, p: filled_workbook(story, units_by_code[u], p, catalog,
                                                               received_at(story, u, p)))
@@ -210,7 +213,7 @@ def province_2020(story: Story, catalog: Catalog) -> dict[str, float]:
     return {code: 100 * n / d for code, (n, d) in sums.items() if d and catalog.indicator_by_code[code].target}
 
 
-def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalog) -> None:
+def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalog, scores: list[ScoreEntry]) -> None:
     """sample_data/README.md: how the files were made and the story they tell."""
     late = sum(e.received_at.date() > parse_period(e.period).deadline for e in entries)
     by_code = catalog.indicator_by_code
@@ -231,6 +234,13 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
                                    for s in story.setbacks)
         + ".",
         "- Never sent: " + ", ".join(f"{u} {p}" for u, p in sorted(story.missing)) + ".",
+        f"- {len(scores)} PAR score sheets `{SCORE_DIR}/YEAR_BLOCK.xlsx` (the app's score sheet, years "
+        f"{scores[0].year}–{scores[-1].year}, blocks sở and huyện): each unit's self-assessment of the council "
+        "criteria (stronger and further-along units score higher; a unit stalling or slipping in an area stops "
+        "improving or loses ground), the appraisal council's lowering of the most over-generous self-scores (with "
+        f"the reason; the appraiser is the sheet's uploader in `{SCORE_DIR}/{SCORE_MANIFEST}`) and survey scores "
+        "following the unit's satisfaction figures. The first start records them after the reports (self-scores "
+        "as the unit's account).",
         f"- Corrected: {CORRECTION[0]} sent `{CORRECTION[1]}/{CORRECTION[0]}_{CORRECTION[1]}_v2.xlsx` later; it "
         f"supersedes the first file, whose {CORRECTION[2]} numerator lacked a digit.",
         "",

@@ -4,8 +4,10 @@ import threading
 
 import pytest
 
-from cchc.bootstrap import SAMPLE_ACTION, ensure_database, load_sample, sample_loaded
-from cchc.sample import MANIFEST, generate, read_manifest
+from cchc.bootstrap import SAMPLE_ACTION, ensure_database, load_sample, load_scores, sample_loaded
+from cchc.ranking import read_score_sheet
+from cchc.sample import MANIFEST, SAMPLE_DIR, generate, read_manifest
+from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
 from cchc.store import DB_FILE, Store
 
 UNITS = ("SKHDT", "PHUCU")  # SKHDT sends the corrected 2019 report
@@ -75,3 +77,25 @@ def test_load_sample_twice_stores_nothing_new(tmp_path, sample_dir):
     load_sample(store, sample_dir)
     assert store.submissions().equals(before)
     assert (store.audit_log()["action"] == SAMPLE_ACTION).sum() == 2
+
+
+def test_load_scores_records_the_sample_sheets_with_who_entered_them(tmp_path):
+    store = Store(tmp_path)
+    entries = read_score_manifest(SAMPLE_DIR / SCORE_DIR / SCORE_MANIFEST)
+    sheets = {e.file: read_score_sheet((SAMPLE_DIR / e.file).read_bytes()) for e in entries}
+    assert all(issues == [] for _, issues in sheets.values())
+    assert load_scores(store, SAMPLE_DIR) == sum(len(rows) for rows, _ in sheets.values())
+    stored = store.par_scores()
+    assert sorted(stored["year"].unique()) == [2016, 2017, 2018, 2019, 2020]
+    own = stored[stored["source"] == "self"]
+    assert (own["entered_by"] == own["unit"].str.lower()).all()          # each unit's account
+    council = stored[stored["source"] != "self"]
+    appraisers = {(e.year, e.block): e.appraised_by for e in entries}
+    assert set(council["entered_by"]) <= set(appraisers.values()) and council["entered_by"].str.len().min() > 0
+    assert (stored.loc[stored["source"] == "appraised", "reason"].str.len() > 10).all()
+    assert load_scores(store, SAMPLE_DIR) == 0 and store.par_scores().equals(stored)   # not twice
+
+
+def test_load_scores_without_score_sheets_records_nothing(tmp_path, sample_dir):
+    store = Store(tmp_path)
+    assert load_scores(store, sample_dir) == 0 and store.par_scores().empty

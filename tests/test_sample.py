@@ -6,12 +6,25 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from cchc.bootstrap import load_scores
 from cchc.catalog import load_catalog
 from cchc.cli import main
 from cchc.ingest import ingest_paths
 from cchc.periods import parse_period
-from cchc.sample import MANIFEST, PERIODS, SAMPLE_DIR, generate, make_story, read_manifest, sample_figures
+from cchc.progress import progress
+from cchc.ranking import ranking, read_score_sheet
+from cchc.sample import (
+    DEFAULT_SEED,
+    MANIFEST,
+    PERIODS,
+    SAMPLE_DIR,
+    generate,
+    make_story,
+    read_manifest,
+    sample_figures,
+)
 from cchc.sample_bad import BAD_MANIFEST, read_bad_manifest
+from cchc.sample_scores import ADJUSTED, SCORE_DIR, SCORE_MANIFEST, filled_sheet, read_score_manifest
 from cchc.store import Store
 from cchc.validate import check_workbook
 
@@ -119,9 +132,17 @@ def test_bad_samples_are_a_dozen_different_mistakes():
     assert {name for name, _ in listed} == {p.name for p in BAD_DIR.iterdir() if p.suffix != ".md"} - {BAD_MANIFEST}
 
 
-def test_ingesting_sample_data_twice_stores_nothing_new(tmp_path):
-    store = Store(tmp_path)
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    """Every sample file ingested once (the score sheets are not reports: rejected), then the sample's scores."""
+    store = Store(tmp_path_factory.mktemp("sample_store"))
     first = ingest_paths(store, [SAMPLE_DIR], user="test")
+    load_scores(store, SAMPLE_DIR)
+    return store, first
+
+
+def test_ingesting_sample_data_twice_stores_nothing_new(sample_store):
+    store, first = sample_store
     before = (store.submissions(), store.current_values())
     second = ingest_paths(store, [SAMPLE_DIR], user="test")
     assert {r.status for r in first} == {"accepted", "rejected"}
@@ -135,3 +156,43 @@ def test_sample_command_explains_an_unwritable_folder(capsys, tmp_path):
     blocker.write_text("x")
     assert main(["sample", "--out", str(blocker), "--seed", "3"]) == 2
     assert "Không ghi được vào" in capsys.readouterr().err
+
+
+SCORE_ENTRIES = read_score_manifest(SAMPLE_DIR / SCORE_DIR / SCORE_MANIFEST)
+
+
+@pytest.mark.parametrize("entry", SCORE_ENTRIES, ids=lambda e: e.file)
+def test_sample_score_sheet_reads_without_issues(entry):
+    rows, issues = read_score_sheet((SAMPLE_DIR / entry.file).read_bytes())
+    assert issues == []
+    assert {(r["year"], r["source"]) for r in rows} == {(entry.year, s) for s in ("self", "appraised", "survey")}
+    appraised = [r for r in rows if r["source"] == "appraised"]
+    assert len(appraised) == ADJUSTED[entry.block] and all(r["reason"] for r in appraised)
+    own = {(r["unit"], r["criterion"]): r["score"] for r in rows if r["source"] == "self"}
+    assert all(r["score"] < own[r["unit"], r["criterion"]] for r in appraised)   # the council lowers
+
+
+def test_sample_score_sheets_cover_the_years_and_blocks():
+    assert [(e.year, e.block) for e in SCORE_ENTRIES] == [(y, b) for y in range(2016, 2021) for b in ("so", "huyen")]
+    assert {p.name for p in (SAMPLE_DIR / SCORE_DIR).glob("*.xlsx")} == {e.file.split("/")[1] for e in SCORE_ENTRIES}
+
+
+def test_sample_score_sheet_regenerates_byte_identical():
+    story = make_story(DEFAULT_SEED)
+    data = filled_sheet(story.stories, 2020, "huyen", load_catalog(), DEFAULT_SEED)
+    assert data == (SAMPLE_DIR / SCORE_DIR / "2020_huyen.xlsx").read_bytes()
+
+
+def test_sample_ranking_2020_spreads_over_the_tiers(sample_store):
+    store, _ = sample_store
+    catalog = load_catalog()
+    prog = progress(store.current_values(), catalog, province=False)
+    so, huyen = (ranking(2020, b, prog, store.par_scores(), catalog).set_index("unit") for b in ("so", "huyen"))
+    for table in (so, huyen):
+        assert set(table["tier"]) == {"tot", "kha", "trung_binh", "yeu"}
+        assert table["index"].max() - table["index"].min() > 25
+        assert (table["rank_change"] != 0).sum() >= 3          # ranks move from 2019 to 2020
+        assert table["unscored"].max() == 0
+    assert so.loc[["VPUB", "STNMT"], "rank"].max() <= 3 and huyen.loc["TPHY", "rank"] <= 2   # early achievers
+    assert so.loc["STTTT", "rank"] == len(so) and huyen.loc["VANGIANG", "rank"] == len(huyen)   # slipped back
+    assert huyen.loc["TIENLU", "rank"] >= len(huyen) - 2                                       # stalled
