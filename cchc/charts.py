@@ -35,13 +35,17 @@ def figure(data: list[dict], *, title: str = "", height: int | None = None, **la
     base: dict[str, object] = {
         "font": {"size": FONT_SIZE},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "margin": {"l": 10, "r": 10, "t": 80 if title else 40, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 110 if title else 60, "b": 10},
         "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
+        "plot_bgcolor": "white",
     }
     if title:
-        base["title"] = {"text": title, "font": {"size": FONT_SIZE + 4}}
+        base["title"] = {"text": title, "font": {"size": FONT_SIZE + 4}, "x": 0, "xanchor": "left",
+                         "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 12}}
     if height:
         base["height"] = height
+    for axis in ("xaxis", "yaxis"):  # room for long Vietnamese labels, light grid on white
+        base[axis] = {"automargin": True, "gridcolor": "#e5e5e5", "zerolinecolor": "#bdbdbd", **layout.pop(axis, {})}
     return go.Figure(data=data, layout={**base, **layout}, _validate=False)
 
 
@@ -154,6 +158,7 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
     """
     ordered = values.dropna(subset=["value"]).sort_values("value", ascending=True)
     bar = {"type": "bar", "orientation": "h", "y": list(ordered["unit_label"]), "x": list(ordered["value"]),
+           "text": [f"{v:.1f}".removesuffix(".0") for v in ordered["value"]], "textposition": "outside",
            "marker": {"color": [_colour(s) for s in ordered["status"]]}, "showlegend": False,
            "customdata": [status_label(s, lang) for s in ordered["status"]],
            "hovertemplate": "%{y}: %{x:.1f}<br>%{customdata}<extra></extra>"}
@@ -217,11 +222,10 @@ def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") 
 
 def index_trend(trend: pd.DataFrame, series_names: Mapping[str, str], lang: str = "vi", title: str = "") -> go.Figure:
     """A PAR index line per series over the years. ``trend``: ``year, series, index``."""
-    data = [{"type": "scatter", "mode": "lines+markers+text", "x": list(group["year"]), "y": list(group["index"]),
-             "name": series_names.get(key, key), "text": [f"{v:.1f}" for v in group["index"]],
-             "textposition": "top center" if n % 2 == 0 else "bottom center", "line": {"width": 4},
-             "marker": {"size": 12}}
-            for n, (key, group) in enumerate(trend.groupby("series", sort=False))]
+    data = [{"type": "scatter", "mode": "lines+markers", "x": list(group["year"]), "y": list(group["index"]),
+             "name": series_names.get(key, key), "line": {"width": 4}, "marker": {"size": 12},
+             "hovertemplate": "%{x}: %{y:.1f}%<extra>" + series_names.get(key, key) + "</extra>"}
+            for key, group in trend.groupby("series", sort=False)]
     return figure(data, title=title, height=360,
                   xaxis={"dtick": 1, "tickformat": "d", "title": {"text": t("label.year", lang)}},
                   yaxis={"ticksuffix": "%", "title": {"text": t("label.index", lang)}})

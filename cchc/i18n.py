@@ -20,6 +20,8 @@ KEY_UNIT = "unit"
 KEY_AREA = "area"
 KEY_CHECKED = "upload_checked"
 KEY_STORED = "upload_stored"
+KEY_USER = "auth_user"  # the logged-in cchc.auth.User of this browser session
+KEY_FLASH = "flash"  # a success message kept across st.rerun()
 
 STRINGS: dict[str, tuple[str, str]] = {
     # App shell
@@ -177,6 +179,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.rejected": ("Bị từ chối", "Rejected"),
     "status.superseded": ("Đã thay thế", "Superseded"),
     "status.duplicate": ("Trùng lặp", "Duplicate"),
+    # Accounts, approval, audit (pages/login.py, pages/admin_*.py)
+    "section.account": ("Tài khoản", "Account"),
+    "page.account": ("Tài khoản", "Account"),
+    "page.login": ("Đăng nhập", "Log in"),
+    "page.users": ("Quản lý tài khoản", "Accounts"),
+    "page.approval": ("Duyệt và khóa sổ", "Approval and locks"),
+    "page.audit": ("Nhật ký", "Audit log"),
+    "auth.admin_only": ("Trang này chỉ dành cho tài khoản quản trị (Sở Nội vụ).",
+                        "This page is for administrators (Department of Home Affairs) only."),
+    "auth.login_to_upload": ("Hãy đăng nhập để nộp báo cáo.", "Log in to upload reports."),
+    "login.caption": ("Đăng nhập để nộp báo cáo hoặc quản trị. Sai mật khẩu {n} lần liên tiếp, tài khoản bị tạm "
+                      "khóa 15 phút.", "Log in to upload reports or administer. After {n} wrong passwords in a row "
+                      "the account is locked for 15 minutes."),
+    "login.name": ("Tên đăng nhập", "User name"),
+    "login.password": ("Mật khẩu", "Password"),
+    "login.submit": ("Đăng nhập", "Log in"),
+    "login.sso": ("Đăng nhập một lần (tài khoản cơ quan)", "Single sign-on (office account)"),
+    "login.who": ("Đang đăng nhập: {name} — {role}; đơn vị: {units}.", "Logged in: {name} — {role}; units: {units}."),
+    "login.logout": ("Đăng xuất", "Log out"),
+    "login.change": ("Đổi mật khẩu", "Change password"),
+    "login.old": ("Mật khẩu hiện tại", "Current password"),
+    "login.new": ("Mật khẩu mới (ít nhất {n} ký tự)", "New password (at least {n} characters)"),
+    "login.again": ("Nhập lại mật khẩu mới", "New password again"),
+    "login.mismatch": ("Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ."),
+    "login.changed": ("Đã đổi mật khẩu.", "Password changed."),
+    "users.add": ("Tạo tài khoản", "Create an account"),
+    "users.added": ("Đã tạo tài khoản «{name}».", "Account «{name}» created."),
+    "users.edit": ("Sửa tài khoản", "Change an account"),
+    "users.role": ("Vai trò", "Role"),
+    "users.units": ("Đơn vị (cán bộ đơn vị)", "Units (unit staff)"),
+    "users.email": ("Thư điện tử (đăng nhập một lần)", "E-mail (single sign-on)"),
+    "users.active": ("Đang hoạt động", "Active"),
+    "users.save": ("Lưu thay đổi", "Save changes"),
+    "users.saved": ("Đã lưu tài khoản «{name}».", "Account «{name}» saved."),
+    "users.reset": ("Mật khẩu mới cho «{name}»", "New password for «{name}»"),
+    "users.reset_button": ("Đặt lại mật khẩu (và mở khóa)", "Reset password (and unlock)"),
+    "users.reset_done": ("Đã đặt lại mật khẩu của «{name}».", "Password of «{name}» reset."),
+    "approval.open": ("Kỳ {period} đang mở: các đơn vị nộp được báo cáo.", "Period {period} is open for reports."),
+    "approval.locked": ("Kỳ {period} đã khóa sổ: mọi báo cáo nộp cho kỳ này bị từ chối.",
+                        "Period {period} is locked: every upload for it is refused."),
+    "approval.lock": ("Khóa sổ kỳ này", "Lock this period"),
+    "approval.reopen": ("Mở lại kỳ này", "Reopen this period"),
+    "approval.comment": ("Ghi chú / lý do", "Comment / reason"),
+    "approval.decide": ("Duyệt báo cáo của một đơn vị", "Decide on a unit's report"),
+    "approval.approve": ("Duyệt (số liệu chính thức)", "Approve (official figures)"),
+    "approval.return": ("Trả lại để sửa", "Return for correction"),
+    "approval.done": ("Đã ghi nhận.", "Recorded."),
+    "approval.approved": ("Đã duyệt", "Approved"),
+    "approval.returned": ("Đã trả lại", "Returned"),
+    "approval.pending": ("Chờ duyệt", "Pending"),
+    "audit.action": ("Loại việc", "Action"),
+    "audit.all": ("Tất cả", "All"),
+    "audit.user": ("Người thực hiện", "User"),
+    "audit.text": ("Có chứa", "Containing"),
+    "audit.days": ("Khoảng ngày", "Date range"),
+    "audit.count": ("{count} dòng (tối đa {limit}, mới nhất trước).", "{count} rows (at most {limit}, newest first)."),
+    "audit.download": ("Tải nhật ký (.csv)", "Download the log (.csv)"),
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cchc import bootstrap, config, export, i18n, ingest, templates
+from cchc import bootstrap, charts, config, export, i18n, ingest, templates
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.dashboard import common, monitor, reporting
@@ -135,8 +135,11 @@ def _series(directory: str, version: int, unit: str, code: str, lang: str) -> mo
     return monitor.series(_progress(directory, version), load_catalog(), unit, code, lang)
 
 
-def series(unit: str, code: str) -> monitor.Series:
-    return _series(*_key(), unit, code, lang())
+def series_chart(unit: str, code: str, key: str) -> None:
+    """One indicator of one unit over time: observed values, target path, target line, projection."""
+    line = _series(*_key(), unit, code, lang())
+    chart(charts.indicator_series(line.observed, path=line.path, target=line.target, projection=line.projection,
+                                  lang=lang(), title=line.title, percent=line.percent), key=key)
 
 
 def unit_choices() -> dict[str, str]:
@@ -222,9 +225,11 @@ def chart(figure, key: str) -> None:
 # -- tables --------------------------------------------------------------------------------------------------
 def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
                legend: dict[str, str] | None = None) -> None:
-    """A table with one decimal for fractional numbers; ``labels`` names a column shown as coloured labels."""
-    config = {column: st.column_config.NumberColumn(format="%.1f") for column in frame.columns
-              if frame[column].dtype.kind == "f"}
+    """A table with figures written the Vietnamese way (``1.234,5``, ``–`` when blank) and right-aligned;
+    ``labels`` names a column shown as coloured labels (colours from ``legend``)."""
+    figures = [column for column in frame.columns if frame[column].dtype.kind == "f"]
+    frame = common.as_text(frame, figures, lang())
+    config = {column: st.column_config.TextColumn(alignment="right") for column in figures}
     if labels is not None and legend is not None:
         frame = common.as_labels(frame, labels)
         config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()))

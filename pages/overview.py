@@ -29,11 +29,11 @@ trend = _data.par_trend()
 latest = trend[(trend["year"] == year) & (trend["series"] == block)]["index"]
 cards[4].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("overview.targets", lang))
-    _data.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
-with right:
+st.subheader(t("overview.targets", lang))
+_data.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+
+attention, trend_side = st.columns(2)
+with attention:
     st.subheader(t("overview.attention", lang))
     if view.attention.empty:
         st.success(t("overview.attention_none", lang))
@@ -41,10 +41,10 @@ with right:
         st.page_link("pages/unit.py", label=f"**{row.unit_label}**", icon=":material/warning:",
                      query_params={KEY_UNIT: row.unit})
         st.caption(row.reason)
-    if not trend.empty:
-        names = {b: block_label(b, lang) for b in _data.BLOCKS}
-        _data.chart(charts.index_trend(trend, names, lang, title=t("overview.par_trend", lang)),
-                        key="overview_par")
+with trend_side:
+    st.subheader(t("overview.par_trend", lang))
+    names = {b: block_label(b, lang) for b in _data.BLOCKS}
+    _data.chart(charts.index_trend(trend, names, lang), key="overview_par")
 
 st.subheader(t("overview.heatmap", lang))
 st.caption(t("overview.heatmap_help", lang))
@@ -58,7 +58,4 @@ st.subheader(t("overview.target_pick", lang))
 codes = view.targets["indicator"].tolist()
 labels = dict(zip(codes, view.targets["label"], strict=True))
 picked = st.selectbox(t("label.indicator", lang), codes, format_func=labels.get, key="overview_indicator")
-series = _data.series(PROVINCE, picked)
-_data.chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
-                                        projection=series.projection, lang=lang, title=series.title,
-                                        percent=series.percent), key="overview_series")
+_data.series_chart(PROVINCE, picked, key="overview_series")

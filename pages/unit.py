@@ -31,10 +31,7 @@ with left:
                             default=[c for c, s in zip(view.indicators, view.statuses, strict=True)
                                      if s not in ("no_target", "no_data")][:4], key="unit_indicators")
     for code in picked:
-        series = _data.series(unit, code)
-        _data.chart(charts.indicator_series(series.observed, path=series.path, target=series.target,
-                                                projection=series.projection, lang=lang, title=series.title,
-                                                percent=series.percent), key=f"unit_series_{code}")
+        _data.series_chart(unit, code, key=f"unit_series_{code}")
 with right:
     st.subheader(t("unit.areas", lang))
     _data.chart(charts.area_scores(view.areas, lang), key="unit_areas")

@@ -99,10 +99,10 @@ def test_index_trend_one_line_per_series():
                           "index": [80.0, 82.5, 75.0, 79.0]})
     fig = charts.index_trend(trend, {"so": "Sở", "huyen": "Huyện"})
     assert [trace.name for trace in fig.data] == ["Sở", "Huyện"]
-    assert list(fig.data[0].text) == ["80.0", "82.5"]
+    assert list(fig.data[1].y) == [75.0, 79.0]
 
 
 def test_figure_uses_projector_font_and_keeps_overrides():
     fig = charts.figure([], title="Tiêu đề", height=400, xaxis={"dtick": 1})
     assert fig.layout.font.size == charts.FONT_SIZE and fig.layout.title.text == "Tiêu đề"
-    assert fig.layout.height == 400 and fig.layout.xaxis.dtick == 1
+    assert fig.layout.height == 400 and fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.automargin

@@ -61,6 +61,20 @@ def status_legend(codes: pd.Series, lang: str) -> dict[str, str]:
             for code in dict.fromkeys(codes)}
 
 
+def number_text(value: float, lang: str = "vi") -> str:
+    """A figure for a table: one decimal unless whole, Vietnamese separators (``1.234,5``) unless English; ``–``
+    when blank."""
+    if pd.isna(value):
+        return "–"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def as_text(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    """``frame`` with the figures of ``columns`` written out by :func:`number_text`."""
+    return frame.assign(**{column: frame[column].map(lambda v: number_text(v, lang)) for column in columns})
+
+
 def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """``frame`` with each cell of ``column`` as a one-item list, the shape a coloured-label column shows."""
     return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})

@@ -62,6 +62,11 @@ def series(prog: pd.DataFrame, catalog: Catalog, unit: str, code: str, lang: str
     return Series(code, title, observed, path, projection, target.value if target else None, ind.measure != "count")
 
 
+def year_area_scores(latest: pd.DataFrame, catalog: Catalog, year: int) -> pd.DataFrame:
+    """Mean score per unit × area over each indicator's latest figure of ``year`` (annual or half-year alike)."""
+    return area_scores(latest.assign(period=str(year)), catalog)
+
+
 def wrapped(text: str, width: int) -> str:
     """``text`` broken into lines of about ``width`` characters for a chart label."""
     return "<br>".join(textwrap.wrap(text, width))
@@ -80,7 +85,7 @@ def target_rows(prog: pd.DataFrame, catalog: Catalog, year: int, lang: str) -> p
     for code in codes:
         ind = catalog.indicator_by_code[code]
         row = latest.loc[code] if code in latest.index else pd.Series(dtype=object)
-        rows.append({"indicator": code, "label": f"{code} {shorten(indicator_name(ind, lang))}",
+        rows.append({"indicator": code, "label": f"{code} {shorten(indicator_name(ind, lang), 34)}",
                      "value": row.get("value", np.nan), "path": row.get("milestone", np.nan),
                      "target": ind.target.value, "projected": row.get("projected", np.nan),
                      "status": row.get("status", "no_data")})
@@ -106,9 +111,9 @@ def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, year: int, block: str, l
     a score (areas whose indicators have no numeric target are left out)."""
     units = block_units(catalog, year, block)
     latest = latest_in_year(prog[prog["unit"].isin(list(units))], year)
-    scores = area_scores(latest, catalog)
+    scores = year_area_scores(latest, catalog, year)
     grid = pd.MultiIndex.from_product([list(units), [a.code for a in catalog.areas]], names=["unit", "area"])
-    frame = scores.groupby(["unit", "area"])[["score", "indicators"]].first().reindex(grid).reset_index()
+    frame = scores.set_index(["unit", "area"])[["score", "indicators"]].reindex(grid).reset_index()
     counts = _status_counts(latest, catalog, lang)
     frame = frame.merge(counts, on=["unit", "area"], how="left")
     frame["unit_label"] = frame["unit"].map(units)
@@ -223,7 +228,7 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, catalog: Catalog, unit: st
             ("label.value", "value"), ("label.milestone", "milestone"), ("label.target", "target"),
             ("label.projection", "projected"))},
     })
-    scores = area_scores(latest, catalog)
+    scores = year_area_scores(latest, catalog, year)
     median = scores.groupby("area")["score"].median()
     own = scores[scores["unit"] == unit].set_index("area")["score"]
     areas = pd.DataFrame({"area_label": [wrapped(area_name(catalog, a.code, lang), 28) for a in catalog.areas],

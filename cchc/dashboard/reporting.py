@@ -103,9 +103,9 @@ def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadC
     preview = pd.DataFrame({
         t("label.code", lang): [r.indicator for r in rows],
         t("label.indicator", lang): [names.get(r.indicator, r.indicator) for r in rows],
-        t("label.numerator", lang): [r.numerator for r in rows],
-        t("label.denominator", lang): [r.denominator for r in rows],
-        t("label.value", lang): [r.value for r in rows], t("label.note", lang): [r.note for r in rows],
+        **{t(f"label.{field}", lang): pd.Series([getattr(r, field) for r in rows], dtype=float)
+           for field in ("numerator", "denominator", "value")},
+        t("label.note", lang): [r.note for r in rows],
     })
     if checked.duplicate_of is not None:
         level, message = "duplicate", t("upload.duplicate", lang)

@@ -1,0 +1,104 @@
+"""Who is logged in, for app.py and the pages: login, single sign-on, logout, and the role checks of a page.
+
+The user lives in this browser session's state only (never in a shared cache). The rules themselves are in
+:mod:`cchc.auth` and are enforced again by :mod:`cchc.ingest` and :mod:`cchc.approval`; the checks here only
+decide what a page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from cchc import auth
+from cchc.auth import AuthError, User
+from cchc.i18n import KEY_CHECKED, KEY_FLASH, KEY_USER, t
+from pages import _data
+
+
+def user() -> User | None:
+    return st.session_state.get(KEY_USER)
+
+
+def origin() -> str:
+    """Where this session's requests come from, for the audit log."""
+    return st.context.ip_address or "web"
+
+
+@st.cache_resource(show_spinner=False)
+def _admin_ready(directory: str) -> bool:
+    """On the first start, create the ``admin`` account (its generated password goes to the console)."""
+    auth.ensure_admin(_data.store())
+    return True
+
+
+def prepare() -> None:
+    """Once per run of app.py: the first admin exists, and a single sign-on maps to a local account."""
+    _admin_ready(str(_data.store().data_dir))
+    if user() is None and oidc_configured() and st.user.is_logged_in:
+        try:
+            st.session_state[KEY_USER] = auth.user_for_email(_data.store(), str(st.user.get("email", "")),
+                                                             origin=origin())
+        except AuthError as error:
+            st.session_state["login_error"] = str(error)
+            st.logout()
+
+
+def can_read() -> bool:
+    return user() is not None or not auth.login_required()
+
+
+def login(name: str, password: str) -> str | None:
+    """Log in with a password; the refusal in words, or None when logged in."""
+    try:
+        st.session_state[KEY_USER] = auth.authenticate(_data.store(), name, password, origin=origin())
+    except AuthError as error:
+        return str(error)
+    st.session_state.pop(KEY_CHECKED, None)
+    return None
+
+
+def logout() -> None:
+    current = user()
+    if current is not None:
+        _data.store().audit(current.name, "logout", current.name, origin=origin())
+    st.session_state.pop(KEY_USER, None)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def oidc_configured() -> bool:
+    """Whether ``[auth]`` is set in secrets.toml (then ``st.login`` is offered)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        logging.getLogger("cchc").debug("no secrets: single sign-on off")
+        return False
+
+
+def require_admin(lang: str) -> User:
+    """The administrator viewing this page; anybody else sees a refusal and the page stops."""
+    current = user()
+    if current is None or not current.is_admin:
+        st.error(t("auth.admin_only", lang), icon=":material/lock:")
+        st.stop()
+    return current
+
+
+def act(action: Callable[[], object], done: str) -> None:
+    """Run an administrator's action: on success keep ``done`` for the next run and rerun (the page then shows
+    fresh data), on a refusal say why."""
+    try:
+        action()
+    except AuthError as error:
+        st.error(str(error))
+        return
+    st.session_state[KEY_FLASH] = done
+    st.rerun()
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop(KEY_FLASH, None):
+        st.success(message, icon=":material/check:")

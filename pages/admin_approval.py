@@ -1,0 +1,49 @@
+"""Duyệt và khóa sổ (administrators): approve or return each unit's current report, lock and reopen a period."""
+
+import streamlit as st
+
+from cchc import approval
+from cchc.i18n import t
+from pages import _data, _session
+
+lang = _data.lang()
+admin = _session.require_admin(lang)
+store = _data.store()
+st.title(t("page.approval", lang))
+_session.show_flash()
+periods = _data.period_choices(lang)
+period = st.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, index=len(periods) - 1,
+                      key="approval_period")
+
+
+locked = period in store.locked_periods()
+st.info(t("approval.locked" if locked else "approval.open", lang, period=period),
+        icon=":material/lock:" if locked else ":material/lock_open:")
+with st.form("approval_lock", clear_on_submit=True):
+    note = st.text_input(t("approval.comment", lang), key="approval_lock_comment", max_chars=approval.MAX_COMMENT)
+    toggled = st.form_submit_button(t("approval.reopen" if locked else "approval.lock", lang), key="approval_lock")
+if toggled:
+    change = approval.reopen_period if locked else approval.lock_period
+    _session.act(lambda: change(store, admin, period, note), t("approval.done", lang))
+
+units = _data.all_unit_choices()
+states = {s: t(f"approval.{s}", lang) for s in approval.STATES}
+status = approval.status(store, period)
+if status.empty:
+    st.info(t("empty.no_submissions", lang), icon=":material/info:")
+    st.stop()
+shown = status.assign(unit=status["unit"].map(lambda u: units.get(u, u)), state=status["state"].map(states))
+_data.show_table(shown, "approval_table")
+
+st.subheader(t("approval.decide", lang))
+unit = st.selectbox(t("upload.unit", lang), status["unit"].tolist(), format_func=lambda u: units.get(u, u),
+                    key="approval_unit")
+with st.form("approval_decide", clear_on_submit=True):
+    comment = st.text_area(t("approval.comment", lang), key="approval_comment", max_chars=approval.MAX_COMMENT)
+    left, right = st.columns(2)
+    approve = left.form_submit_button(t("approval.approve", lang), type="primary", key="approval_approve")
+    send_back = right.form_submit_button(t("approval.return", lang), key="approval_return")
+if approve:
+    _session.act(lambda: approval.approve(store, admin, unit, period, comment), t("approval.done", lang))
+elif send_back:
+    _session.act(lambda: approval.return_report(store, admin, unit, period, comment), t("approval.done", lang))

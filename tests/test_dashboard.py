@@ -1,0 +1,95 @@
+"""Page data (cchc/dashboard): inline progress and completeness frames in, what the pages show out."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from cchc.catalog import load_catalog
+from cchc.dashboard import common, monitor, reporting
+
+CATALOG = load_catalog()
+COLUMNS = ["unit", "indicator", "period", "year", "value", "milestone", "target", "status", "score", "projected",
+           "baseline", "baseline_year"]
+
+
+def progress_rows(*rows: tuple) -> pd.DataFrame:
+    """``(unit, indicator, period, value, status, score)`` rows with the progress frame's other columns filled."""
+    records = [{"unit": u, "indicator": i, "period": p, "year": int(p[:4]), "value": v, "milestone": 80.0,
+                "target": 100.0, "status": s, "score": sc, "projected": 95.0, "baseline": 50.0, "baseline_year": 2016}
+               for u, i, p, v, s, sc in rows]
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+@pytest.mark.parametrize(("value", "lang", "text"), [
+    (1234.5, "vi", "1.234,5"), (1234.5, "en", "1,234.5"), (100.0, "vi", "100"), (float("nan"), "vi", "–"),
+    (0.25, "vi", "0,2"),
+])
+def test_number_text_writes_figures_the_local_way(value, lang, text):
+    assert common.number_text(value, lang) == text
+
+
+def test_block_units_follow_the_unit_kind_of_the_year():
+    huyen = common.block_units(CATALOG, 2020, "huyen")
+    assert "MYHAO" in huyen and "TPHY" in huyen and "SNV" not in huyen
+    assert len(huyen) == 10 and len(common.block_units(CATALOG, 2020, "so")) == 18
+
+
+def test_latest_in_year_prefers_the_last_period_of_the_year():
+    prog = progress_rows(("SNV", "2d.3", "2019-H1", 70.0, "limited", 1.0),
+                         ("SNV", "2d.3", "2019", 85.0, "achieved", 5.0),
+                         ("SNV", "2d.3", "2020-H1", 90.0, "achieved", 5.0))
+    latest = monitor.latest_in_year(prog, 2019)
+    assert latest[["period", "value"]].values.tolist() == [["2019", 85.0]]
+
+
+def test_heatmap_scores_mix_of_annual_and_half_year_rows_once_per_area():
+    prog = progress_rows(("SNV", "2d.3", "2020", 85.0, "achieved", 5.0),
+                         ("SNV", "2d.1", "2020-H2", 0.0, "deteriorating", -5.0),
+                         ("STP", "6b.1", "2020", 60.0, "limited", 1.0))
+    heat = monitor.heatmap_frame(prog, CATALOG, 2020, "so", "vi")
+    snv = heat[heat["unit"] == "SNV"].set_index("area")["score"]
+    assert snv["2"] == 0.0 and math.isnan(snv["6"])
+    assert set(heat["area"]) == {"2", "6"}  # areas nobody scored on are left out
+    assert heat.set_index(["unit", "area"]).loc[("SNV", "2"), "detail"] == "1 Đã đạt mục tiêu, 1 Đi xuống"
+
+
+def test_target_cards_count_achieved_on_track_and_behind():
+    targets = pd.DataFrame({"status": ["achieved", "on_track", "limited", "deteriorating", "no_data"]})
+    assert monitor.target_cards(targets) == monitor.Cards(achieved=1, on_track=1, behind=2, total=5)
+
+
+def test_attention_ranks_units_by_problems_and_gives_reasons():
+    prog = progress_rows(("SNV", "2d.3", "2020", 40.0, "deteriorating", -2.0),
+                         ("SNV", "6b.1", "2020", 40.0, "limited", 1.0),
+                         ("STP", "6b.1", "2020", 40.0, "limited", 1.0),
+                         ("STC", "6b.1", "2020", 100.0, "achieved", 5.0))
+    done = pd.DataFrame({"unit": ["STP"], "period": ["2020"], "expected": [True], "status": ["missing"]})
+    units = common.block_units(CATALOG, 2020, "so")
+    latest = monitor.latest_in_year(prog, 2020)
+    heat = monitor.heatmap_frame(prog, CATALOG, 2020, "so", "vi")
+    table = monitor.attention(latest, heat, done, CATALOG, units, 2020, "vi")
+    assert table["unit"].tolist() == ["SNV", "STP"]
+    assert table["reason"][1] == ("1 chỉ tiêu tiến bộ hạn chế; 1 báo cáo chưa nộp; "
+                                  "điểm thấp nhất: 6. Hiện đại hóa hành chính")
+
+
+def test_completeness_card_uses_the_annual_report_when_there_is_one():
+    done = pd.DataFrame({"unit": ["SNV", "STP", "SNV", "STP"], "period": ["2020-H1", "2020-H1", "2020", "2020"],
+                         "expected": [True] * 4, "status": ["on_time", "late", "on_time", "missing"]})
+    assert monitor.completeness_card(done, 2020, ["SNV", "STP"]) == (1, 2, "2020")
+
+
+def test_series_draws_the_path_from_baseline_through_milestones_to_target():
+    prog = progress_rows(("UBNDT", "6dd.1", "2017", 40.0, "on_track", 4.0),
+                         ("UBNDT", "6dd.1", "2018", 50.0, "on_track", 4.0))
+    line = monitor.series(prog, CATALOG, "UBNDT", "6dd.1", "vi")
+    assert line.observed.values.tolist() == [[2017, 40.0], [2018, 50.0]]
+    assert line.path.values.tolist() == [[2016, 50.0], [2020, 65.0]]
+    assert line.projection.values.tolist() == [[2018, 50.0], [2020, 95.0]]
+    assert line.target == 65.0 and line.percent
+
+
+@pytest.mark.parametrize(("change", "text"), [(2, "▲ 2"), (-1, "▼ 1"), (0, "="), (None, "–"), (pd.NA, "–")])
+def test_arrow_shows_rank_change(change, text):
+    assert reporting.arrow(change) == text
