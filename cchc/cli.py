@@ -245,12 +245,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     store = open_store(args)
     total = len(ingest.find_workbooks(paths))
     bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
-    results = ingest.ingest_paths(store, paths, user=args.user or getpass.getuser(), progress=bar)
+    results = ingest.ingest_paths(store, paths, user=auth.operator(args.user or getpass.getuser(), "cli"), progress=bar)
     if bar:
         print(file=sys.stderr)
     for result in results:
         print(describe(result))
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "rejected", "duplicate")}
+    counts["rejected"] += sum(r.status == "refused" for r in results)  # a locked period, or not permitted
     print(f"Tổng cộng {len(results)} tệp: {counts['accepted']} đã nhận, {counts['rejected']} bị từ chối, "
           f"{counts['duplicate']} đã nhận trước đó.")
     return 1 if counts["rejected"] else 0

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 from cchc import layout
+from cchc.approval import refusal
+from cchc.auth import User, operator
 from cchc.catalog import Catalog, load_catalog
 from cchc.normalise import Submission, normalise
 from cchc.periods import PeriodError, parse_period, previous_period
@@ -58,8 +60,8 @@ class Checked:
 @dataclass(frozen=True)
 class IngestResult:
     filename: str
-    status: str  # 'accepted' | 'rejected' | 'duplicate'
-    submission_id: int
+    status: str  # 'accepted' | 'rejected' | 'duplicate' | 'refused' (not this user's unit, or a locked period)
+    submission_id: int | None  # None when refused: only the raw bytes and an audit row are kept
     unit: str
     period: str
     report: Report
@@ -87,15 +89,17 @@ def check_file(data: bytes, filename: str, store: History | None = None, catalog
                    duplicate.id if duplicate else None, supersedes)
 
 
-def ingest_file(store: Store, data: bytes, filename: str, *, user: str,
+def ingest_file(store: Store, data: bytes, filename: str, *, user: User | str,
                 received_at: dt.datetime | None = None) -> IngestResult:
-    """Check and store one file; the raw bytes are kept whatever the outcome."""
+    """Check and store one file; the raw bytes are kept whatever the outcome. ``user`` uploads it: a
+    :class:`~cchc.auth.User`, or the name of a trusted local process (:func:`cchc.auth.operator`). A file of a
+    unit the user may not submit for, or of a locked period, is refused (:func:`cchc.approval.refusal`)."""
     with store.session():
         checked = check_file(data, filename, store, store.catalog)
         return _record(store, [(checked, data)], user, received_at)[0]
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path], *, user: str,
+def ingest_paths(store: Store, paths: Iterable[str | Path], *, user: User | str,
                  progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
     """Ingest every workbook in ``paths`` (folders walked recursively), in name order."""
     files = find_workbooks(paths)
@@ -142,22 +146,36 @@ def _identity(raw: RawWorkbook | None) -> tuple[str, str]:
     return unit, period
 
 
-def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: str,
+def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: User | str,
             received_at: dt.datetime | None) -> list[IngestResult]:
+    actor = user if isinstance(user, User) else operator(user)
     store.keep_raws([data for _, data in pending])
+    locked = store.locked_periods()
+    refusals = [refusal(actor, checked.unit, checked.period, locked) for checked, _ in pending]
     items = []
-    for checked, _ in pending:
+    for (checked, _), refused in zip(pending, refusals, strict=True):
         s = checked.submission
+        if refused is not None:
+            store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
+                        f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})", origin=actor.origin)
+            continue
         items.append(NewSubmission(
-            sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=user,
+            sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=actor.name,
             status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
             received_at=received_at, template_version=s.template_version if s else "",
             reporter=s.reporter if s else "", report_date=s.report_date if s else None,
-            values=s.values if s else (), issues=tuple(checked.report.issues)))
-    rows = store.record_submissions(items)
-    return [IngestResult(checked.filename, "duplicate" if row.duplicate else row.status, row.id, row.unit,
-                         row.period, checked.report, row.supersedes) for (checked, _), row in zip(pending, rows,
-                                                                                                   strict=True)]
+            values=s.values if s else (), issues=tuple(checked.report.issues), origin=actor.origin))
+    rows = iter(store.record_submissions(items) if items else ())
+    results = []
+    for (checked, _), refused in zip(pending, refusals, strict=True):
+        if refused is not None:
+            results.append(IngestResult(checked.filename, "refused", None, checked.unit, checked.period,
+                                        Report([refused]), None))
+            continue
+        row = next(rows)
+        results.append(IngestResult(checked.filename, "duplicate" if row.duplicate else row.status, row.id,
+                                    row.unit, row.period, checked.report, row.supersedes))
+    return results
 
 
 class _RunHistory:

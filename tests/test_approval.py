@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from cchc import approval
+from cchc import approval, cli, ingest
 from cchc.auth import AuthError, PermissionDenied, User
 from cchc.store import NewSubmission, Store
 
@@ -104,3 +104,24 @@ def test_refusal(user, unit, period, code):
     issue = approval.refusal(user, unit, period, frozenset({"2018"}))
     assert (issue.code if issue else None) == code
     assert issue is None or "không được lưu" in issue.message
+
+
+def test_upload_to_a_locked_period_is_refused_until_reopened(store, make_workbook, capsys, tmp_path):
+    clerk = User("cb.snv", "don_vi", ("SNV",), "10.0.0.5")
+    data = make_workbook("SNV", "2018")
+    approval.lock_period(store, ADMIN, "2018")
+    refused = ingest.ingest_file(store, data, "snv.xlsx", user=clerk)
+    assert (refused.status, refused.submission_id, [i.code for i in refused.report.errors]) == (
+        "refused", None, ["period-locked"])
+    assert "đã khóa sổ" in refused.report.errors[0].message and store.submissions().empty
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    (folder / "snv.xlsx").write_bytes(data)
+    assert cli.main(["ingest", str(folder), "--data-dir", str(store.data_dir)]) == 1  # the command line too
+    assert "đã khóa sổ" in capsys.readouterr().out and store.submissions().empty
+    approval.reopen_period(store, ADMIN, "2018")
+    assert ingest.ingest_file(store, data, "snv.xlsx", user=clerk).status == "accepted"  # not a "duplicate"
+    log = store.audit_log(action="submission")
+    assert log[["user", "action", "origin"]].values.tolist() == [
+        ["cb.snv", "submission.accepted", "10.0.0.5"], [log.iloc[1]["user"], "submission.refused", "cli"],
+        ["cb.snv", "submission.refused", "10.0.0.5"]]

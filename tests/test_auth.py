@@ -8,7 +8,7 @@ import io
 import pytest
 from argon2 import PasswordHasher
 
-from cchc import auth, cli
+from cchc import auth, cli, ingest
 from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
 from cchc.store import Store, local_now
 
@@ -190,3 +190,26 @@ def test_cli_user_add_list_and_passwd(store, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
     assert cli.main(["user", "add", "khac", "--role", "lanh_dao", "--password-stdin", *where]) == 2
     assert "Mật khẩu phải dài" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("user", "unit", "status"), [
+    (User("cb.snv", "don_vi", ("SNV",), "10.0.0.7"), "SNV", "accepted"),
+    (User("cb.snv", "don_vi", ("SNV",), "10.0.0.7"), "SYT", "refused"),
+    (User("ld.tinh", "lanh_dao", (), "10.0.0.7"), "SNV", "refused"),
+    (User("admin", "quan_tri", (), "10.0.0.7"), "SYT", "accepted"),
+])
+def test_ingest_enforces_the_unit_rule(store, make_workbook, user, unit, status):
+    result = ingest.ingest_file(store, make_workbook(unit, "2018"), f"{unit}.xlsx", user=user)
+    assert result.status == status
+    if status == "refused":
+        assert [i.code for i in result.report.errors] == ["not-permitted"] and store.submissions().empty
+        assert f"không được nộp báo cáo cho đơn vị «{unit}»" in result.report.errors[0].message
+    else:
+        assert store.submissions()["uploaded_by"].tolist() == [user.name]
+    entry = store.audit_log(action="submission").iloc[0]
+    assert (entry["user"], entry["action"], entry["origin"]) == (user.name, f"submission.{status}", "10.0.0.7")
+
+
+def test_ingest_takes_an_unreadable_file_from_a_unit_user_as_its_rejection(store):
+    result = ingest.ingest_file(store, b"khong phai bang tinh", "x.xlsx", user=User("cb", "don_vi", ("SNV",)))
+    assert result.status == "rejected" and store.submissions()["status"].tolist() == ["rejected"]
