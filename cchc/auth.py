@@ -15,7 +15,7 @@ import re
 import secrets
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TextIO
 
@@ -223,7 +223,3 @@ def ensure_admin(store: Store, env: Mapping[str, str] = os.environ, console: Tex
               "[cchc] Mật khẩu này chỉ in một lần; hãy đăng nhập và đổi mật khẩu ngay.",
               file=console or sys.stderr, flush=True)
     return created
-
-
-def with_origin(user: User, origin: str) -> User:
-    return replace(user, origin=origin)
