@@ -1,0 +1,212 @@
+"""One real-browser run: `streamlit run app.py` on a free loopback port, Debian chromium driven by playwright.
+
+It opens the overview (charts must render), downloads a template on the upload page, fills it, uploads it,
+confirms, finds it on the submissions page, and downloads and opens the ranking workbook. A screenshot of every
+page goes to ``screenshots/`` (the README shows them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+
+from cchc import layout
+from cchc.catalog import load_catalog
+from cchc.config import ENV_DATA_DIR
+from cchc.periods import parse_period
+from cchc.templates import COLUMNS, indicator_rows
+from tests.workbooks import filled_values
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots"
+START_TIMEOUT = 120  # seconds: the first start loads the sample data
+ADMIN_PASSWORD = "kiem-thu-trinh-duyet-2020"  # the first start creates `admin` with it (CCHC_ADMIN_PASSWORD)
+WAIT_MS = 60_000
+CLICK_MS = 15_000
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (/usr/bin/chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {START_TIMEOUT} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, ENV_DATA_DIR: str(tmp_path_factory.mktemp("browser-data")),
+           "CCHC_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+
+
+def fill_template(data: bytes, unit: str, period: str) -> bytes:
+    """A clerk's work: the downloaded template with plausible figures typed into its input cells."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    info = book[layout.SHEET_INFO]
+    typed = {layout.INFO_REPORTER: "Nguyễn Thị Bình", layout.INFO_DATE: dt.date.today()}
+    for row in info.iter_rows(max_col=1):
+        if row[0].value in typed:
+            info.cell(row[0].row, 2, typed[row[0].value])
+    sheet = book[layout.SHEET_DATA]
+    rows = indicator_rows(sheet)
+    fields = {"numerator": layout.COL_NUMERATOR, "denominator": layout.COL_DENOMINATOR, "value": layout.COL_VALUE}
+    for code, values in filled_values(unit, period).items():
+        for field, value in values.items():
+            sheet[f"{COLUMNS[fields[field]]}{rows[code]}"] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+SETTLED = """() => document.querySelector('[data-testid="stMain"] h1')
+    && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"], [data-stale="true"]')
+    && !document.querySelector('[data-testid="stMain"] [inert], [data-testid="stMain"][inert]')"""
+
+
+def settle(page, timeout_ms: int = WAIT_MS) -> None:
+    """Wait until the page has its title, every element is drawn, and no script run is going on."""
+    page.wait_for_function(SETTLED, timeout=timeout_ms)
+
+
+def click(page, name: str, *, download: bool = False):
+    """Click the button named ``name`` (a pattern); a page still wiring itself up is reloaded, at most twice.
+
+    Returns the download the click started when ``download``.
+    """
+    button = page.get_by_role("button", name=re.compile(name))
+    for attempt in range(3):
+        try:
+            if not download:
+                button.click(timeout=CLICK_MS)
+                return None
+            with page.expect_download(timeout=CLICK_MS) as started:
+                button.click(timeout=CLICK_MS)
+            return started.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.reload()
+            settle(page)
+    return None
+
+
+def open_in_app(page, title: str) -> None:
+    """Follow the sidebar link to a page (the browser session, and so the login, stays)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for()
+    settle(page)
+
+
+def log_in(page) -> None:
+    """Log in as the administrator when the app asks for a login to upload."""
+    if not page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Đăng nhập").count():
+        return
+    open_in_app(page, "Đăng nhập")
+    page.get_by_label("Tên đăng nhập").fill("admin")
+    page.get_by_label("Mật khẩu").fill(ADMIN_PASSWORD)
+    click(page, "^Đăng nhập$")
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Nộp báo cáo").wait_for()
+    settle(page)
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 2000}, accept_downloads=True)
+            page.set_default_timeout(WAIT_MS)
+
+            page.goto(app_url)
+            settle(page, START_TIMEOUT * 1000)  # the first page view loads the sample data
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+            assert page.locator(".js-plotly-plot").count() >= 3
+            assert page.get_by_text("dữ liệu mẫu").count() >= 1
+            shoot(page, "overview")
+
+            for path, name in (("don-vi?unit=TIENLU", "unit"), ("linh-vuc?area=6", "area"), ("xep-hang", "ranking")):
+                page.goto(f"{app_url}/{path}")
+                settle(page)
+                page.wait_for_selector(".js-plotly-plot .main-svg")
+                shoot(page, name)
+
+            download = click(page, "Tải bảng xếp hạng", download=True)
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            book = openpyxl.load_workbook(saved)
+            assert saved.suffix == ".xlsx" and book["Xếp hạng"]["A4"].value == "STT"
+            assert book["Xếp hạng"]["B5"].value
+
+            log_in(page)
+            open_in_app(page, "Nộp báo cáo")
+            download = click(page, "Tải biểu mẫu", download=True)
+            unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
+            assert unit in load_catalog().unit_by_code and parse_period(period)
+            filled = tmp_path / f"{unit}_{period}_bao-cao-thu.xlsx"
+            filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
+            page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+            assert page.get_by_text(re.compile("sẽ thay thế")).count() >= 1
+            shoot(page, "upload")
+            click(page, "Xác nhận lưu")
+            page.get_by_text(re.compile(f"Đã lưu {filled.name}")).wait_for()
+
+            open_in_app(page, "Tình hình nộp")
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+            newest = page.get_by_role("combobox", name="Chọn báo cáo").input_value()
+            assert newest.endswith(f"· {unit} · {period} · {filled.name}")
+            shoot(page, "submissions")
+        finally:
+            browser.close()
