@@ -124,6 +124,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "subs.file": ("Tải tệp gốc đã nộp", "Download a stored original file"),
     "subs.file_pick": ("Chọn báo cáo", "Choose a submission"),
     "subs.download": ("Tải tệp gốc", "Download original"),
+    "subs.issues": ("Kết quả kiểm tra của báo cáo này", "Validation results of this submission"),
     # Empty states
     "empty.no_data": ("Chưa có số liệu cho lựa chọn này. Hãy chọn năm hoặc khối khác, hoặc nộp báo cáo ở trang "
                       "«Nộp báo cáo».",

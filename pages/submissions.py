@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cchc import charts
+from cchc.dashboard import reporting
 from cchc.i18n import block_label, t
 from pages import _data
 
@@ -24,7 +25,12 @@ if view.history.empty:
 _data.show_table(view.history, "subs_history")
 
 st.subheader(t("subs.file", lang))
-sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lambda s: view.files[s][0],
+sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lambda key: view.files[key][0],
                    key="subs_file")
-st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=view.files[sha][1],
+_label, filename, submission = view.files[sha]
+st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=filename,
                    icon=_data.DOWNLOAD, key="subs_download", on_click="ignore")
+issues = reporting.issue_table(_data.store().issues(submission), lang)
+if not issues.empty:
+    st.caption(t("subs.issues", lang))
+    _data.show_table(issues, "subs_issues")

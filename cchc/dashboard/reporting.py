@@ -11,12 +11,22 @@ from cchc.charts import tier_colours
 from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label, year_end
 from cchc.i18n import t
 
+ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
+
+
+def issue_table(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Validation findings (``severity, sheet, cell, indicator, message``) as the pages show them."""
+    return pd.DataFrame({
+        t("label.severity", lang): [t(f"severity.{severity}", lang) for severity in issues["severity"]],
+        **{t(f"label.{field}", lang): issues[field].fillna("").to_numpy() for field in ISSUE_FIELDS[1:]},
+    })
+
 
 @dataclass(frozen=True)
 class SubmissionsView:
     matrix: pd.DataFrame
     history: pd.DataFrame
-    files: dict[str, tuple[str, str]]
+    files: dict[str, tuple[str, str, int]]
 
 
 def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, year: int, block: str,
@@ -26,7 +36,7 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, y
     rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
     matrix = pd.DataFrame({"unit_label": rows["unit"].map(units), "period": rows["period"], "status": rows["status"]})
     mine = subs[subs["unit"].isin(list(units)) | subs["unit"].isna()]
-    files = {sha: (f"#{i} · {unit or '?'} · {period or '?'} · {name}", name) for i, unit, period, name, sha in
+    files = {sha: (f"#{i} · {unit or '?'} · {period or '?'} · {name}", name, int(i)) for i, unit, period, name, sha in
              mine[["id", "unit", "period", "filename", "sha256"]].iloc[::-1].itertuples(index=False)}
     return SubmissionsView(matrix.reset_index(drop=True), history_table(mine, catalog, lang), files)
 
@@ -91,13 +101,7 @@ class UploadCheck:
 def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadCheck:
     """Word a :class:`cchc.ingest.Checked` for the upload page."""
     report, submission = checked.report, checked.submission
-    issues = pd.DataFrame({
-        t("label.severity", lang): [t(f"severity.{i.severity}", lang) for i in report.issues],
-        t("label.sheet", lang): [i.sheet for i in report.issues],
-        t("label.cell", lang): [i.cell for i in report.issues],
-        t("label.indicator", lang): [i.indicator for i in report.issues],
-        t("label.message", lang): [i.message for i in report.issues],
-    })
+    issues = issue_table(pd.DataFrame([i.as_dict() for i in report.issues], columns=list(ISSUE_FIELDS)), lang)
     rows = submission.values if submission is not None else ()
     names = {i.code: indicator_name(i, lang) for i in catalog.indicators}
     preview = pd.DataFrame({
