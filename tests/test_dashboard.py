@@ -7,6 +7,7 @@ import pytest
 
 from cchc.catalog import load_catalog
 from cchc.dashboard import common, monitor, reporting
+from cchc.ranking import load_criteria
 
 CATALOG = load_catalog()
 COLUMNS = ["unit", "indicator", "period", "year", "value", "milestone", "target", "status", "score", "projected",
@@ -93,3 +94,25 @@ def test_series_draws_the_path_from_baseline_through_milestones_to_target():
 @pytest.mark.parametrize(("change", "text"), [(2, "▲ 2"), (-1, "▼ 1"), (0, "="), (None, "–"), (pd.NA, "–")])
 def test_arrow_shows_rank_change(change, text):
     assert reporting.arrow(change) == text
+
+
+def ranking_table(scores: list[float]) -> pd.DataFrame:
+    domains = [d.code for d in load_criteria().tree(2020, "huyen").domains]
+    units = ["TPHY", "VANLAM"][: len(scores)]
+    return pd.DataFrame({"rank": range(1, len(scores) + 1), "unit": units, "self_score": scores,
+                         "appraised_score": scores, "survey_score": [0.0] * len(scores), "score": scores,
+                         "index": scores, "tier": ["tot" if s >= 90 else "yeu" for s in scores],
+                         "rank_change": [1, pd.NA][: len(scores)], **{d: [1.0] * len(scores) for d in domains}})
+
+
+def test_ranking_view_words_the_table_and_colours_tiers():
+    view = reporting.ranking_view(ranking_table([92.0, 40.0]), load_criteria(), CATALOG, 2020, "huyen", "vi")
+    assert view.table[["Xếp hạng", "Đơn vị", "Xếp loại", "Thay đổi"]].values.tolist() == [
+        [1, "Thành phố Hưng Yên", "Tốt", "▲ 1"], [2, "Huyện Văn Lâm", "Yếu", "–"]]
+    assert list(view.legend) == view.tier_order == ["Tốt", "Khá", "Trung bình", "Yếu"]
+    assert view.bars["unit_label"].tolist() == ["Thành phố Hưng Yên", "Huyện Văn Lâm"]
+
+
+def test_ranking_view_has_no_bars_before_anything_is_scored():
+    view = reporting.ranking_view(ranking_table([0.0, 0.0]), load_criteria(), CATALOG, 2020, "huyen", "vi")
+    assert view.bars.empty and len(view.table) == 2

@@ -58,7 +58,8 @@ class RankingView:
 
 
 def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, block: str, lang: str) -> RankingView:
-    """The ranking in words, as a published table reads, with tier colours, bars and per-domain points.
+    """The ranking in words, as a published table reads, with tier colours, bars and per-domain points
+    (no bars when nothing has been scored yet, which the page says in words).
 
     ``table`` is :func:`cchc.ranking.ranking` output, ``criteria`` :func:`cchc.ranking.load_criteria`.
     """
@@ -73,8 +74,9 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
         t("label.index", lang): table["index"], t("label.tier", lang): tier_words,
         t("label.change", lang): table["rank_change"].map(arrow),
     })
+    scored = table["score"].fillna(0) > 0  # nothing scored at all (no figures, no council or survey points)
     bars = pd.DataFrame({"rank": table["rank"], "unit_label": table["unit"].map(names), "index": table["index"],
-                         "tier": tier_words}).dropna(subset=["index"])
+                         "tier": tier_words})[scored.any() & table["index"].notna()]
     tree = criteria.tree(year, block)
     domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
     domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang), **domain_names})
