@@ -162,6 +162,8 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
            "marker": {"color": [_colour(s) for s in ordered["status"]]}, "showlegend": False,
            "customdata": [status_label(s, lang) for s in ordered["status"]],
            "hovertemplate": "%{y}: %{x:.1f}<br>%{customdata}<extra></extra>"}
+    if milestone == target:  # in the target year the milestone is the target: one line, one label
+        milestone = None
     levels = [_level(level, t(key, lang), colour, "x", dash)
               for level, key, colour, dash in ((milestone, "label.milestone", PATH_COLOUR, "dot"),
                                                (target, "label.target", TARGET_COLOUR, "solid"))

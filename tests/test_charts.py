@@ -69,6 +69,12 @@ def test_across_units_sorts_and_draws_milestone_and_target():
     assert sorted(shape.x0 for shape in fig.layout.shapes) == [50.0, 90.0]
 
 
+def test_across_units_draws_one_line_when_the_milestone_is_the_target():
+    values = pd.DataFrame({"unit_label": ["A"], "value": [100.0], "status": ["achieved"]})
+    fig = charts.across_units(values, milestone=100.0, target=100.0)
+    assert [note.text for note in fig.layout.annotations] == ["Mục tiêu 100"]
+
+
 def test_distribution_has_one_box_per_indicator():
     values = pd.DataFrame({"indicator_label": ["x", "x", "y"], "unit_label": ["A", "B", "A"], "value": [1.0, 2.0, 3.0]})
     fig = charts.distribution(values)
