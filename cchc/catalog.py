@@ -148,18 +148,18 @@ class Unit:
         return self.valid_from <= end and (self.valid_to is None or start <= self.valid_to)
 
     def kind_on(self, day: dt.date) -> str:
-        kind = self.kind
-        for event in sorted(self.events, key=lambda e: e.date):
-            if event.date <= day and event.new_kind:
-                kind = event.new_kind
-        return kind
+        return self._as_of(day, "kind", "new_kind")
 
     def name_on(self, day: dt.date) -> str:
-        name = self.name
+        return self._as_of(day, "name", "new_name")
+
+    def _as_of(self, day: dt.date, attribute: str, event_field: str) -> str:
+        """The attribute as the unit's events up to ``day`` left it."""
+        value = getattr(self, attribute)
         for event in sorted(self.events, key=lambda e: e.date):
-            if event.date <= day and event.new_name:
-                name = event.new_name
-        return name
+            if event.date <= day and getattr(event, event_field):
+                value = getattr(event, event_field)
+        return value
 
 
 @dataclass(frozen=True)
