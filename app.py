@@ -1,4 +1,4 @@
-"""Entry point of the CCHC dashboard: navigation, the shared sidebar filters, the language switch."""
+"""Entry point of the CCHC dashboard: navigation (per role), the shared sidebar filters, the language switch."""
 
 import logging
 
@@ -6,29 +6,39 @@ import streamlit as st
 
 from cchc import i18n
 from cchc.i18n import t
-from pages import _data
+from pages import _data, _session
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")
 
 lang = _data.lang()
+_session.prepare()
+user = _session.user()
 
 
 def page(path: str, key: str, icon: str, url: str, **extra) -> st.Page:
     return st.Page(path, title=t(key, lang), icon=f":material/{icon}:", url_path=url, **extra)
 
 
-pages = {
-    t("section.monitor", lang): [
+pages = {}  # what this visitor may open: reading unless a login is required, uploading and admin by role
+if _session.can_read():
+    pages[t("section.monitor", lang)] = [
         page("pages/overview.py", "page.overview", "dashboard", "tong-quan", default=True),
         page("pages/unit.py", "page.unit", "apartment", "don-vi"),
         page("pages/area.py", "page.area", "category", "linh-vuc"),
         page("pages/ranking.py", "page.ranking", "leaderboard", "xep-hang"),
-    ],
-    t("section.report", lang): [
-        page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao"),
+    ]
+    pages[t("section.report", lang)] = [
+        *([page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao")] if _session.can_upload() else []),
         page("pages/submissions.py", "page.submissions", "fact_check", "tinh-hinh-nop"),
-    ],
-}
+    ]
+if user is not None and user.is_admin:
+    pages[t("section.admin", lang)] = [
+        page("pages/admin_approval.py", "page.approval", "task_alt", "duyet-khoa-so"),
+        page("pages/admin_users.py", "page.users", "group", "tai-khoan-nguoi-dung"),
+        page("pages/admin_audit.py", "page.audit", "history", "nhat-ky"),
+    ]
+pages[t("section.account", lang)] = [page("pages/login.py", "page.account" if user else "page.login", "person",
+                                          "tai-khoan", default=not _session.can_read())]
 current = st.navigation(pages)
 
 _data.block_from_link()

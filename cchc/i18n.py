@@ -98,7 +98,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.template": ("Tải biểu mẫu (.xlsx)", "Download template (.xlsx)"),
     "upload.files": ("Chọn tệp báo cáo (.xlsx, .xls, .ods)", "Choose report files (.xlsx, .xls, .ods)"),
     "upload.limit": ("Mỗi tệp tối đa {mb} MB.", "Each file at most {mb} MB."),
-    "upload.user": ("Người nộp", "Uploaded by"),
     "upload.check_ok": ("Hợp lệ: {unit}, kỳ {period}, {count} chỉ tiêu.",
                         "Valid: {unit}, {period}, {count} indicators."),
     "upload.check_warn": ("Có {count} cảnh báo cần xem lại.", "{count} warnings to review."),

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from cchc import bootstrap, charts, config, export, i18n, ingest, templates
+from cchc.auth import AuthError, User
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.dashboard import common, monitor, reporting
@@ -24,7 +25,7 @@ from cchc.store import Store, StoreBusy
 
 YEARS: list[int] = [p.year for p in all_periods(("year",))]
 BLOCKS: tuple[str, ...] = ("so", "huyen")
-USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy,)
+USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy, AuthError)
 DOWNLOAD = ":material/download:"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -268,7 +269,8 @@ def dry_run(file_id: str, filename: str, data: bytes) -> reporting.UploadCheck:
     return checked[key]
 
 
-def store_file(filename: str, data: bytes, user: str) -> tuple[str, bool]:
-    """Store one file; a sentence saying what happened, and whether it was stored."""
-    result = ingest.ingest_file(store(), data, filename, user=user.strip() or "web")
+def store_file(filename: str, data: bytes, user: User) -> tuple[str, bool]:
+    """Store one file as the logged-in ``user`` (cchc.ingest checks their units and the period's lock); a
+    sentence saying what happened, and whether it was stored."""
+    result = ingest.ingest_file(store(), data, filename, user=user)
     return reporting.stored_line(result, load_catalog(), lang())

@@ -23,8 +23,9 @@ def user() -> User | None:
 
 
 def origin() -> str:
-    """Where this session's requests come from, for the audit log."""
-    return st.context.ip_address or "web"
+    """Where this session's requests come from, for the audit log (the browser's IP address when known)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "web"
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,6 +49,12 @@ def prepare() -> None:
 
 def can_read() -> bool:
     return user() is not None or not auth.login_required()
+
+
+def can_upload() -> bool:
+    """Unit staff and administrators submit reports (for which units, cchc.ingest decides)."""
+    current = user()
+    return current is not None and current.role in ("don_vi", "quan_tri")
 
 
 def login(name: str, password: str) -> str | None:

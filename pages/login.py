@@ -8,8 +8,8 @@ from cchc.i18n import t
 from pages import _data, _session
 
 lang = _data.lang()
-st.title(t("page.account", lang))
 user = _session.user()
+st.title(t("page.account" if user else "page.login", lang))
 
 if user is None:
     if error := st.session_state.pop("login_error", None):

@@ -3,13 +3,18 @@
 import streamlit as st
 
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
-from pages import _data
+from pages import _data, _session
 
 lang = _data.lang()
 st.title(t("page.upload", lang))
+user = _session.user()
+if user is None or not _session.can_upload():  # the navigation hides the page; cchc.ingest refuses anyway
+    st.info(t("auth.login_to_upload", lang), icon=":material/lock:")
+    st.stop()
 st.caption(t("upload.caption", lang))
 
-units, periods = _data.all_unit_choices(), _data.period_choices(lang)
+units = {code: name for code, name in _data.all_unit_choices().items() if user.can_submit(code)}
+periods = _data.period_choices(lang)
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 unit = left.selectbox(t("upload.unit", lang), list(units), format_func=units.get, key="upload_unit")
 period = middle.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, key="upload_period",
@@ -19,7 +24,6 @@ right.download_button(t("upload.template", lang), _data.template(unit, period), 
                       on_click="ignore")
 
 st.divider()
-user = st.text_input(t("upload.user", lang), key="upload_user", max_chars=80)
 limit = t("upload.limit", lang, mb=_data.MAX_UPLOAD_MB)
 files = st.file_uploader(t("upload.files", lang), type=_data.UPLOAD_TYPES, accept_multiple_files=True,
                          help=limit, key=f"upload_files_{st.session_state.get(KEY_STORED + '_round', 0)}")

@@ -14,11 +14,14 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from cchc import bootstrap, config
+from cchc.auth import User
+from cchc.i18n import KEY_USER
 from cchc.store import Store
 from tests.workbooks import build_workbook
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CLERK = User("cb.snv", "don_vi", ("SNV",))  # a logged-in unit clerk (uploading needs a login)
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +71,7 @@ PAGES = [
     ("pages/area.py", "vi", "Lĩnh vực", ["area"], 1),
     ("pages/area.py", "en", "Task area", ["area"], 1),
     ("pages/ranking.py", "vi", "Xếp hạng", ["ranking_xlsx", "ranking_csv"], 1),
-    ("pages/upload.py", "vi", "Nộp báo cáo", ["upload_unit", "upload_period", "upload_template", "upload_user"], 0),
+    ("pages/upload.py", "vi", "Nộp báo cáo", ["upload_unit", "upload_period", "upload_template"], 0),
     ("pages/upload.py", "en", "Upload a report", ["upload_unit", "upload_template"], 0),
     ("pages/submissions.py", "vi", "Tình hình nộp", ["subs_file", "subs_download"], 1),
 ]
@@ -76,7 +79,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("page", "lang", "title", "keys", "charts"), PAGES)
 def test_page_renders_key_elements(shared_dir, page, lang, title, keys, charts):
-    at = open_page(page, lang=lang)
+    at = open_page(page, lang=lang, **{KEY_USER: CLERK})  # uploading needs a login; reading does not
     assert_clean(at)
     assert at.title[0].value == title
     for key in keys:
@@ -109,15 +112,14 @@ def test_block_filter_changes_the_units(shared_dir):
     assert "TP Hưng Yên" in options and "Sở Nội vụ" not in options
 
 
-def upload(at: AppTest, filename: str, data: bytes, user: str = "Nguyễn Văn An") -> AppTest:
-    at.text_input(key="upload_user").input(user)
+def upload(at: AppTest, filename: str, data: bytes) -> AppTest:
     at.file_uploader[0].set_value((filename, data, XLSX))
     return at.run()
 
 
 def test_upload_valid_file_supersedes_and_is_stored(data_dir):
     before = len(Store(data_dir).submissions())
-    at = upload(open_page("pages/upload.py"), "SNV_2018.xlsx", build_workbook("SNV", "2018"))
+    at = upload(open_page("pages/upload.py", **{KEY_USER: CLERK}), "SNV_2018.xlsx", build_workbook("SNV", "2018"))
     assert_clean(at)
     assert any(s.value.startswith("Hợp lệ: Sở Nội vụ, kỳ 2018") for s in [*at.success, *at.warning])
     assert any("thay thế" in w.value for w in at.warning)
@@ -127,7 +129,7 @@ def test_upload_valid_file_supersedes_and_is_stored(data_dir):
     assert len(subs) == before + 1
     newest = subs.iloc[-1]
     assert (newest["unit"], newest["period"], newest["status"], newest["uploaded_by"]) == \
-        ("SNV", "2018", "accepted", "Nguyễn Văn An")
+        ("SNV", "2018", "accepted", "cb.snv")
     assert newest["supersedes"] > 0
     assert any("Đã lưu SNV_2018.xlsx" in s.value for s in at.success)
 
@@ -135,7 +137,7 @@ def test_upload_valid_file_supersedes_and_is_stored(data_dir):
 def test_upload_bad_file_shows_its_issues_and_stores_nothing(data_dir):
     before = len(Store(data_dir).submissions())
     bad = build_workbook("SNV", "2018", update={"2d.3": {"numerator": 120, "denominator": 100}})
-    at = upload(open_page("pages/upload.py"), "SNV_2018_sai.xlsx", bad)
+    at = upload(open_page("pages/upload.py", **{KEY_USER: CLERK}), "SNV_2018_sai.xlsx", bad)
     assert not at.exception
     assert any("Không hợp lệ" in e.value for e in at.error)
     issues = at.dataframe[0].value

@@ -1,0 +1,152 @@
+"""Accounts in the dashboard through AppTest: pages listed per role, login and lock-out, logout, password
+change, the account, approval/lock and audit pages, and an upload refused for a locked period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
+
+from cchc import approval, auth, config
+from cchc.auth import User
+from cchc.i18n import KEY_USER
+from cchc.store import Store
+from tests.workbooks import build_workbook
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PASSWORD = "mat-khau-quan-tri-1"
+ADMIN = User("admin", "quan_tri", (), "web")
+CLERK = User("cb.snv", "don_vi", ("SNV", "STP"), "web")
+READING = ["pages/overview.py", "pages/unit.py", "pages/area.py", "pages/ranking.py", "pages/submissions.py"]
+ADMIN_PAGES = ["pages/admin_approval.py", "pages/admin_users.py", "pages/admin_audit.py"]
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> Store:
+    """An empty data folder (created first, so no sample data is loaded) whose admin password is known."""
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setenv(config.ENV_DATA_DIR, str(tmp_path / "data"))
+    monkeypatch.setenv(auth.ENV_ADMIN_PASSWORD, PASSWORD)
+    monkeypatch.delenv(auth.ENV_REQUIRE_LOGIN, raising=False)
+    store = Store(tmp_path / "data")
+    store.data_version()
+    return store
+
+
+def start(**state: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def registered(at: AppTest, page: str) -> bool:
+    try:
+        at.switch_page(page)
+    except ValueError as error:
+        assert "Could not find a navigation page" in str(error)
+        return False
+    return True
+
+
+def clean(at: AppTest) -> AppTest:
+    assert not at.exception and not at.error, ([e.value for e in at.exception], [e.value for e in at.error])
+    return at
+
+
+def log_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button(key="login_submit").click().run()
+
+
+@pytest.mark.parametrize(("user", "pages", "hidden"), [
+    (None, [*READING, "pages/login.py"], ["pages/upload.py", *ADMIN_PAGES]),
+    (User("ld", "lanh_dao"), READING, ["pages/upload.py", *ADMIN_PAGES]),
+    (CLERK, [*READING, "pages/upload.py"], ADMIN_PAGES),
+    (ADMIN, [*READING, "pages/upload.py", *ADMIN_PAGES], []),
+])
+def test_navigation_lists_pages_per_role(store, user, pages, hidden):
+    at = clean(start(**({KEY_USER: user} if user else {})))
+    assert all(registered(at, page) for page in pages)
+    assert not any(registered(at, page) for page in hidden)
+
+
+def test_require_login_shows_only_the_login_page(store, monkeypatch):
+    monkeypatch.setenv(auth.ENV_REQUIRE_LOGIN, "1")
+    at = clean(start())
+    assert at.title[0].value == "Đăng nhập"
+    assert not any(registered(at, page) for page in [*READING, "pages/upload.py"])
+    clean(log_in(at, "admin", PASSWORD))
+    assert all(registered(at, page) for page in [*READING, *ADMIN_PAGES])
+
+
+def test_login_wrong_password_then_lock_out(store):
+    at = start()
+    for _ in range(auth.MAX_FAILED_LOGINS):
+        log_in(at, "admin", "sai-mat-khau-roi")
+    assert "tạm khóa" in at.error[0].value and KEY_USER not in at.session_state
+    log_in(at, "admin", PASSWORD)
+    assert "tạm khóa đến" in at.error[0].value
+    assert store.audit_log(action="login")["action"].tolist()[:2] == ["login.refused", "login.locked"]
+
+
+def test_login_password_change_and_logout(store):
+    at = clean(log_in(start(), "ADMIN", PASSWORD))
+    assert at.session_state[KEY_USER].name == "admin" and "admin" in at.success[0].value
+    at.text_input(key="password_old").input(PASSWORD)
+    at.text_input(key="password_new").input("mat-khau-moi-2026")
+    at.text_input(key="password_again").input("mat-khau-moi-2026")
+    clean(at.button(key="password_submit").click().run())
+    assert auth.authenticate(store, "admin", "mat-khau-moi-2026").name == "admin"
+    at.button(key="logout").click().run()
+    assert KEY_USER not in at.session_state and not registered(at, "pages/admin_users.py")
+    assert store.audit_log(action="logout")[["user", "origin"]].values.tolist() == [["admin", "web"]]
+
+
+def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store):
+    at = clean(start(**{KEY_USER: ADMIN}))
+    at.switch_page("pages/admin_users.py").run()
+    at.text_input(key="user_add_name").input("cb.syt")
+    at.selectbox(key="user_add_role").set_value("don_vi")
+    at.multiselect(key="user_add_units").set_value(["SYT"])
+    at.text_input(key="user_add_password").input("mat-khau-can-bo-1")
+    clean(at.button(key="user_add_submit").click().run())
+    assert "cb.syt" in at.success[0].value
+    assert auth.authenticate(store, "cb.syt", "mat-khau-can-bo-1").units == ("SYT",)
+    at.switch_page("pages/admin_audit.py").run()
+    at.selectbox(key="audit_action").set_value("user")
+    clean(at.run())
+    assert "2 dòng" in at.caption[0].value and at.get("download_button")  # admin, then cb.syt
+
+
+def test_admin_locks_a_period_and_the_clerk_upload_is_refused(store):
+    at = clean(start(**{KEY_USER: ADMIN}))
+    at.switch_page("pages/admin_approval.py").run()
+    at.selectbox(key="approval_period").set_value("2018")
+    clean(at.run())
+    clean(at.button(key="approval_lock").click().run())
+    assert store.locked_periods() == {"2018"} and "đã khóa sổ" in at.info[0].value
+    clerk = clean(start(**{KEY_USER: CLERK}))
+    clerk.switch_page("pages/upload.py").run()
+    assert clerk.selectbox(key="upload_unit").options == ["Sở Nội vụ", "Sở Tư pháp"]  # only the clerk's units
+    clerk.file_uploader[0].set_value(("snv.xlsx", build_workbook("SNV", "2018"), "application/octet-stream"))
+    clerk.run()
+    clerk.button(key="upload_confirm").click().run()
+    assert any("đã khóa sổ" in e.value for e in clerk.error) and store.submissions().empty
+
+
+def test_admin_approves_a_report(store):
+    from cchc import ingest
+
+    ingest.ingest_file(store, build_workbook("SNV", "2018"), "snv.xlsx", user=CLERK)
+    at = clean(start(**{KEY_USER: ADMIN}))
+    at.switch_page("pages/admin_approval.py").run()
+    at.selectbox(key="approval_period").set_value("2018")
+    clean(at.run())
+    clean(at.button(key="approval_approve").click().run())
+    assert approval.status(store, "2018")["state"].tolist() == ["approved"]
+    assert at.success[0].value == "Đã ghi nhận."
