@@ -150,22 +150,24 @@ def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: User |
             received_at: dt.datetime | None) -> list[IngestResult]:
     actor = user if isinstance(user, User) else operator(user)
     store.keep_raws([data for _, data in pending])
-    locked = store.locked_periods()
-    refusals = [refusal(actor, checked.unit, checked.period, locked) for checked, _ in pending]
-    items = []
-    for (checked, _), refused in zip(pending, refusals, strict=True):
-        s = checked.submission
-        if refused is not None:
-            store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
-                        f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})", origin=actor.origin)
-            continue
-        items.append(NewSubmission(
-            sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=actor.name,
-            status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
-            received_at=received_at, template_version=s.template_version if s else "",
-            reporter=s.reporter if s else "", report_date=s.report_date if s else None,
-            values=s.values if s else (), issues=tuple(checked.report.issues), origin=actor.origin))
-    rows = iter(store.record_submissions(items) if items else ())
+    with store.writing():  # no lock decision of another thread between the check and the write
+        locked = store.locked_periods()
+        refusals = [refusal(actor, checked.unit, checked.period, locked) for checked, _ in pending]
+        items = []
+        for (checked, _), refused in zip(pending, refusals, strict=True):
+            s = checked.submission
+            if refused is not None:
+                store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
+                            f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})",
+                            origin=actor.origin)
+                continue
+            items.append(NewSubmission(
+                sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=actor.name,
+                status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
+                received_at=received_at, template_version=s.template_version if s else "",
+                reporter=s.reporter if s else "", report_date=s.report_date if s else None,
+                values=s.values if s else (), issues=tuple(checked.report.issues), origin=actor.origin))
+        rows = iter(store.record_submissions(items) if items else ())
     results = []
     for (checked, _), refused in zip(pending, refusals, strict=True):
         if refused is not None:

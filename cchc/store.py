@@ -233,6 +233,13 @@ class Store:
             raise
         return con
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold this process's write turn across a check and the writes that depend on it (a period's lock
+        and the uploads it refuses), so no other thread's write comes between them."""
+        with _WRITE_LOCK:
+            yield
+
     def _write(self, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         with self._connection() as con:
             return _transact(con, work)

@@ -160,3 +160,32 @@ def test_killed_ingest_leaves_no_partial_submission(tmp_path, seed):
         stored = sum(statuses.values())
     result = ingest.ingest_file(Store(data_dir), build_workbook("STP", "2018"), "stp.xlsx", user="sau-su-co")
     assert result.status == "accepted"  # and it still takes new files
+
+
+def test_no_upload_slips_in_after_a_period_is_locked(tmp_path):
+    """Threads upload 2018 reports while the administrator locks 2018: in the audit log's order, every
+    accepted 2018 report comes before the lock and every one after it was refused."""
+    from cchc import approval
+    from cchc.auth import User
+
+    store = Store(tmp_path / "data")
+    store.data_version()
+    base = build_workbook("SNV", "2018")
+    files = [variant(base, n) for n in range(24)]
+
+    def worker(chunk: list[bytes]) -> None:
+        for n, data in enumerate(chunk):
+            upload_until_stored(Store(tmp_path / "data"), data, f"{n}.xlsx", [])
+
+    threads = [threading.Thread(target=worker, args=(files[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    approval.lock_period(store, User("admin", "quan_tri", (), "10.0.0.1"), "2018")
+    for thread in threads:
+        thread.join(timeout=600)
+    log = store.audit_log(action="submission").sort_values("id")
+    lock_id = store.audit_log(action="period.lock")["id"].iloc[0]
+    assert (log[log["action"] == "submission.accepted"]["id"] < lock_id).all()
+    assert (log[log["id"] > lock_id]["action"] == "submission.refused").all()
+    assert len(log[log["action"].isin(["submission.accepted", "submission.refused"])]) == len(files)
