@@ -34,6 +34,7 @@ if _session.can_read():
 if user is not None and user.is_admin:
     pages[t("section.admin", lang)] = [
         page("pages/admin_approval.py", "page.approval", "task_alt", "duyet-khoa-so"),
+        page("pages/admin_scores.py", "page.scores", "scoreboard", "diem-chi-so"),
         page("pages/admin_users.py", "page.users", "group", "tai-khoan-nguoi-dung"),
         page("pages/admin_audit.py", "page.audit", "history", "nhat-ky"),
     ]

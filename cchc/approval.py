@@ -1,5 +1,6 @@
 """Approval and locking: Sở Nội vụ approves a unit's report for a period (it becomes the official figure) or
-returns it with a comment, and locks a period so that no more reports are taken until it reopens it.
+returns it with a comment, locks a period so that no more reports are taken until it reopens it, and enters
+the PAR index scores (appraisal council, survey) from the score sheet.
 
 Decisions are append-only rows (``store.decision``), each audited; the latest one per unit and period
 counts. :func:`refusal` is the rule the upload path applies before storing anything.
@@ -11,6 +12,7 @@ import pandas as pd
 
 from cchc.auth import AuthError, User, require_admin
 from cchc.periods import PeriodError, parse_period
+from cchc.ranking import read_score_sheet
 from cchc.report import Issue, make_issue
 from cchc.store import Store
 
@@ -46,6 +48,16 @@ def reopen_period(store: Store, actor: User, period: str, comment: str = "") -> 
     if code not in store.locked_periods():
         raise AuthError(f"Kỳ {code} đang mở, không cần mở lại.")
     store.record_decision("reopen", code, by=actor.name, comment=comment[:MAX_COMMENT], origin=actor.origin)
+
+
+def enter_scores(store: Store, actor: User, data: bytes) -> tuple[int, list[Issue]]:
+    """Record a filled PAR score sheet (self-assessment, appraisal and survey scores; administrators only):
+    the number of scores stored, and the sheet's issues (nothing is stored when one is an error)."""
+    require_admin(actor, "nhập điểm Chỉ số CCHC")
+    rows, issues = read_score_sheet(data)
+    if any(i.severity == "error" for i in issues) or not rows:
+        return 0, issues
+    return store.record_par_scores(rows, actor.name, origin=actor.origin), issues
 
 
 def refusal(user: User, unit: str, period: str, locked: frozenset[str]) -> Issue | None:

@@ -186,6 +186,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.users": ("Quản lý tài khoản", "Accounts"),
     "page.approval": ("Duyệt và khóa sổ", "Approval and locks"),
     "page.audit": ("Nhật ký", "Audit log"),
+    "page.scores": ("Điểm Chỉ số CCHC", "PAR index scores"),
+    "scores.caption": ("Bảng điểm năm {year}, {block}: tải mẫu, điền điểm tự đánh giá, thẩm định và điều tra xã hội "
+                       "học, rồi tải lên. Điểm mới thay điểm cũ của cùng tiêu chí; mọi lần nhập được ghi nhật ký.",
+                       "Score sheet {year}, {block}: download, fill in the self-assessment, appraisal and survey "
+                       "scores, upload. New scores replace older ones of the same criterion; every entry is logged."),
+    "scores.template": ("Tải bảng điểm mẫu (.xlsx)", "Download the score sheet (.xlsx)"),
+    "scores.file": ("Bảng điểm đã điền", "Filled score sheet"),
+    "scores.nothing": ("Bảng điểm có lỗi hoặc chưa có điểm nào; chưa lưu gì.",
+                       "The sheet has errors or no score yet; nothing stored."),
+    "scores.ready": ("Đọc được {count} điểm.", "{count} scores read."),
+    "scores.confirm": ("Lưu {count} điểm", "Store {count} scores"),
+    "scores.done": ("Đã lưu {count} điểm.", "{count} scores stored."),
     "auth.admin_only": ("Trang này chỉ dành cho tài khoản quản trị (Sở Nội vụ).",
                         "This page is for administrators (Department of Home Affairs) only."),
     "auth.login_to_upload": ("Hãy đăng nhập để nộp báo cáo.", "Log in to upload reports."),

@@ -37,9 +37,14 @@ def _admin_ready(directory: str) -> bool:
 
 def prepare() -> None:
     """Once per run of app.py: the first admin exists, and a single sign-on maps to a local account."""
-    _admin_ready(str(_data.store().data_dir))
+    try:
+        _admin_ready(str(_data.store().data_dir))
+    except AuthError as error:  # e.g. a CCHC_ADMIN_PASSWORD too short: say so, keep the dashboard readable
+        st.error(f"{auth.ENV_ADMIN_PASSWORD}: {error}", icon=":material/key:")
     if user() is None and oidc_configured() and st.user.is_logged_in:
         try:
+            if st.user.get("email_verified") is False:
+                raise AuthError("Nhà cung cấp đăng nhập chưa xác minh địa chỉ thư này.")
             st.session_state[KEY_USER] = auth.user_for_email(_data.store(), str(st.user.get("email", "")),
                                                              origin=origin())
         except AuthError as error:

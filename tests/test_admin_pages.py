@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cchc import approval, auth, config
 from cchc.auth import User
-from cchc.i18n import KEY_USER
+from cchc.i18n import KEY_BLOCK, KEY_USER, KEY_YEAR
 from cchc.store import Store
 from tests.workbooks import build_workbook
 
@@ -20,7 +20,7 @@ PASSWORD = "mat-khau-quan-tri-1"
 ADMIN = User("admin", "quan_tri", (), "web")
 CLERK = User("cb.snv", "don_vi", ("SNV", "STP"), "web")
 READING = ["pages/overview.py", "pages/unit.py", "pages/area.py", "pages/ranking.py", "pages/submissions.py"]
-ADMIN_PAGES = ["pages/admin_approval.py", "pages/admin_users.py", "pages/admin_audit.py"]
+ADMIN_PAGES = ["pages/admin_approval.py", "pages/admin_scores.py", "pages/admin_users.py", "pages/admin_audit.py"]
 
 
 @pytest.fixture
@@ -150,3 +150,22 @@ def test_admin_approves_a_report(store):
     clean(at.button(key="approval_approve").click().run())
     assert approval.status(store, "2018")["state"].tolist() == ["approved"]
     assert at.success[0].value == "Đã ghi nhận."
+
+
+def test_admin_enters_par_scores_from_the_sheet(store):
+    from tests.test_approval import filled_score_sheet
+
+    at = clean(start(**{KEY_USER: ADMIN, KEY_YEAR: 2018, KEY_BLOCK: "so"}))
+    at.switch_page("pages/admin_scores.py").run()
+    at.file_uploader(key="scores_file").set_value(("diem.xlsx", filled_score_sheet(2018, "so"), "application/x"))
+    clean(at.run())
+    clean(at.button(key="scores_confirm").click().run())
+    assert at.success[0].value == "Đã lưu 1 điểm."
+    assert store.par_scores(2018)[["entered_by", "source"]].values.tolist() == [["admin", "appraised"]]
+
+
+def test_a_too_short_admin_password_is_explained_not_a_traceback(store, monkeypatch):
+    monkeypatch.setenv(auth.ENV_ADMIN_PASSWORD, "ngan")
+    at = start()
+    assert not at.exception and at.title[0].value == "Tổng quan"
+    assert "CCHC_ADMIN_PASSWORD" in at.error[0].value and store.account("admin") is None

@@ -125,3 +125,44 @@ def test_upload_to_a_locked_period_is_refused_until_reopened(store, make_workboo
     assert log[["user", "action", "origin"]].values.tolist() == [
         ["cb.snv", "submission.accepted", "10.0.0.5"], [log.iloc[1]["user"], "submission.refused", "cli"],
         ["cb.snv", "submission.refused", "10.0.0.5"]]
+
+
+def filled_score_sheet(year: int = 2018, block: str = "so") -> bytes:
+    """The score template with an appraisal score typed for its first criterion row."""
+    import io
+
+    import openpyxl
+
+    from cchc.export import score_template_xlsx
+    from cchc.ranking import SCORE_COLUMNS
+
+    book = openpyxl.load_workbook(io.BytesIO(score_template_xlsx(year, block)))
+    sheet = book.active
+    header = next(row for row in sheet.iter_rows() if SCORE_COLUMNS[0] in [c.value for c in row])
+    columns = {c.value: c.column for c in header}
+    first = header[0].row + 1
+    maximum = sheet.cell(first, columns[SCORE_COLUMNS[4]]).value
+    sheet.cell(first, columns[SCORE_COLUMNS[6]]).value = maximum
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_enter_scores_records_with_who_and_where(store):
+    stored, issues = approval.enter_scores(store, ADMIN, filled_score_sheet())
+    assert stored == 1 and not [i for i in issues if i.severity == "error"]
+    entry = store.audit_log(action="par.").iloc[0]
+    assert (entry["user"], entry["origin"]) == ("snv.admin", "10.0.0.9")
+    assert store.par_scores(2018)["entered_by"].tolist() == ["snv.admin"]
+
+
+@pytest.mark.parametrize("actor", [User("ld", "lanh_dao"), User("cb", "don_vi", ("SNV",))])
+def test_enter_scores_is_for_admins_only(store, actor):
+    with pytest.raises(PermissionDenied):
+        approval.enter_scores(store, actor, filled_score_sheet())
+    assert store.par_scores().empty
+
+
+def test_enter_scores_stores_nothing_from_a_broken_sheet(store):
+    stored, issues = approval.enter_scores(store, ADMIN, b"not a workbook")
+    assert stored == 0 and issues and store.par_scores().empty

@@ -1,0 +1,32 @@
+"""Điểm Chỉ số CCHC (administrators): download the score sheet of the chosen year and block, upload it filled
+(self-assessment, appraisal, survey), see what it holds, then record it."""
+
+import pandas as pd
+import streamlit as st
+
+from cchc import approval, export
+from cchc.i18n import block_label, t
+from cchc.ranking import read_score_sheet
+from pages import _data, _session
+
+lang, year, block = _data.lang(), _data.year(), _data.block()
+admin = _session.require_admin(lang)
+st.title(t("page.scores", lang))
+_session.show_flash()
+st.caption(t("scores.caption", lang, year=year, block=block_label(block, lang)))
+st.download_button(t("scores.template", lang), export.score_template_xlsx(year, block), mime=_data.XLSX_MIME,
+                   file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_data.DOWNLOAD, key="scores_template",
+                   on_click="ignore")
+sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], key="scores_file")
+if sheet is None:
+    st.stop()
+rows, issues = read_score_sheet(sheet.getvalue())
+if issues:
+    _data.show_table(pd.DataFrame([i.as_dict() for i in issues]), "scores_issues")
+if not rows or any(i.severity == "error" for i in issues):
+    st.error(t("scores.nothing", lang), icon=":material/error:")
+    st.stop()
+st.success(t("scores.ready", lang, count=len(rows)), icon=":material/check:")
+if st.button(t("scores.confirm", lang, count=len(rows)), type="primary", key="scores_confirm"):
+    _session.act(lambda: approval.enter_scores(_data.store(), admin, sheet.getvalue()),
+                 t("scores.done", lang, count=len(rows)))
