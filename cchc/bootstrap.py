@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.ingest import ingest_file
+from cchc.ingest import Upload, ingest_uploads
 from cchc.ranking import read_score_sheet
 from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
 from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
@@ -67,10 +67,9 @@ def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
     """Ingest every file of ``sample_dir``'s manifest in order, as its uploader at its time, then its PAR score
     sheets; returns the count of report files."""
     entries = read_manifest(sample_dir / MANIFEST)
+    uploads = (Upload((sample_dir / e.file).read_bytes(), e.file, e.uploaded_by, e.received_at) for e in entries)
     with store.session():
-        for entry in entries:
-            ingest_file(store, (sample_dir / entry.file).read_bytes(), entry.file, user=entry.uploaded_by,
-                        received_at=entry.received_at)
+        ingest_uploads(store, uploads)
         load_scores(store, sample_dir)
         store.audit("system", SAMPLE_ACTION, str(sample_dir), f"{len(entries)} tệp mẫu")
     return len(entries)

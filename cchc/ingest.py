@@ -2,9 +2,10 @@
 
 :func:`check_file` is the dry run the upload page shows before storing; :func:`ingest_file` stores one file
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
-:func:`ingest_paths` walks folders and stores many files quickly: one connection for the whole batch, the
-store's history held in memory, and submissions committed in groups (each file stays atomic). Reading ahead
-in worker processes was tried and measured slower on the 2-core target (pickling, start-up).
+:func:`ingest_paths` walks folders and :func:`ingest_uploads` stores many files quickly: one connection for the
+whole batch, the store's history held in memory, and submissions committed in groups (each file stays
+atomic). Reading ahead in worker processes was tried and measured slower on the 2-core target (pickling,
+start-up).
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A received file, who sent it and when (``None``: now)."""
+
+    data: bytes
+    filename: str
+    user: User | str
+    received_at: dt.datetime | None = None
+
+    @property
+    def actor(self) -> User:
+        return self.user if isinstance(self.user, User) else operator(self.user)
+
+
+@dataclass(frozen=True)
 class IngestResult:
     filename: str
     status: str  # 'accepted' | 'rejected' | 'duplicate' | 'refused' (not this user's unit, or a locked period)
@@ -94,29 +109,36 @@ def ingest_file(store: Store, data: bytes, filename: str, *, user: User | str,
     """Check and store one file; the raw bytes are kept whatever the outcome. ``user`` uploads it: a
     :class:`~cchc.auth.User`, or the name of a trusted local process (:func:`cchc.auth.operator`). A file of a
     unit the user may not submit for, or of a locked period, is refused (:func:`cchc.approval.refusal`)."""
-    with store.session():
+    with store.session():  # one file: ask the store itself, no batch history to build
         checked = check_file(data, filename, store, store.catalog)
-        return _record(store, [(checked, data)], user, received_at)[0]
+        return _record(store, [(checked, Upload(data, filename, user, received_at))])[0]
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], *, user: User | str,
                  progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
     """Ingest every workbook in ``paths`` (folders walked recursively), in name order."""
     files = find_workbooks(paths)
+    uploads = (Upload(path.read_bytes(), str(path), user) for path in files)
+    return ingest_uploads(store, uploads, total=len(files), progress=progress)
+
+
+def ingest_uploads(store: Store, uploads: Iterable[Upload], *, total: int | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    """Check and store uploads in order, each as its own uploader and time: one connection for the batch,
+    the store's history held in memory, submissions committed in groups (each file stays atomic)."""
     results: list[IngestResult] = []
     with store.session():
         history = _RunHistory(store)
-        remaining = iter(files)
+        remaining = iter(uploads)
         while group := list(islice(remaining, GROUP)):
             pending = []
-            for path in group:
-                data = path.read_bytes()
-                checked = check_file(data, str(path), history, store.catalog)
+            for upload in group:
+                checked = check_file(upload.data, upload.filename, history, store.catalog)
                 history.note(checked)
-                pending.append((checked, data))
-            results += _record(store, pending, user, None)
+                pending.append((checked, upload))
+            results += _record(store, pending)
             if progress is not None:
-                progress(len(results), len(files))
+                progress(len(results), total or len(results))
     return results
 
 
@@ -146,16 +168,14 @@ def _identity(raw: RawWorkbook | None) -> tuple[str, str]:
     return unit, period
 
 
-def _record(store: Store, pending: Sequence[tuple[Checked, bytes]], user: User | str,
-            received_at: dt.datetime | None) -> list[IngestResult]:
-    actor = user if isinstance(user, User) else operator(user)
-    store.keep_raws([data for _, data in pending])
+def _record(store: Store, pending: Sequence[tuple[Checked, Upload]]) -> list[IngestResult]:
+    store.keep_raws([upload.data for _, upload in pending])
     with store.writing():  # no lock decision of another thread between the check and the write
         locked = store.locked_periods()
-        refusals = [refusal(actor, checked.unit, checked.period, locked) for checked, _ in pending]
+        refusals = [refusal(upload.actor, checked.unit, checked.period, locked) for checked, upload in pending]
         items = []
-        for (checked, _), refused in zip(pending, refusals, strict=True):
-            s = checked.submission
+        for (checked, upload), refused in zip(pending, refusals, strict=True):
+            s, actor, received_at = checked.submission, upload.actor, upload.received_at
             if refused is not None:
                 store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
                             f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})",
