@@ -178,6 +178,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def _scan_sheet_part(xml: bytes, name: str, lang: str) -> frozenset[str]:
+    # counting row elements costs nothing; listing a million references first would take ~150 MiB
+    check_area(name, xml.count(b"<row ") + xml.count(b"<row>"), 1, lang)
     refs = _REF_RE.findall(xml)  # rows (r="12") and cells (r="E12")
     rows = [int(r) for _, r in refs]
     columns = [column_index(c.decode()) for c in {c for c, _ in refs if c}]
