@@ -2,7 +2,8 @@
 
 It opens the overview (charts must render), downloads a template on the upload page, fills it, uploads it,
 confirms, finds it on the submissions page, and downloads and opens the ranking workbook. A screenshot of every
-page goes to ``screenshots/`` (the README shows them).
+page is saved: with ``CCHC_SCREENSHOTS=1`` into ``screenshots/`` (the README shows them), else into the
+test's temporary folder, so that a test run leaves the checkout clean.
 """
 
 from __future__ import annotations
@@ -157,12 +158,13 @@ def log_in(page) -> None:
     settle(page)
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def shoot(page, name: str, folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
+    shots = SHOTS if os.environ.get("CCHC_SCREENSHOTS") == "1" else tmp_path / "screenshots"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -174,13 +176,13 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             page.wait_for_selector(".js-plotly-plot .main-svg")
             assert page.locator(".js-plotly-plot").count() >= 3
             assert page.get_by_text("dữ liệu mẫu").count() >= 1
-            shoot(page, "overview")
+            shoot(page, "overview", shots)
 
             for path, name in (("don-vi?unit=TIENLU", "unit"), ("linh-vuc?area=6", "area"), ("xep-hang", "ranking")):
                 page.goto(f"{app_url}/{path}")
                 settle(page)
                 page.wait_for_selector(".js-plotly-plot .main-svg")
-                shoot(page, name)
+                shoot(page, name, shots)
 
             download = click(page, "Tải bảng xếp hạng", download=True)
             saved = tmp_path / download.suggested_filename
@@ -199,7 +201,7 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
             page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
             assert page.get_by_text(re.compile("sẽ thay thế")).count() >= 1
-            shoot(page, "upload")
+            shoot(page, "upload", shots)
             click(page, "Xác nhận lưu")
             page.get_by_text(re.compile(f"Đã lưu {filled.name}")).wait_for()
 
@@ -207,6 +209,6 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             page.wait_for_selector(".js-plotly-plot .main-svg")
             newest = page.get_by_role("combobox", name="Chọn báo cáo").input_value()
             assert newest.endswith(f"· {unit} · {period} · {filled.name}")
-            shoot(page, "submissions")
+            shoot(page, "submissions", shots)
         finally:
             browser.close()
