@@ -28,10 +28,13 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from cchc import bootstrap, config  # noqa: E402
+from cchc.auth import User  # noqa: E402
+from cchc.i18n import KEY_USER  # noqa: E402
 
 PAGES = ("pages/overview.py", "pages/unit.py", "pages/area.py", "pages/ranking.py", "pages/upload.py",
          "pages/submissions.py")
 GOAL_MS = 300
+CLERK = User("cb.snv", "don_vi", ("SNV",))  # a logged-in unit clerk: the upload page is listed after a login
 
 
 def timed_run(at: AppTest) -> float:
@@ -44,6 +47,7 @@ def timed_run(at: AppTest) -> float:
 
 def measure(page: str, repeat: int) -> tuple[float, float]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[KEY_USER] = CLERK
     at.run()
     if page != PAGES[0]:
         at.switch_page(page)
