@@ -12,15 +12,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cchc import bootstrap, charts, config, export, i18n, ingest, templates
-from cchc.auth import AuthError, User
+from cchc import bootstrap, config, export, i18n
+from cchc.auth import AuthError
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.dashboard import common, monitor, reporting
 from cchc.periods import all_periods
 from cchc.progress import progress
 from cchc.ranking import load_criteria, ranking
-from cchc.read import MAX_FILE_BYTES
 from cchc.store import Store, StoreBusy
 
 YEARS: list[int] = [p.year for p in all_periods(("year",))]
@@ -45,24 +44,6 @@ def block() -> str:
 def explain(error: Exception, lang: str) -> str:
     """A user-caused or environmental error in words."""
     return i18n.t("error.busy", lang) if isinstance(error, StoreBusy) else str(error)
-
-
-def block_from_link() -> None:
-    """A link to a unit (``?unit=TIENLU``) shows the unit's block: call before the sidebar's block widget."""
-    catalog = load_catalog()
-    unit = catalog.unit_by_code.get(st.query_params.get(i18n.KEY_UNIT, ""))
-    block = catalog.block_of(unit, common.year_end(year())) if unit is not None else None
-    if block in BLOCKS:
-        st.session_state[i18n.KEY_BLOCK] = block
-
-
-def follow_link(key: str, choices: dict) -> None:
-    """Preselect the widget ``key`` from a link's query parameter of the same name, once."""
-    if key in st.query_params:
-        asked = st.query_params[key]
-        del st.query_params[key]
-        if asked in choices:
-            st.session_state[key] = asked
 
 
 @st.cache_resource(show_spinner="Đang chuẩn bị dữ liệu lần đầu…")
@@ -136,20 +117,9 @@ def _series(directory: str, version: int, unit: str, code: str, lang: str) -> mo
     return monitor.series(_progress(directory, version), load_catalog(), unit, code, lang)
 
 
-def series_chart(unit: str, code: str, key: str) -> None:
+def series(unit: str, code: str) -> monitor.Series:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
-    line = _series(*_key(), unit, code, lang())
-    chart(charts.indicator_series(line.observed, path=line.path, target=line.target, projection=line.projection,
-                                  lang=lang(), title=line.title, percent=line.percent), key=key)
-
-
-def unit_choices() -> dict[str, str]:
-    return common.block_units(load_catalog(), year(), block())
-
-
-def area_choices(lang: str) -> dict[str, str]:
-    catalog = load_catalog()
-    return {a.code: common.area_name(catalog, a.code, lang) for a in catalog.areas}
+    return _series(*_key(), unit, code, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -215,62 +185,3 @@ def _progress_xlsx(directory: str, version: int, unit: str, year: int) -> bytes:
 
 def progress_xlsx(unit: str) -> bytes:
     return _progress_xlsx(*_key(), unit, year())
-
-
-# -- charts and tables ---------------------------------------------------------------------------------------
-def chart(figure, key: str) -> None:
-    """A figure as :mod:`cchc.charts` styled it (large fonts for a projector), not re-themed by Streamlit."""
-    st.plotly_chart(figure, theme=None, key=key, config={"displaylogo": False})
-
-
-# -- tables --------------------------------------------------------------------------------------------------
-def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
-               legend: dict[str, str] | None = None) -> None:
-    """A table with figures written the Vietnamese way (``1.234,5``, ``–`` when blank) and right-aligned;
-    ``labels`` names a column shown as coloured labels (colours from ``legend``)."""
-    figures = [column for column in frame.columns if frame[column].dtype.kind == "f"]
-    frame = common.as_text(frame, figures, lang())
-    config = {column: st.column_config.TextColumn(alignment="right") for column in figures}
-    if labels is not None and legend is not None:
-        frame = common.as_labels(frame, labels)
-        config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()))
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
-
-
-# -- uploads -------------------------------------------------------------------------------------------------
-MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)
-UPLOAD_TYPES: list[str] = ["xlsx", "xlsm", "xls", "ods"]
-
-
-def all_unit_choices() -> dict[str, str]:
-    """Every reporting unit, by its current name."""
-    return {u.code: u.name for u in load_catalog().reporting_units()}
-
-
-def period_choices(lang: str) -> dict[str, str]:
-    return {p.code: (p.code if lang == "en" else p.label_vi) for p in all_periods(("year", "half"))}
-
-
-template_filename = templates.template_filename
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def template(unit: str, period: str) -> bytes:
-    return templates.write_template(unit, period)
-
-
-def dry_run(file_id: str, filename: str, data: bytes) -> reporting.UploadCheck:
-    """Check a file without storing it; remembered in this session until the data changes."""
-    checked = st.session_state.setdefault(i18n.KEY_CHECKED, {})
-    key = (file_id, store().data_version(), lang())
-    if key not in checked:
-        result = ingest.check_file(data, filename, store(), load_catalog())
-        checked[key] = reporting.upload_check(result, filename, load_catalog(), lang())
-    return checked[key]
-
-
-def store_file(filename: str, data: bytes, user: User) -> tuple[str, bool]:
-    """Store one file as the logged-in ``user`` (cchc.ingest checks their units and the period's lock); a
-    sentence saying what happened, and whether it was stored."""
-    result = ingest.ingest_file(store(), data, filename, user=user)
-    return reporting.stored_line(result, load_catalog(), lang())

@@ -4,14 +4,14 @@ import streamlit as st
 
 from cchc import approval
 from cchc.i18n import t
-from pages import _data, _session
+from pages import _choices, _data, _session, _widgets
 
 lang = _data.lang()
 admin = _session.require_admin(lang)
 store = _data.store()
 st.title(t("page.approval", lang))
 _session.show_flash()
-periods = _data.period_choices(lang)
+periods = _choices.period_choices(lang)
 period = st.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, index=len(periods) - 1,
                       key="approval_period")
 
@@ -26,14 +26,14 @@ if toggled:
     change = approval.reopen_period if locked else approval.lock_period
     _session.act(lambda: change(store, admin, period, note), t("approval.done", lang))
 
-units = _data.all_unit_choices()
+units = _choices.all_unit_choices()
 states = {s: t(f"approval.{s}", lang) for s in approval.STATES}
 status = approval.status(store, period)
 if status.empty:
     st.info(t("empty.no_submissions", lang), icon=":material/info:")
     st.stop()
 shown = status.assign(unit=status["unit"].map(lambda u: units.get(u, u)), state=status["state"].map(states))
-_data.show_table(shown, "approval_table")
+_widgets.show_table(shown, "approval_table")
 
 st.subheader(t("approval.decide", lang))
 unit = st.selectbox(t("upload.unit", lang), status["unit"].tolist(), format_func=lambda u: units.get(u, u),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cchc import export
 from cchc.i18n import t
-from pages import _data, _session
+from pages import _data, _session, _widgets
 
 ACTIONS = ("", "login", "logout", "submission", "approval", "period", "user", "par", "backup")
 LIMIT = 5000
@@ -26,6 +26,6 @@ log = _data.store().audit_log(LIMIT, user=who or None, action=action or None, te
                               since=dt.datetime.combine(since, dt.time()) if since else None,
                               until=dt.datetime.combine(until, dt.time()) + dt.timedelta(days=1) if until else None)
 st.caption(t("audit.count", lang, count=len(log), limit=LIMIT))
-_data.show_table(log, "audit_table")
+_widgets.show_table(log, "audit_table")
 st.download_button(t("audit.download", lang), export.csv_bytes(log), file_name="nhat-ky.csv", mime="text/csv",
                    icon=_data.DOWNLOAD, key="audit_download", on_click="ignore")

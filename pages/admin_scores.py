@@ -7,7 +7,7 @@ import streamlit as st
 from cchc import approval, export
 from cchc.i18n import block_label, t
 from cchc.ranking import read_score_sheet
-from pages import _data, _session
+from pages import _data, _session, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 admin = _session.require_admin(lang)
@@ -22,7 +22,7 @@ if sheet is None:
     st.stop()
 rows, issues = read_score_sheet(sheet.getvalue())
 if issues:
-    _data.show_table(pd.DataFrame([i.as_dict() for i in issues]), "scores_issues")
+    _widgets.show_table(pd.DataFrame([i.as_dict() for i in issues]), "scores_issues")
 if not rows or any(i.severity == "error" for i in issues):
     st.error(t("scores.nothing", lang), icon=":material/error:")
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cchc import auth
 from cchc.i18n import t
-from pages import _data, _session
+from pages import _choices, _data, _session, _widgets
 
 lang = _data.lang()
 admin = _session.require_admin(lang)
@@ -12,11 +12,11 @@ store = _data.store()
 st.title(t("page.users", lang))
 _session.show_flash()
 roles = {code: names[1 if lang == "en" else 0] for code, names in auth.ROLES.items()}
-units = _data.all_unit_choices()
+units = _choices.all_unit_choices()
 
 
 accounts = store.accounts()
-_data.show_table(accounts.assign(role=accounts["role"].map(roles)), "users_table")
+_widgets.show_table(accounts.assign(role=accounts["role"].map(roles)), "users_table")
 
 st.subheader(t("users.add", lang))
 with st.form("user_add", clear_on_submit=True):

@@ -4,13 +4,13 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import KEY_AREA, block_label, t
-from pages import _data
+from pages import _choices, _data, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
-areas = _data.area_choices(lang)
+areas = _choices.area_choices(lang)
 st.title(t("page.area", lang))
 
-_data.follow_link(KEY_AREA, areas)
+_choices.follow_link(KEY_AREA, areas)
 area = st.selectbox(t("area.pick", lang), list(areas), format_func=areas.get, key=KEY_AREA)
 view = _data.area_view(area)
 st.caption(f"{year} · {block_label(block, lang)}")
@@ -24,8 +24,8 @@ with data_side:
     if not view.indicators:
         st.info(t("empty.no_data", lang), icon=":material/info:")
     for item in view.indicators:
-        _data.chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
+        _widgets.chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
                                             title=item.title, percent=item.percent), key=f"area_{item.code}")
     if not view.spread.empty:
         st.subheader(t("area.distribution", lang))
-        _data.chart(charts.distribution(view.spread, lang), key="area_distribution")
+        _widgets.chart(charts.distribution(view.spread, lang), key="area_distribution")

@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import charts
 from cchc.i18n import KEY_AREA, KEY_UNIT, block_label, t
 from cchc.progress import PROVINCE
-from pages import _data
+from pages import _choices, _data, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.overview()
@@ -30,7 +30,7 @@ latest = trend[(trend["year"] == year) & (trend["series"] == block)]["index"]
 cards[4].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
 
 st.subheader(t("overview.targets", lang))
-_data.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+_widgets.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
 
 attention, trend_side = st.columns(2)
 with attention:
@@ -44,18 +44,18 @@ with attention:
 with trend_side:
     st.subheader(t("overview.par_trend", lang))
     names = {b: block_label(b, lang) for b in _data.BLOCKS}
-    _data.chart(charts.index_trend(trend, names, lang), key="overview_par")
+    _widgets.chart(charts.index_trend(trend, names, lang), key="overview_par")
 
 st.subheader(t("overview.heatmap", lang))
 st.caption(t("overview.heatmap_help", lang))
-_data.chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
+_widgets.chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
 
 with st.container(horizontal=True):
-    for code, label in _data.area_choices(lang).items():
+    for code, label in _choices.area_choices(lang).items():
         st.page_link("pages/area.py", label=label, icon=":material/category:", query_params={KEY_AREA: code})
 
 st.subheader(t("overview.target_pick", lang))
 codes = view.targets["indicator"].tolist()
 labels = dict(zip(codes, view.targets["label"], strict=True))
 picked = st.selectbox(t("label.indicator", lang), codes, format_func=labels.get, key="overview_indicator")
-_data.series_chart(PROVINCE, picked, key="overview_series")
+_widgets.series_chart(PROVINCE, picked, key="overview_series")

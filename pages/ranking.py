@@ -4,7 +4,7 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import block_label, t
-from pages import _data
+from pages import _data, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.ranking_view()
@@ -20,8 +20,8 @@ with st.container(horizontal=True):
     st.download_button(t("ranking.csv", lang), _data.ranking_csv(), file_name=f"xep-hang-{block}-{year}.csv",
                        mime="text/csv", icon=_data.DOWNLOAD, key="ranking_csv", on_click="ignore")
 
-_data.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend)
-_data.chart(charts.ranking_bars(view.bars, view.tier_order, lang), key="ranking_bars")
+_widgets.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend)
+_widgets.chart(charts.ranking_bars(view.bars, view.tier_order, lang), key="ranking_bars")
 
 st.subheader(t("ranking.domains", lang))
-_data.show_table(view.domains, "ranking_domains")
+_widgets.show_table(view.domains, "ranking_domains")

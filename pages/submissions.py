@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import charts
 from cchc.dashboard import reporting
 from cchc.i18n import block_label, t
-from pages import _data
+from pages import _data, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.submissions_view()
@@ -16,13 +16,13 @@ st.subheader(t("subs.matrix", lang, year=year))
 if view.matrix.empty:
     st.info(t("empty.no_data", lang), icon=":material/info:")
 else:
-    _data.chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
+    _widgets.chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
 
 st.subheader(t("subs.history", lang))
 if view.history.empty:
     st.info(t("empty.no_submissions", lang), icon=":material/info:")
     st.stop()
-_data.show_table(view.history, "subs_history")
+_widgets.show_table(view.history, "subs_history")
 
 st.subheader(t("subs.file", lang))
 sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lambda key: view.files[key][0],
@@ -33,4 +33,4 @@ st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_n
 issues = reporting.issue_table(_data.store().issues(submission), lang)
 if not issues.empty:
     st.caption(t("subs.issues", lang))
-    _data.show_table(issues, "subs_issues")
+    _widgets.show_table(issues, "subs_issues")

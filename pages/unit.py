@@ -4,22 +4,22 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import KEY_UNIT, t
-from pages import _data
+from pages import _choices, _data, _widgets
 
 lang, year = _data.lang(), _data.year()
-units = _data.unit_choices()
+units = _choices.unit_choices()
 st.title(t("page.unit", lang))
 if not units:
     st.info(t("empty.no_data", lang), icon=":material/info:")
     st.stop()
 
-_data.follow_link(KEY_UNIT, units)
+_choices.follow_link(KEY_UNIT, units)
 unit = st.selectbox(t("unit.pick", lang), list(units), format_func=units.get, key=KEY_UNIT)
 view = _data.unit_view(unit)
 st.header(view.name)
 
 st.subheader(t("unit.indicators", lang))
-_data.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)
+_widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)
 st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
                    mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
 
@@ -31,13 +31,13 @@ with left:
                             default=[c for c, s in zip(view.indicators, view.statuses, strict=True)
                                      if s not in ("no_target", "no_data")][:4], key="unit_indicators")
     for code in picked:
-        _data.series_chart(unit, code, key=f"unit_series_{code}")
+        _widgets.series_chart(unit, code, key=f"unit_series_{code}")
 with right:
     st.subheader(t("unit.areas", lang))
-    _data.chart(charts.area_scores(view.areas, lang), key="unit_areas")
+    _widgets.chart(charts.area_scores(view.areas, lang), key="unit_areas")
 
 st.subheader(t("unit.history", lang))
 if view.history.empty:
     st.info(t("empty.no_submissions", lang), icon=":material/info:")
 else:
-    _data.show_table(view.history, "unit_history")
+    _widgets.show_table(view.history, "unit_history")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
-from pages import _data, _session
+from pages import _choices, _data, _session, _uploads, _widgets
 
 lang = _data.lang()
 st.title(t("page.upload", lang))
@@ -13,19 +13,19 @@ if user is None or not _session.can_upload():  # the navigation hides the page; 
     st.stop()
 st.caption(t("upload.caption", lang))
 
-units = {code: name for code, name in _data.all_unit_choices().items() if user.can_submit(code)}
-periods = _data.period_choices(lang)
+units = {code: name for code, name in _choices.all_unit_choices().items() if user.can_submit(code)}
+periods = _choices.period_choices(lang)
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 unit = left.selectbox(t("upload.unit", lang), list(units), format_func=units.get, key="upload_unit")
 period = middle.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, key="upload_period",
                           index=len(periods) - 1)
-right.download_button(t("upload.template", lang), _data.template(unit, period), mime=_data.XLSX_MIME,
-                      icon=_data.DOWNLOAD, file_name=_data.template_filename(unit, period), key="upload_template",
+right.download_button(t("upload.template", lang), _uploads.template(unit, period), mime=_data.XLSX_MIME,
+                      icon=_data.DOWNLOAD, file_name=_uploads.template_filename(unit, period), key="upload_template",
                       on_click="ignore")
 
 st.divider()
-limit = t("upload.limit", lang, mb=_data.MAX_UPLOAD_MB)
-files = st.file_uploader(t("upload.files", lang), type=_data.UPLOAD_TYPES, accept_multiple_files=True,
+limit = t("upload.limit", lang, mb=_uploads.MAX_UPLOAD_MB)
+files = st.file_uploader(t("upload.files", lang), type=_uploads.UPLOAD_TYPES, accept_multiple_files=True,
                          help=limit, key=f"upload_files_{st.session_state.get(KEY_STORED + '_round', 0)}")
 st.caption(limit)
 
@@ -39,7 +39,7 @@ checks = []
 for done, upload in enumerate(files, start=1):
     if bar:
         bar.progress(done / len(files), text=t("upload.checking", lang, name=upload.name, done=done, total=len(files)))
-    checks.append(_data.dry_run(upload.file_id, upload.name, upload.getvalue()))
+    checks.append(_uploads.dry_run(upload.file_id, upload.name, upload.getvalue()))
 if bar:
     bar.empty()
 
@@ -50,10 +50,10 @@ for n, check in enumerate(checks):
         if check.supersedes:
             st.warning(t("upload.supersedes", lang), icon=":material/sync:")
         if not check.issues.empty:
-            _data.show_table(check.issues, f"upload_issues_{n}")
+            _widgets.show_table(check.issues, f"upload_issues_{n}")
         if not check.preview.empty:
             st.caption(t("upload.preview", lang))
-            _data.show_table(check.preview, f"upload_preview_{n}")
+            _widgets.show_table(check.preview, f"upload_preview_{n}")
 
 storable = [(upload, check) for upload, check in zip(files, checks, strict=True) if check.storable]
 if not storable:
@@ -65,7 +65,7 @@ if st.button(t("upload.confirm", lang, count=len(storable)), type="primary", key
     for done, (upload, _check) in enumerate(storable, start=1):
         bar.progress(done / len(storable), text=t("upload.progress", lang, name=upload.name, done=done,
                                                    total=len(storable)))
-        lines.append(_data.store_file(upload.name, upload.getvalue(), user))
+        lines.append(_uploads.store_file(upload.name, upload.getvalue(), user))
     st.session_state[KEY_STORED] = lines
     st.session_state[KEY_STORED + "_round"] = st.session_state.get(KEY_STORED + "_round", 0) + 1
     st.session_state.pop(KEY_CHECKED, None)
