@@ -6,7 +6,7 @@ import streamlit as st
 
 from cchc import i18n
 from cchc.i18n import t
-from pages import _data, _session
+from pages import _choices, _data, _session
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")
 
@@ -42,7 +42,7 @@ pages[t("section.account", lang)] = [page("pages/login.py", "page.account" if us
                                           "tai-khoan", default=not _session.can_read())]
 current = st.navigation(pages)
 
-_data.block_from_link()
+_choices.block_from_link()
 with st.sidebar:
     st.segmented_control(t("sidebar.language", lang), i18n.LANGS, format_func=i18n.LANG_NAMES.get,
                          key=i18n.KEY_LANG, default="vi")
