@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mã đơn vị «{value}» không có trong danh mục đơn vị.",
         "Unit code «{value}» is not in the unit registry.",
     ),
+    "unit-not-reporting": (
+        "Đơn vị «{value}» không báo cáo theo biểu mẫu này (chỉ các sở, ban, ngành và UBND cấp huyện báo cáo).",
+        "Unit «{value}» does not report on this template (only departments and district-level units do).",
+    ),
     "unit-not-valid": (
         "Đơn vị «{value}» không hoạt động trong kỳ {period}.",
         "Unit «{value}» did not exist in period {period}.",

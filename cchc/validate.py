@@ -86,6 +86,8 @@ def check_unit(ctx: Context) -> Iterator[Issue]:
     code = unit_code(ctx.raw)
     if code and ctx.unit is None:
         yield _info_issue(ctx, "unknown-unit", layout.INFO_UNIT_CODE, value=code)
+    elif ctx.unit and not ctx.catalog.kinds[ctx.unit.kind].reports:
+        yield _info_issue(ctx, "unit-not-reporting", layout.INFO_UNIT_CODE, value=code)
     elif ctx.unit and ctx.period and not ctx.unit.valid_between(ctx.period.start, ctx.period.end):
         yield _info_issue(ctx, "unit-not-valid", layout.INFO_UNIT_CODE, value=code, period=ctx.period.code)
 
@@ -268,7 +270,8 @@ def context(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] | 
         period = parse_period(raw.info_text(layout.INFO_PERIOD))
     except PeriodError:
         period = None
-    applicable = frozenset(i.code for i in catalog.indicators_for(unit, period.end)) if unit and period else None
+    reports = unit is not None and catalog.kinds[unit.kind].reports
+    applicable = frozenset(i.code for i in catalog.indicators_for(unit, period.end)) if reports and period else None
     by_code = catalog.indicator_by_code
     rows = tuple(_row(r, by_code, raw.formula_cells) for r in raw.rows)
     return Context(raw, catalog, unit, period, applicable, rows, previous or {}, lang)

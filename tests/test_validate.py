@@ -69,6 +69,12 @@ def test_check_unit_unknown(make_workbook):
     assert _flatten(data) == [("Thông tin", "B3", "unknown-unit")]
 
 
+def test_check_unit_province_itself_does_not_report(make_workbook):
+    """A file naming the province (UBNDT) gets one message at the unit code, not one per indicator row."""
+    data = make_workbook("UBNDT", values=filled_values("SNV", "2018"))
+    assert _flatten(data) == [("Thông tin", "B3", "unit-not-reporting")]
+
+
 def test_check_unit_lower_case_code_is_accepted(make_workbook):
     assert _flatten(make_workbook(values=filled_values("SNV", "2018"), info={layout.INFO_UNIT_CODE: " snv "})) == []
 
