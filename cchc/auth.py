@@ -215,7 +215,7 @@ def ensure_admin(store: Store, env: Mapping[str, str] = os.environ, console: Tex
         return False
     given = env.get(ENV_ADMIN_PASSWORD, "")
     password = given or secrets.token_urlsafe(15)
-    system = User("system", "quan_tri", (), "local")
+    system = operator("system")
     account = Account(ADMIN, "quan_tri", (), None, hash_password(password), password_changed_at=local_now())
     created = store.add_account(account, by=system.name, origin=system.origin)
     if created and not given:

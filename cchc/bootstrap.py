@@ -97,8 +97,7 @@ def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
 
 def sample_loaded(store: Store) -> bool:
     """Whether the database holds the sample data (it was loaded and the database not reset since)."""
-    log = store.audit_log()
-    return bool((log["action"] == SAMPLE_ACTION).any())
+    return not store.audit_log(1, action=SAMPLE_ACTION).empty
 
 
 def _merge(source: Path, target: Path) -> None:

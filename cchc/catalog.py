@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -140,9 +140,6 @@ class Unit:
     valid_to: dt.date | None
     events: tuple[UnitEvent, ...] = field(default=())
 
-    def valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
     def valid_between(self, start: dt.date, end: dt.date) -> bool:
         """Whether the unit existed on any day of ``[start, end]``."""
         return self.valid_from <= end and (self.valid_to is None or start <= self.valid_to)
@@ -169,15 +166,15 @@ class Catalog:
     kinds: dict[str, Kind]
     units: tuple[Unit, ...]
 
-    @property
+    @cached_property
     def indicator_by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
-    @property
+    @cached_property
     def unit_by_code(self) -> dict[str, Unit]:
         return {u.code: u for u in self.units}
 
-    @property
+    @cached_property
     def area_by_code(self) -> dict[str, Area]:
         return {a.code: a for a in self.areas}
 
@@ -299,8 +296,9 @@ def _load_kinds() -> dict[str, Kind]:
     }
 
 
-def check_catalog(catalog: Catalog) -> list[str]:
-    """Every inconsistency in the catalog, as sentences; an empty list means it is sound."""
+def check_catalog(catalog: Catalog, targets: dict[str, list[Target]] | None = None) -> list[str]:
+    """Every inconsistency in the catalog, as sentences; an empty list means it is sound. ``targets``: the
+    rows of targets.csv when the caller has read them already."""
     problems: list[str] = []
     tasks = {t.code for a in catalog.areas for t in a.tasks}
     units = catalog.unit_by_code
@@ -322,7 +320,7 @@ def check_catalog(catalog: Catalog) -> list[str]:
         if ind.measure == "percent" and not (ind.numerator_vi and ind.denominator_vi):
             problems.append(f"{ind.code}: a percent indicator needs numerator_vi and denominator_vi")
     known = set(codes)
-    for t in (t for rows in _load_targets().values() for t in rows):
+    for t in (t for rows in (targets if targets is not None else _load_targets()).values() for t in rows):
         if t.indicator not in known:
             problems.append(f"targets.csv names unknown indicator {t.indicator}")
     for unit in catalog.units:
@@ -340,11 +338,11 @@ def load_catalog() -> Catalog:
     """Load and check the catalog; raises :class:`CatalogError` listing every problem found."""
     catalog = Catalog(
         areas=_load_areas(),
-        indicators=_load_indicators(_load_targets()),
+        indicators=_load_indicators(targets := _load_targets()),
         kinds=_load_kinds(),
         units=_load_units(),
     )
-    problems = check_catalog(catalog)
+    problems = check_catalog(catalog, targets)
     if problems:
         raise CatalogError("; ".join(problems))
     return catalog

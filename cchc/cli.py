@@ -21,7 +21,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from cchc import auth, backup, ingest
-from cchc.catalog import load_catalog
+from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
 from cchc.config import data_dir
 from cchc.export import completeness_file, csv_bytes, progress_file, ranking_file, values_xlsx
@@ -243,9 +243,10 @@ def add_ingest_parser(commands) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     paths = existing_paths(args.paths)
     store = open_store(args)
-    total = len(ingest.find_workbooks(paths))
+    files = ingest.find_workbooks(paths)
+    total = len(files)
     bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
-    results = ingest.ingest_paths(store, paths, user=auth.operator(args.user or getpass.getuser(), "cli"), progress=bar)
+    results = ingest.ingest_paths(store, files, user=auth.operator(args.user or getpass.getuser(), "cli"), progress=bar)
     if bar:
         print(file=sys.stderr)
     for result in results:
@@ -344,7 +345,7 @@ def add_export_ranking_parser(kinds) -> None:
     parser = command(kinds, "ranking", "Xếp hạng Chỉ số cải cách hành chính của một khối trong một năm.",
                      run_export_ranking)
     parser.add_argument("--year", required=True, metavar="NĂM", help="năm đánh giá, ví dụ 2019")
-    parser.add_argument("--block", required=True, choices=("so", "huyen"),
+    parser.add_argument("--block", required=True, choices=BLOCKS,
                         help="so: sở, ban, ngành; huyen: huyện, thị xã, thành phố")
     parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
 

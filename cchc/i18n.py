@@ -43,7 +43,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "block.huyen": ("Huyện, thị xã, thành phố", "Districts"),
     "sample.notice": ("Đang hiển thị **dữ liệu mẫu** (giả lập) để minh họa; không phải số liệu chính thức.",
                       "Showing **sample data** (simulated) for illustration; these are not official figures."),
-    "error.store": ("Không mở được cơ sở dữ liệu: {detail}", "The database could not be opened: {detail}"),
     "error.busy": ("Cơ sở dữ liệu đang bận, hãy thử lại sau ít giây.", "The database is busy; try again shortly."),
     "error.unexpected": ("Đã xảy ra lỗi không mong muốn khi dựng trang ({detail}). Hãy tải lại trang; nếu lỗi "
                          "còn, báo cho quản trị viên.",
@@ -68,8 +67,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.par_trend": ("Chỉ số CCHC qua các năm", "PAR index over the years"),
     "overview.attention": ("Cần quan tâm", "Needs attention"),
     "overview.attention_none": ("Không có đơn vị nào cần lưu ý trong năm này.", "No unit needs attention this year."),
-    "overview.open_unit": ("Xem đơn vị", "Open unit"),
-    "overview.open_area": ("Xem lĩnh vực", "Open task area"),
     # Unit
     "unit.pick": ("Chọn đơn vị", "Choose a unit"),
     "unit.indicators": ("Các chỉ tiêu", "Indicators"),
@@ -80,9 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Area
     "area.pick": ("Chọn lĩnh vực", "Choose a task area"),
     "area.tasks": ("Nhiệm vụ theo Kế hoạch", "Tasks in the plan"),
-    "area.indicator": ("Chỉ tiêu", "Indicator"),
     "area.distribution": ("Phân bố giữa các đơn vị", "Distribution across units"),
-    "area.no_indicators": ("Lĩnh vực này chưa có chỉ tiêu định lượng nào.", "This area has no indicators yet."),
     # Ranking
     "ranking.caption": ("Xếp hạng Chỉ số CCHC năm {year}, khối {block} (xếp hạng trong khối).",
                         "PAR index ranking {year}, {block} (ranked within the block)."),
@@ -130,10 +125,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "No figures for this choice yet. Pick another year or block, or upload a report."),
     "empty.no_submissions": ("Chưa có báo cáo nào được nộp.", "No report has been submitted yet."),
     "empty.no_ranking": ("Chưa có điểm Chỉ số CCHC cho năm này.", "No PAR index scores for this year yet."),
-    "empty.no_target": ("Chỉ tiêu theo dõi, không có mục tiêu định lượng.", "Tracked only; no numeric target."),
     # Chart and table labels
     "label.unit": ("Đơn vị", "Unit"),
-    "label.area": ("Lĩnh vực", "Task area"),
     "label.indicator": ("Chỉ tiêu", "Indicator"),
     "label.code": ("Mã", "Code"),
     "label.year": ("Năm", "Year"),
@@ -146,8 +139,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.status": ("Tình trạng", "Status"),
     "label.score": ("Điểm", "Score"),
     "label.median": ("Trung vị khối", "Block median"),
-    "label.reason": ("Lý do", "Reason"),
-    "label.count": ("Số đơn vị", "Units"),
     "label.index": ("Chỉ số (%)", "Index (%)"),
     "label.rank": ("Xếp hạng", "Rank"),
     "label.tier": ("Xếp loại", "Tier"),

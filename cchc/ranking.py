@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 from python_calamine import CalamineWorkbook
 
-from cchc.catalog import CATALOG_DIR, Catalog, Indicator, load_catalog
+from cchc.catalog import BLOCKS, CATALOG_DIR, Catalog, Indicator, load_catalog
 from cchc.layout import fold
 from cchc.progress import attainment
 from cchc.read import MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, cell_text, column_letter, parse_number
@@ -393,7 +393,7 @@ def read_score_sheet(data: bytes, catalog: Catalog | None = None,
     info = {fold(row[i]).rstrip(" :"): row[i + 1] for row in texts[:header] for i in range(len(row) - 1) if row[i]}
     year = parse_number(info.get(fold(LABEL_YEAR), ""))
     block = info.get(fold(LABEL_BLOCK), "").split(" ")[0]
-    if year is None or block not in ("so", "huyen"):
+    if year is None or block not in BLOCKS:
         return [], [_sheet_issue("missing-info", label=LABEL_YEAR if year is None else LABEL_BLOCK)]
     year = int(year)
     at = {wanted[fold(t)]: i for i, t in enumerate(texts[header]) if fold(t) in wanted}

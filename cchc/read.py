@@ -43,7 +43,7 @@ class Cell(NamedTuple):
 
     @property
     def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        return _blank(self.value)
 
     @property
     def text(self) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cchc.catalog import Catalog
+from cchc.catalog import BLOCKS, Catalog
 from cchc.export import score_template_xlsx
 from cchc.periods import parse_period
 from cchc.ranking import (
@@ -41,7 +41,6 @@ from cchc.templates import workbook_bytes
 SCORE_DIR = "par_scores"
 SCORE_MANIFEST = "manifest.csv"
 SCORE_FIELDS = ("file", "year", "block", "appraised_by")
-BLOCKS = ("so", "huyen")
 SATISFACTION = ("2d.3", "3b.1", "3b.2")
 ADJUSTED = {"so": 3, "huyen": 2}  # appraisal adjustments per sheet
 APPRAISERS = ("Phạm Thu Hà - Sở Nội vụ", "Nguyễn Văn Hùng - Sở Nội vụ", "Lê Thị Thanh Huyền - Sở Nội vụ")

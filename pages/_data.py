@@ -14,7 +14,7 @@ import streamlit as st
 
 from cchc import bootstrap, config, export, i18n
 from cchc.auth import AuthError
-from cchc.catalog import load_catalog
+from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
 from cchc.dashboard import common, monitor, reporting
 from cchc.periods import all_periods
@@ -23,7 +23,6 @@ from cchc.ranking import load_criteria, ranking
 from cchc.store import Store, StoreBusy
 
 YEARS: list[int] = [p.year for p in all_periods(("year",))]
-BLOCKS: tuple[str, ...] = ("so", "huyen")
 USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy, AuthError)
 DOWNLOAD = ":material/download:"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

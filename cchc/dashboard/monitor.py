@@ -110,7 +110,11 @@ def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, year: int, block: str, l
     """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area that has
     a score (areas whose indicators have no numeric target are left out)."""
     units = block_units(catalog, year, block)
-    latest = latest_in_year(prog[prog["unit"].isin(list(units))], year)
+    return _heatmap(latest_in_year(prog[prog["unit"].isin(list(units))], year), units, catalog, year, lang)
+
+
+def _heatmap(latest: pd.DataFrame, units: dict[str, str], catalog: Catalog, year: int, lang: str) -> pd.DataFrame:
+    """:func:`heatmap_frame` from the block's latest rows of the year, worked out once by the caller."""
     scores = year_area_scores(latest, catalog, year)
     grid = pd.MultiIndex.from_product([list(units), [a.code for a in catalog.areas]], names=["unit", "area"])
     frame = scores.set_index(["unit", "area"])[["score", "indicators"]].reindex(grid).reset_index()
@@ -192,8 +196,8 @@ def overview(prog: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, year: int
     """Everything the overview page shows for one year and block (``done``: the completeness frame)."""
     units = block_units(catalog, year, block)
     targets = target_rows(prog, catalog, year, lang)
-    heat = heatmap_frame(prog, catalog, year, block, lang)
     latest = latest_in_year(prog[prog["unit"].isin(list(units))], year)
+    heat = _heatmap(latest, units, catalog, year, lang)
     received, expected, period = completeness_card(done, year, list(units))
     return Overview(target_cards(targets), received, expected, period, targets, heat,
                     attention(latest, heat, done, catalog, units, year, lang), has_data=not latest.empty)
