@@ -1,25 +1,48 @@
 # Two commands do everything on a fresh machine: `make run` (dashboard) and `make test` (whole suite).
+# Both work in a project virtual environment (.venv) made with the machine's Python 3.11+; nothing is installed
+# into the system interpreter (Debian 12 and Ubuntu 24.04 refuse that anyway, PEP 668).
 PYTHON ?= python3
-PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV ?= .venv
+PY = $(VENV)/bin/python
+PIP = $(PY) -m pip install --quiet --disable-pip-version-check
+SUDO = $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: install run test browser lint bench
+.PHONY: venv install install-dev run test browser lint bench
 
-install:
-	$(PIP)
+# The environment itself. Debian ships `venv` without ensurepip unless python3-venv is installed: add it then.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Cần Python 3.11 trở lên / Python 3.11+ is required ($(PYTHON))"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+		echo "Installing python3-venv (apt-get)"; $(APT_INSTALL) python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
+
+venv: $(PY)
+
+# Stamps: reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PIP) -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
 
 run: install
-	$(PYTHON) -m streamlit run app.py
+	$(PY) -m streamlit run app.py
 
 browser:
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium >/dev/null; }
 
-test: install browser
-	$(PYTHON) -m pytest
+test: install-dev browser
+	$(PY) -m pytest
 
-lint:
-	$(PYTHON) -m ruff check .
+lint: install-dev
+	$(PY) -m ruff check .
 
-bench: install
-	$(PYTHON) benchmarks/ingest.py
+bench: install-dev
+	$(PY) benchmarks/ingest.py

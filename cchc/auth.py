@@ -22,7 +22,8 @@ from typing import TextIO
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from cchc.store import Account, Store, local_now
+from cchc import clock
+from cchc.store import Account, Store
 
 ROLES: dict[str, tuple[str, str]] = {
     "lanh_dao": ("Lãnh đạo", "Leader"),
@@ -110,7 +111,7 @@ def _dummy_hash() -> str:
 def authenticate(store: Store, name: str, password: str, *, origin: str = "",
                  now: dt.datetime | None = None) -> User:
     """The user behind a name and password, or :class:`LoginFailed`; every attempt is audited."""
-    now = now or local_now()
+    now = now or clock.now()
     name = name.strip().lower()[:40]
     account = store.account(name) if _NAME.match(name) else None
     if account is not None and account.locked_until is not None and account.locked_until > now:
@@ -166,7 +167,7 @@ def create_user(store: Store, actor: User, name: str, role: str, password: str, 
     if not _NAME.match(name):
         raise AuthError("Tên đăng nhập gồm 2–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
     codes, email = _account_fields(store, role, units, email)
-    account = Account(name, role, codes, email or None, hash_password(password), password_changed_at=local_now())
+    account = Account(name, role, codes, email or None, hash_password(password), password_changed_at=clock.now())
     if not store.add_account(account, by=actor.name, origin=actor.origin):
         raise AuthError(f"Tên đăng nhập «{name}» đã có.")
 
@@ -202,7 +203,7 @@ def reset_password(store: Store, actor: User, name: str, new: str) -> None:
 
 
 def _set_password(store: Store, actor: User, name: str, new: str, action: str) -> None:
-    changes = {"password_hash": hash_password(new), "password_changed_at": local_now(), "failed_logins": 0,
+    changes = {"password_hash": hash_password(new), "password_changed_at": clock.now(), "failed_logins": 0,
                "locked_until": None}
     if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin):
         raise AuthError(f"Không có tài khoản «{name}».")
@@ -216,7 +217,7 @@ def ensure_admin(store: Store, env: Mapping[str, str] = os.environ, console: Tex
     given = env.get(ENV_ADMIN_PASSWORD, "")
     password = given or secrets.token_urlsafe(15)
     system = operator("system")
-    account = Account(ADMIN, "quan_tri", (), None, hash_password(password), password_changed_at=local_now())
+    account = Account(ADMIN, "quan_tri", (), None, hash_password(password), password_changed_at=clock.now())
     created = store.add_account(account, by=system.name, origin=system.origin)
     if created and not given:
         print(f"[cchc] Đã tạo tài khoản quản trị «{ADMIN}» với mật khẩu: {password}\n"

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc import clock
 from cchc.auth import User
-from cchc.store import RAW_DIR, Store, local_now
+from cchc.store import RAW_DIR, Store
 
 FORMAT = "cchc-backup"
 FORMAT_VERSION = 1
@@ -58,7 +59,7 @@ def backup(store: Store, out: Path, user: User) -> BackupSummary:
                 for path in _raw_files(store.raw_dir):  # listed after the snapshot: every stored file is there
                     entries.append(_add(archive, path, f"{RAW_DIR}/{path.parent.name}/{path.name}"))
                 manifest = {"format": FORMAT, "version": FORMAT_VERSION, "schema_version": store.schema_version(),
-                            "created_at": local_now().isoformat(), "created_by": user.name, "tables": tables,
+                            "created_at": clock.now().isoformat(), "created_by": user.name, "tables": tables,
                             "members": entries}
                 archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1),
                                  compress_type=zipfile.ZIP_DEFLATED)

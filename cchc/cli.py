@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import getpass
 import json
 import os
@@ -20,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from cchc import auth, backup, ingest
+from cchc import auth, backup, clock, ingest
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
 from cchc.config import data_dir
@@ -135,7 +134,7 @@ def add_units_parser(commands) -> None:
 
 def run_units(args: argparse.Namespace) -> int:
     units = load_catalog().units
-    day = dt.date.today()
+    day = clock.today()
     if args.period:
         period = period_arg(args.period)
         units, day = tuple(u for u in units if u.valid_between(period.start, period.end)), period.end

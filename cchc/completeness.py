@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from cchc import clock
 from cchc.catalog import Catalog, load_catalog
 from cchc.periods import Period, all_periods, parse_period
 
@@ -25,7 +26,6 @@ COMPLETENESS_LABELS_EN: dict[str, str] = {
 COMPLETENESS_COLORS: dict[str, str] = {
     "on_time": "#1a7f37", "late": "#f2c14e", "missing": "#d1362f", "not_applicable": "#b8b8b8",
 }
-LOCAL_TZ = "Asia/Ho_Chi_Minh"
 COLUMNS: tuple[str, ...] = ("unit", "period", "expected", "status", "received_at", "deadline", "days_late")
 
 
@@ -38,7 +38,7 @@ def default_periods(submissions: pd.DataFrame) -> list[Period]:
 
 def _local(stamps: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(stamps)
-    return stamps.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None) if stamps.dt.tz is not None else stamps
+    return stamps.dt.tz_convert(clock.LOCAL_TIME).dt.tz_localize(None) if stamps.dt.tz is not None else stamps
 
 
 def completeness(submissions: pd.DataFrame, periods: Iterable[Period | str] | None = None,

@@ -5,7 +5,7 @@ dashboard and the command line can share ``data/cchc.duckdb``. DuckDB lets one p
 time: a locked file is retried briefly, then :class:`StoreBusy` says so in Vietnamese. Raw uploads are kept
 by SHA-256 under ``data/raw/``. The SQL stays plain (sequences, views, bound ``?`` parameters) so that a
 PostgreSQL attached through DuckDB's postgres extension can take over as configuration.
-Times are Hưng Yên local time (UTC+7), stored without a zone.
+Times are Hưng Yên local time (UTC+7, from :mod:`cchc.clock`), stored without a zone.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from cchc import clock
 from cchc.catalog import Catalog, load_catalog
 from cchc.periods import all_periods, previous_period
 
 DB_FILE = "cchc.duckdb"
 RAW_DIR = "raw"
-LOCAL_TIME = dt.timezone(dt.timedelta(hours=7))
 PAR_SOURCES = ("self", "appraised", "survey")
 BUSY_TIMEOUT = 5.0  # seconds to wait for a database file another process holds
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -161,11 +161,6 @@ class Account:
     locked_until: dt.datetime | None = None
     created_at: dt.datetime | None = None
     password_changed_at: dt.datetime | None = None
-
-
-def local_now() -> dt.datetime:
-    """Now in Hưng Yên (UTC+7), without a zone, to the second."""
-    return dt.datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
 
 
 class Store:
@@ -381,7 +376,7 @@ class Store:
                                                   [len(items)]).fetchall())
             results, rows, values, issues, audits = [], [], [], [], []
             for item in items:
-                at = item.received_at or local_now()
+                at = item.received_at or clock.now()
                 if item.sha256 in seen:
                     results.append(replace(seen[item.sha256], duplicate=True))
                     audits.append((at, item.user, "submission.duplicate", f"#{seen[item.sha256].id}", item.filename,
@@ -461,7 +456,7 @@ class Store:
     # -- PAR index scores and audit ---------------------------------------------------------------------
     def record_par_scores(self, rows: Iterable[Mapping[str, Any]], user: str, *, origin: str = "") -> int:
         """Append scores (``year, unit, criterion, source, score`` and optional ``reason``); latest wins."""
-        at = local_now()
+        at = clock.now()
         data = [(int(r["year"]), r["unit"], r["criterion"], r["source"], float(r["score"]), user,
                  r.get("reason", ""), at) for r in rows]
         unknown = {d[3] for d in data} - set(PAR_SOURCES)
@@ -517,7 +512,7 @@ class Store:
 
     def add_account(self, account: Account, *, by: str, origin: str = "") -> bool:
         """Create an account (audited); False when the name is taken."""
-        row = [*_account_values(account)[:8], account.created_at or local_now(), account.password_changed_at]
+        row = [*_account_values(account)[:8], account.created_at or clock.now(), account.password_changed_at]
 
         def work(con: duckdb.DuckDBPyConnection) -> bool:
             if con.execute("SELECT count(*) FROM account WHERE name = ?", [account.name]).fetchone()[0]:
@@ -578,7 +573,7 @@ class Store:
             new_id = con.execute(
                 "INSERT INTO decision (kind, period, unit, submission_id, comment, decided_by, decided_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                [kind, period, unit or None, submission_id, comment, by, local_now()]).fetchone()[0]
+                [kind, period, unit or None, submission_id, comment, by, clock.now()]).fetchone()[0]
             target = f"{unit}/{period}#{submission_id}" if unit else period
             _audit(con, by, f"{'approval' if kind in _DECISION_KINDS['approval'] else 'period'}.{kind}", target,
                    comment, origin)
@@ -645,7 +640,7 @@ class Store:
 
 def _audit(con: duckdb.DuckDBPyConnection, user: str, action: str, object: str, detail: str, origin: str) -> None:
     con.execute('INSERT INTO audit ("at", "user", action, object, detail, origin) VALUES (?, ?, ?, ?, ?, ?)',
-                [local_now(), user, action, object, detail, origin])
+                [clock.now(), user, action, object, detail, origin])
 
 
 def _account_values(account: Account) -> list[Any]:
@@ -662,7 +657,7 @@ def _account(row: tuple | None) -> Account | None:
 def _migrate(con: duckdb.DuckDBPyConnection, version: int, statements: Sequence[str]) -> None:
     for statement in statements:
         con.execute(statement)
-    con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, local_now()])
+    con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
     if version == 1:
         con.execute("INSERT INTO meta VALUES ('data_version', ?, NULL), ('catalog', 0, '')", [time.time_ns() // 1000])
 

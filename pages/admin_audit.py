@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from cchc import export
+from cchc import clock, export
 from cchc.i18n import t
 from pages import _data, _session, _widgets
 
@@ -19,7 +19,7 @@ action = left.selectbox(t("audit.action", lang), ACTIONS, format_func=lambda a: 
                         key="audit_action")
 who = middle.text_input(t("audit.user", lang), key="audit_user", max_chars=80).strip()
 text = right.text_input(t("audit.text", lang), key="audit_text", max_chars=80).strip()
-today = dt.date.today()
+today = clock.today()
 days = st.date_input(t("audit.days", lang), value=(today - dt.timedelta(days=30), today), key="audit_days")
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (None, None)
 log = _data.store().audit_log(LIMIT, user=who or None, action=action or None, text=text or None,

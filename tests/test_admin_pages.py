@@ -107,7 +107,7 @@ def test_login_password_change_and_logout(store):
     assert store.audit_log(action="logout")[["user", "origin"]].values.tolist() == [["admin", "web"]]
 
 
-def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store):
+def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store, local_midnight):
     at = clean(start(**{KEY_USER: ADMIN}))
     at.switch_page("pages/admin_users.py").run()
     at.text_input(key="user_add_name").input("cb.syt")
@@ -121,6 +121,7 @@ def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store):
     at.selectbox(key="audit_action").set_value("user")
     clean(at.run())
     assert "2 dòng" in at.caption[0].value and at.get("download_button")  # admin, then cb.syt
+    assert at.date_input(key="audit_days").value[-1] == local_midnight.date()
 
 
 def test_admin_locks_a_period_and_the_clerk_upload_is_refused(store):

@@ -8,9 +8,9 @@ import io
 import pytest
 from argon2 import PasswordHasher
 
-from cchc import auth, cli, ingest
+from cchc import auth, cli, clock, ingest
 from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
-from cchc.store import Store, local_now
+from cchc.store import Store
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
 ADMIN = User("admin", "quan_tri", (), "10.0.0.1")
@@ -79,7 +79,7 @@ def test_authenticate_unknown_names_fail_alike(store, name):
 
 
 def test_authenticate_locks_out_after_repeated_failures_then_recovers(store):
-    now = local_now()
+    now = clock.now()
     for attempt in range(auth.MAX_FAILED_LOGINS):
         with pytest.raises(LoginFailed) as failed:
             auth.authenticate(store, "admin", f"sai-mat-khau-{attempt}", now=now)
