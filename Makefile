@@ -14,7 +14,7 @@ APT_INSTALL = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUD
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Cần Python 3.11 trở lên / Python 3.11+ is required ($(PYTHON))"; exit 1; }
-	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { rm -rf $(VENV); \
 		echo "Installing python3-venv (apt-get)"; $(APT_INSTALL) python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
 
 venv: $(PY)
@@ -35,8 +35,10 @@ install-dev: $(VENV)/.dev
 run: install
 	$(PY) -m streamlit run app.py
 
+# Debian's Chromium, and libatomic1, which playwright's bundled node needs (not on a minimal Debian 12).
 browser:
-	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium >/dev/null; }
+	@command -v chromium >/dev/null && /sbin/ldconfig -p | grep -q libatomic.so.1 || \
+		{ $(APT_INSTALL) chromium libatomic1 >/dev/null; }
 
 test: install-dev browser
 	$(PY) -m pytest

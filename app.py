@@ -46,9 +46,12 @@ _choices.block_from_link()
 with st.sidebar:
     st.segmented_control(t("sidebar.language", lang), i18n.LANGS, format_func=i18n.LANG_NAMES.get,
                          key=i18n.KEY_LANG, default="vi")
-    st.selectbox(t("sidebar.year", lang), _data.YEARS, key=i18n.KEY_YEAR, index=len(_data.YEARS) - 1)
+    choices = _choices.period_choices(lang, _data.periods())
+    st.selectbox(t("sidebar.period", lang), list(choices), format_func=choices.get, key=i18n.KEY_PERIOD,
+                 index=list(choices).index(str(_data.YEARS[-1])), help=t("sidebar.period_help", lang))
     st.radio(t("sidebar.block", lang), _data.BLOCKS, format_func=lambda b: i18n.block_label(b, lang),
              key=i18n.KEY_BLOCK)
+    st.toggle(t("sidebar.official", lang), key=i18n.KEY_OFFICIAL, help=t("sidebar.official_help", lang))
 
 try:
     if _data.sample_loaded():

@@ -21,6 +21,8 @@ Direction = Literal["higher", "lower"]
 MEASURES: tuple[str, ...] = ("percent", "count", "yes_no")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
 BLOCKS: tuple[str, ...] = ("so", "huyen")
+Rollup = Literal["sum", "mean"]
+Origin = Literal["plan", "supplementary"]
 
 
 class CatalogError(ValueError):
@@ -58,6 +60,7 @@ class Target:
     year: int
     value: float
     comparison: Literal[">=", ">", "<=", "<"]
+    origin: Origin  # ``plan``: the number is in QĐ 1605; ``supplementary``: set by this catalog (basis says why)
     basis: str
 
     def is_met(self, value: float) -> bool:
@@ -86,6 +89,7 @@ class Indicator:
     unit_vi: str = ""
     numerator_vi: str = ""
     denominator_vi: str = ""
+    rollup: Rollup = "sum"
     targets: tuple[Target, ...] = ()
 
     @property
@@ -225,6 +229,7 @@ def _load_targets() -> dict[str, list[Target]]:
                 year=int(row["year"]),
                 value=float(row["value"]),
                 comparison=row["comparison"],  # type: ignore[arg-type]
+                origin=row["origin"],  # type: ignore[arg-type]
                 basis=row["basis"],
             )
         )
@@ -255,6 +260,7 @@ def _load_indicators(targets: dict[str, list[Target]]) -> tuple[Indicator, ...]:
                 unit_vi=row.get("unit_vi", ""),
                 numerator_vi=row.get("numerator_vi", ""),
                 denominator_vi=row.get("denominator_vi", ""),
+                rollup=row["rollup"],
                 targets=tuple(sorted(targets.get(str(row["code"]), []), key=lambda t: (t.year, t.kind))),
             )
         )
@@ -317,12 +323,16 @@ def check_catalog(catalog: Catalog, targets: dict[str, list[Target]] | None = No
         problems += [f"{ind.code}: unknown unit {u}" for u in ind.only_units if u not in units]
         if ind.required and ind.target is None:
             problems.append(f"{ind.code}: required (a plan target) but has no target row")
+        if ind.rollup not in ("sum", "mean") or (ind.rollup == "mean" and ind.measure != "percent"):
+            problems.append(f"{ind.code}: rollup {ind.rollup} (sum, or mean for a percent)")
         if ind.measure == "percent" and not (ind.numerator_vi and ind.denominator_vi):
             problems.append(f"{ind.code}: a percent indicator needs numerator_vi and denominator_vi")
     known = set(codes)
     for t in (t for rows in (targets if targets is not None else _load_targets()).values() for t in rows):
         if t.indicator not in known:
             problems.append(f"targets.csv names unknown indicator {t.indicator}")
+        if t.origin not in ("plan", "supplementary"):
+            problems.append(f"targets.csv: {t.indicator} has origin {t.origin!r} (plan or supplementary)")
     for unit in catalog.units:
         if unit.kind not in catalog.kinds:
             problems.append(f"unit {unit.code}: unknown kind {unit.kind}")

@@ -14,7 +14,8 @@ LANG_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 
 # Session-state and query-parameter keys shared by app.py and the pages.
 KEY_LANG = "lang"
-KEY_YEAR = "year"
+KEY_PERIOD = "period"
+KEY_OFFICIAL = "official"  # only approved reports count
 KEY_BLOCK = "block"
 KEY_UNIT = "unit"
 KEY_AREA = "area"
@@ -37,7 +38,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.upload": ("Nộp báo cáo", "Upload a report"),
     "page.submissions": ("Tình hình nộp", "Submissions"),
     "sidebar.language": ("Ngôn ngữ", "Language"),
-    "sidebar.year": ("Năm", "Year"),
+    "sidebar.period": ("Kỳ báo cáo", "Period"),
+    "sidebar.period_help": ("Năm: số liệu của báo cáo năm; 6 tháng hoặc quý: của báo cáo kỳ đó. Không trộn các "
+                            "kỳ với nhau.", "A year shows the annual reports; a half-year or quarter its own "
+                            "reports. Periods are never mixed."),
+    "sidebar.official": ("Chỉ số liệu đã duyệt", "Approved figures only"),
+    "sidebar.official_help": ("Bật: chỉ tính các báo cáo Sở Nội vụ đã duyệt (số liệu chính thức). Tắt: báo cáo "
+                              "hợp lệ mới nhất, trừ báo cáo bị trả lại.", "On: only reports Sở Nội vụ approved "
+                              "(official figures). Off: the latest accepted report, except returned ones."),
     "sidebar.block": ("Khối", "Block"),
     "block.so": ("Sở, ban, ngành", "Departments"),
     "block.huyen": ("Huyện, thị xã, thành phố", "Districts"),
@@ -49,12 +57,19 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Something went wrong while building the page ({detail}). Reload the page; if it "
                          "persists, tell the administrator."),
     # Overview
-    "overview.caption": ("Tình hình thực hiện các chỉ tiêu của Kế hoạch năm {year}, khối {block}.",
-                         "Progress on the plan's targets in {year}, {block}."),
+    "overview.caption": ("Tình hình thực hiện các chỉ tiêu của Kế hoạch, {period}, khối {block}: số liệu tổng hợp "
+                         "của các đơn vị trong khối.",
+                         "Progress on the plan's targets, {period}, {block}: the figures of the block's units "
+                         "taken together."),
+    "overview.official": ("Chỉ tính các báo cáo đã được Sở Nội vụ duyệt.", "Only reports Sở Nội vụ approved count."),
     "card.achieved": ("Chỉ tiêu đã đạt", "Targets achieved"),
+    "card.not_achieved": ("Không đạt", "Not achieved"),
+    "card.not_achieved_help": ("Đã hết thời hạn của mục tiêu mà chưa đạt.", "The target's deadline passed unmet."),
     "card.on_track": ("Đúng tiến độ", "On track"),
     "card.behind": ("Chậm tiến độ", "Behind"),
-    "card.of_targets": ("trên {total} chỉ tiêu có mục tiêu", "of {total} targets"),
+    "card.of_targets": ("trên {total} chỉ tiêu có số trong Kế hoạch ({no_data} chưa có số liệu; chỉ tiêu bổ sung "
+                        "không tính)", "of the plan's {total} numeric targets ({no_data} without data; "
+                        "supplementary targets not counted)"),
     "card.completeness": ("Báo cáo đã nộp", "Reports received"),
     "card.completeness_help": ("{received}/{expected} báo cáo kỳ {period}",
                                "{received}/{expected} reports for {period}"),
@@ -62,7 +77,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.heatmap": ("Điểm theo đơn vị và lĩnh vực", "Score by unit and task area"),
     "overview.heatmap_help": ("Điểm tiến độ từ −5 (xấu đi) đến 5 (đã đạt); ô trống: chưa có số liệu.",
                               "Progress score from −5 (deteriorating) to 5 (achieved); blank: no data."),
-    "overview.targets": ("Các chỉ tiêu của Kế hoạch – toàn tỉnh", "The plan's targets – province"),
+    "overview.targets": ("Các chỉ tiêu của Kế hoạch – khối {block}", "The plan's targets – {block}"),
+    "overview.composition": ("Số đơn vị có số liệu thay đổi so với năm gốc: {items}. So sánh qua các năm cần "
+                             "lưu ý.", "The number of units with data differs from the baseline year: {items}. "
+                             "Compare years with care."),
+    "overview.supplementary": ("Chỉ tiêu bổ sung (không có số trong Kế hoạch): {items}.",
+                               "Supplementary targets (no number in the plan): {items}."),
+    "unit.returned": ("Báo cáo {period} của đơn vị đã bị Sở Nội vụ trả lại để sửa: số liệu của báo cáo này không "
+                      "được tính cho đến khi đơn vị nộp lại.", "Sở Nội vụ returned this unit's {period} report for "
+                      "correction: its figures do not count until the unit submits again."),
     "overview.target_pick": ("Diễn biến chỉ tiêu", "Indicator over time"),
     "overview.par_trend": ("Chỉ số CCHC qua các năm", "PAR index over the years"),
     "overview.attention": ("Cần quan tâm", "Needs attention"),
@@ -132,6 +155,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.year": ("Năm", "Year"),
     "label.period": ("Kỳ", "Period"),
     "label.value": ("Giá trị", "Value"),
+    "label.since_last": ("So với kỳ trước", "Since the last report"),
+    "status.slipped": ("↓ Giảm so với kỳ trước", "↓ Worse than the last report"),
     "label.milestone": ("Mốc năm", "Milestone"),
     "label.target": ("Mục tiêu", "Target"),
     "label.target_path": ("Lộ trình", "Target path"),
@@ -161,6 +186,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.denominator": ("Mẫu số", "Denominator"),
     "severity.error": ("Lỗi", "Error"),
     "severity.warning": ("Cảnh báo", "Warning"),
+    "reason.not_achieved": ("{count} chỉ tiêu không đạt", "{count} targets not achieved"),
     "reason.deteriorating": ("{count} chỉ tiêu đi xuống", "{count} indicators deteriorating"),
     "reason.limited": ("{count} chỉ tiêu tiến bộ hạn chế", "{count} indicators progressing slowly"),
     "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),

@@ -6,8 +6,11 @@ period: the baseline is the unit's yearly value in the indicator's baseline year
 value); the milestone is the catalog's milestone for the year, else the straight line from the baseline to
 the target; ``R = (value − baseline) / (milestone − baseline)``, sign-adjusted for lower-is-better, is the
 observed growth over the growth required by now (Open SDG's ratio, measured linearly), classed by the
-thresholds below. The projection is a time-weighted linear trend of the yearly values (weight = year −
-2015, so recent years weigh more), evaluated at the target year.
+thresholds below. From the end of the target year on, the status is a verdict: ``achieved`` or
+``not_achieved``, never "on track". ``slipped`` flags a value worse than the unit's previous report of the same
+length. The projection is a time-weighted linear trend of the yearly values (weight = year − 2015, so recent
+years weigh more), evaluated at the target year. Roll-ups (the province, and each block) are units of their own:
+:data:`PROVINCE` and :data:`BLOCK_TOTALS`.
 """
 
 from __future__ import annotations
@@ -21,34 +24,42 @@ from cchc.catalog import Catalog, Indicator, load_catalog
 from cchc.periods import all_periods, parse_period
 
 PROVINCE = "UBNDT"
+BLOCK_TOTALS: dict[str, str] = {"so": "UBNDT-SO", "huyen": "UBNDT-HUYEN"}  # block → the code of its roll-up
 
 STATUSES: tuple[str, ...] = (
-    "achieved", "on_track", "needs_acceleration", "limited", "deteriorating", "no_data", "no_target",
+    "achieved", "not_achieved", "on_track", "needs_acceleration", "limited", "deteriorating", "baseline", "no_data",
+    "no_target",
 )
 STATUS_LABELS_VI: dict[str, str] = {
     "achieved": "Đã đạt mục tiêu",
+    "not_achieved": "Không đạt",
     "on_track": "Đúng tiến độ",
     "needs_acceleration": "Cần đẩy nhanh",
     "limited": "Tiến bộ hạn chế",
     "deteriorating": "Đi xuống",
+    "baseline": "Năm gốc",
     "no_data": "Chưa có số liệu",
     "no_target": "Không có chỉ tiêu số",
 }
 STATUS_LABELS_EN: dict[str, str] = {
     "achieved": "Target achieved",
+    "not_achieved": "Not achieved",
     "on_track": "On track",
     "needs_acceleration": "Needs acceleration",
     "limited": "Limited progress",
     "deteriorating": "Deteriorating",
+    "baseline": "Baseline",
     "no_data": "No data",
     "no_target": "No numeric target",
 }
 STATUS_COLORS: dict[str, str] = {
     "achieved": "#1a7f37",
+    "not_achieved": "#7a1f1f",
     "on_track": "#7cc46b",
     "needs_acceleration": "#f2c14e",
     "limited": "#f08a3c",
     "deteriorating": "#d1362f",
+    "baseline": "#9aa5b1",
     "no_data": "#b8b8b8",
     "no_target": "#8fb4d9",
 }
@@ -60,10 +71,12 @@ ON_TRACK = 0.95
 NEEDS_ACCELERATION = 0.60
 LIMITED = 0.0
 SCORE_MAX = 5.0
+UNMET_CAP = 99.9  # attainment of a value that equals a strict target (">" 80, reported 80): not met, not full
 
 COLUMNS: tuple[str, ...] = (
     "unit", "indicator", "period", "year", "value", "numerator", "denominator", "baseline", "baseline_year",
-    "milestone", "target", "target_year", "achievement", "status", "score", "projected",
+    "milestone", "target", "target_year", "achievement", "status", "slipped", "score", "projected", "reporters",
+    "source",
 )
 
 
@@ -83,6 +96,7 @@ def _indicator_table(indicators: tuple[Indicator, ...]) -> pd.DataFrame:
             "target": target.value if target else np.nan,
             "target_year": target.year if target else np.nan,
             "comparison": target.comparison if target else "",
+            "origin": target.origin if target else "", "rollup": ind.rollup,
         })
     return pd.DataFrame(rows).set_index("indicator")
 
@@ -92,28 +106,51 @@ def _catalog_milestones(indicators: tuple[Indicator, ...]) -> dict[tuple[str, in
     return {(i.code, year): value for i in indicators for year, value in i.milestones.items()}
 
 
+_KINDS = {"year": 0, "half": 1, "quarter": 2}
+
+
 @cache
-def _period_info(code: str) -> tuple[int, bool, float]:
-    """Year, whether it is a yearly period, and its end as a fractional year (2019-H1 → 2018.5)."""
+def _period_info(code: str) -> tuple[int, int, float]:
+    """Year, length (0 year, 1 half-year, 2 quarter) and end as a fractional year (2019-H1 → 2018.5)."""
     p = parse_period(code)
-    return p.year, p.kind == "year", p.end.year - 1 + p.end.month / 12
+    return p.year, _KINDS[p.kind], p.end.year - 1 + p.end.month / 12
 
 
-def rollup(values: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
-    """Province totals per indicator and period: numerators and denominators are added, never percentages.
+def rollup(values: pd.DataFrame, catalog: Catalog | None = None, unit: str = PROVINCE) -> pd.DataFrame:
+    """Totals per indicator and period over the units in ``values``, as the unit ``unit``.
 
     Percent and yes/no values become ``100 × Σ numerator / Σ denominator`` (yes/no: the share of units
-    answering *Có*); counts are summed. Only units that reported a value count.
+    answering *Có*), never a mean of percentages, except for indicators whose catalog ``rollup`` is ``mean``
+    (the plain mean of the units' percentages, numerator and denominator left blank); counts are summed.
+    Only units that reported a value count; ``reporters`` says how many did.
     """
     catalog = catalog or load_catalog()
-    measures = _indicator_table(catalog.indicators)["measure"]
+    table = _indicator_table(catalog.indicators)
     given = values[values["value"].notna()]
-    sums = (given.groupby(["indicator", "period"], observed=True)[["numerator", "denominator", "value"]]
-            .sum(min_count=1).reset_index())
+    grouped = given.groupby(["indicator", "period"], observed=True)
+    sums = grouped[["numerator", "denominator", "value"]].sum(min_count=1)
+    sums["mean"], sums["reporters"] = grouped["value"].mean(), grouped.size()
+    sums = sums.reset_index()
     ratio = 100 * sums["numerator"] / sums["denominator"].where(sums["denominator"] > 0)
-    sums["value"] = sums["value"].where(sums["indicator"].map(measures).eq("count"), ratio)
-    sums.insert(0, "unit", PROVINCE)
-    return sums
+    count, mean = (sums["indicator"].map(table[name]).eq(word).to_numpy()
+                   for name, word in (("measure", "count"), ("rollup", "mean")))
+    sums["value"] = np.select([count, mean], [sums["value"], sums["mean"]], ratio)
+    for column in ("numerator", "denominator"):
+        sums[column] = sums[column].where(~mean)
+    sums.insert(0, "unit", unit)
+    return sums.drop(columns="mean")
+
+
+def totals(values: pd.DataFrame, catalog: Catalog) -> list[pd.DataFrame]:
+    """The province roll-up and one per block (:data:`BLOCK_TOTALS`); a unit counts in the block it belonged
+    to at the end of each period."""
+    pairs = values[["unit", "period"]].drop_duplicates()
+    by_code = catalog.unit_by_code
+    pairs["block"] = [catalog.block_of(by_code[u], parse_period(p).end) if u in by_code else ""
+                      for u, p in zip(pairs["unit"], pairs["period"], strict=True)]
+    block = values[["unit", "period"]].merge(pairs, how="left", on=["unit", "period"])["block"].to_numpy()
+    return [rollup(values, catalog),
+            *(rollup(values[block == name], catalog, code) for name, code in BLOCK_TOTALS.items())]
 
 
 def _group_cumsum(parts: np.ndarray, starts: np.ndarray, gid: np.ndarray) -> np.ndarray:
@@ -138,7 +175,8 @@ def _series(frame: pd.DataFrame, catalog: Catalog) -> dict[str, np.ndarray]:
     info = np.array([_period_info(str(c)) for c in per_names], dtype=float).reshape(-1, 3)
     order = np.lexsort((info[pers, 2], inds, units))
     units, inds, pers = units[order], inds[order], pers[order]
-    rows = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[order] for c in ("numerator", "denominator", "value")}
+    rows = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[order]
+            for c in ("numerator", "denominator", "value", "reporters")}
     group = units.astype(np.int64) * len(ind_names) + inds
     new = np.r_[True, group[1:] != group[:-1]]
     ind = table.reindex(ind_names)
@@ -149,7 +187,8 @@ def _series(frame: pd.DataFrame, catalog: Catalog) -> dict[str, np.ndarray]:
     found = np.array([milestones.get((names[k // 10_000], k % 10_000), np.nan) for k in keys], dtype=float)
     rows.update(
         unit=_texts(unit_names, units), indicator=_texts(ind_names, inds), period=_texts(per_names, pers),
-        year=year, is_year=info[pers, 1] == 1, t=info[pers, 2], gid=np.cumsum(new) - 1, starts=np.flatnonzero(new),
+        year=year, kind=info[pers, 1], is_year=info[pers, 1] == 0, t=info[pers, 2], gid=np.cumsum(new) - 1,
+        starts=np.flatnonzero(new),
         base_year=ind["base_year"].to_numpy()[inds], target=ind["target"].to_numpy()[inds],
         target_year=ind["target_year"].to_numpy()[inds],
         bounded=ind["measure"].isin(["percent", "yes_no"]).to_numpy()[inds],
@@ -168,6 +207,17 @@ def _baseline(r: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     value, year = np.full(len(r["starts"]), np.nan), np.full(len(r["starts"]), np.nan)
     value[groups], year[groups] = r["value"][cand[first]], r["year"][cand[first]]
     return value[r["gid"]], year[r["gid"]]
+
+
+def _slipped(r: dict[str, np.ndarray]) -> np.ndarray:
+    """Whether each value is worse than the series' previous value of a report of the same length."""
+    given = np.flatnonzero(~np.isnan(r["value"]))
+    order = given[np.lexsort((r["t"][given], r["kind"][given], r["gid"][given]))]
+    same = (r["gid"][order][1:] == r["gid"][order][:-1]) & (r["kind"][order][1:] == r["kind"][order][:-1])
+    previous = np.full(len(r["value"]), np.nan)
+    previous[order[1:][same]] = r["value"][order[:-1][same]]
+    with np.errstate(invalid="ignore"):
+        return r["sign"] * (r["value"] - previous) < 0
 
 
 def _projection(r: dict[str, np.ndarray], last_year: int) -> np.ndarray:
@@ -211,14 +261,14 @@ def _classify(r: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         achievement = np.where(met, 100.0, np.where(np.isnan(v) | np.isnan(target), np.nan, achievement))
         required = sign * (milestone - b)
         ratio = np.where(required > 0, sign * (v - b) / required, np.where(sign * (v - milestone) >= 0, 1.0, -1.0))
-        no_data = np.isnan(v) | np.isnan(b) | (elapsed <= 0)
+        final = r["t"] >= r["target_year"]  # the report closes the target year (or comes after it): a verdict
         code = np.select(
-            [np.isnan(v), np.isnan(target), met, no_data, ratio >= ON_TRACK, ratio >= NEEDS_ACCELERATION,
-             ratio >= LIMITED],
-            [_CODE[s] for s in ("no_data", "no_target", "achieved", "no_data", "on_track", "needs_acceleration",
-                                "limited")], _CODE["deteriorating"])
+            [np.isnan(v), np.isnan(target), met, final, elapsed <= 0, np.isnan(b), ratio >= ON_TRACK,
+             ratio >= NEEDS_ACCELERATION, ratio >= LIMITED],
+            [_CODE[s] for s in ("no_data", "no_target", "achieved", "not_achieved", "baseline", "no_data",
+                                "on_track", "needs_acceleration", "limited")], _CODE["deteriorating"])
         score = np.where(met, SCORE_MAX, np.clip(SCORE_MAX * ratio, -SCORE_MAX, SCORE_MAX))
-    score = np.where((code == _CODE["no_data"]) | (code == _CODE["no_target"]), np.nan, score)
+    score = np.where(np.isin(code, [_CODE[s] for s in ("baseline", "no_data", "no_target")]), np.nan, score)
     return {"milestone": milestone, "achievement": achievement, "status": _texts(STATUSES, code), "score": score}
 
 
@@ -227,32 +277,40 @@ def progress(values: pd.DataFrame, catalog: Catalog | None = None, *, province: 
 
     Returns the columns of :data:`COLUMNS`, sorted by unit, indicator and period end. Half-year and
     quarter rows get value, milestone (linear at the period's end), achievement and status; the baseline
-    and the projection use yearly values only. Rows of indicators not in the catalog are dropped.
+    and the projection use yearly values only. ``source`` is the report period the value comes from (the row's
+    own period), ``reporters`` the number of units behind a roll-up's figure. With ``province``, the roll-ups
+    of :func:`totals` are added. Rows of indicators not in the catalog are dropped.
     """
     catalog = catalog or load_catalog()
-    frame = values[["unit", "period", "indicator", "numerator", "denominator", "value"]]
+    frame = values.reindex(columns=["unit", "period", "indicator", "numerator", "denominator", "value", "reporters"])
     if province and not frame.empty:
-        frame = pd.concat([frame, rollup(frame, catalog)], ignore_index=True)
+        frame = pd.concat([frame, *totals(frame, catalog)], ignore_index=True)
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     rows = _series(frame, catalog)
     rows["baseline"], rows["baseline_year"] = _baseline(rows)
     rows["projected"] = _projection(rows, all_periods(("year",))[-1].year)
+    rows["slipped"], rows["source"] = _slipped(rows), rows["period"]
     rows.update(_classify(rows))
     out = pd.DataFrame({c: rows[c] for c in COLUMNS})
-    return out.astype({"year": "int64", "baseline_year": "Int64", "target_year": "Int64"})
+    return out.astype({"year": "int64", "baseline_year": "Int64", "target_year": "Int64", "reporters": "Int64"})
 
 
-def attainment(value: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.ndarray:
+def attainment(value: np.ndarray, target: np.ndarray, comparison: np.ndarray) -> np.ndarray:
     """How close each value is to its target, in % (0–100): the state reached against the standard.
 
     Higher-is-better: ``100 × min(value / target, 1)``; lower-is-better: ``100 × min(target / value, 1)``
-    (a value of 0 attains 100). At or past the target → 100; a missing value or target → 0.
+    (a value of 0 attains 100). ``comparison`` is the target's (``>=``, ``>``, ``<=``, ``<``): 100 only when
+    the target is met as progress judges it, so a value exactly at a strict target attains :data:`UNMET_CAP`.
+    A missing value (or a 0/0 percentage) or target → NaN: no data.
     """
     v, t = np.asarray(value, dtype=float), np.asarray(target, dtype=float)
+    cmp = pd.Series(np.asarray(comparison, dtype=object)).map(_COMPARISONS).fillna(0).to_numpy()
+    lower = (cmp == 3) | (cmp == 4)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(lower, np.where(v <= 0, 1.0, t / v), np.where(t <= 0, 1.0, v / t))
-    return np.nan_to_num(100 * np.clip(ratio, 0, 1), nan=0.0)
+    reached = np.where(_met(v, t, cmp), 100.0, np.minimum(100 * np.clip(ratio, 0, 1), UNMET_CAP))
+    return np.where(np.isnan(v) | np.isnan(t), np.nan, reached)
 
 
 def area_scores(prog: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:

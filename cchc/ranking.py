@@ -147,9 +147,10 @@ def block_units(catalog: Catalog, year: int, block: str) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _targets(indicators: tuple[Indicator, ...]) -> pd.DataFrame:
-    """Indicators with a final target: ``target`` and ``lower`` (lower is better), indexed by code."""
+    """Indicators with a final target: ``target`` and its ``comparison``, indexed by code."""
     chosen = [i for i in indicators if i.target is not None]
-    return pd.DataFrame({"target": [i.target.value for i in chosen], "lower": [i.direction == "lower" for i in chosen]},
+    return pd.DataFrame({"target": [i.target.value for i in chosen],
+                         "comparison": [i.target.comparison for i in chosen]},
                         index=pd.Index([i.code for i in chosen], dtype="str"))
 
 
@@ -174,13 +175,14 @@ def _pairs(units: list[str], criteria: tuple[Criterion, ...], year: int, catalog
 
 def _attained(wanted: pd.DataFrame, units: list[str], targets: pd.DataFrame) -> np.ndarray:
     """Units × target indicators: the attainment (%) of each value of ``wanted`` (one year's ``unit, indicator,
-    value`` rows; see :func:`cchc.progress.attainment`), 0 where nothing was reported."""
+    value`` rows; see :func:`cchc.progress.attainment`): 0 where nothing was reported, NaN where the value is
+    no data (a 0/0 percentage), which the criterion's mean then leaves out."""
     row, col = pd.Index(units).get_indexer(wanted["unit"]), targets.index.get_indexer(wanted["indicator"])
     keep = (row >= 0) & (col >= 0)
     row, col = row[keep], col[keep]
     out = np.zeros((len(units), len(targets)))
     out[row, col] = attainment(wanted["value"].to_numpy(dtype=float, na_value=np.nan)[keep],
-                               targets["target"].to_numpy()[col], targets["lower"].to_numpy()[col])
+                               targets["target"].to_numpy()[col], targets["comparison"].to_numpy()[col])
     return out
 
 
@@ -192,12 +194,14 @@ def _year_grid(year: int, block: str, wanted: pd.DataFrame, catalog: Catalog, cr
     unit, crit, target = _pairs(units, crits, year, catalog)
     cell, size = unit * len(crits) + crit, len(units) * len(crits)
     counts = np.bincount(cell, minlength=size)
-    sums = np.bincount(cell, weights=_attained(wanted, units, _targets(catalog.indicators))[unit, target],
-                       minlength=size)
+    attained = _attained(wanted, units, _targets(catalog.indicators))[unit, target]
+    known = ~np.isnan(attained)
+    sums = np.bincount(cell[known], weights=attained[known], minlength=size)
+    counts_known = np.bincount(cell[known], minlength=size)
     kinds = np.tile(np.array([c.kind for c in crits]), len(units))
     keep = (kinds != "indicator") | (counts > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(counts > 0, sums / counts, np.nan)
+        mean = np.where(counts_known > 0, sums / counts_known, np.nan)
     grid = {"year": np.full(size, year), "unit": np.repeat(np.array(units, dtype=str), len(crits)),
             "domain": np.tile(np.array([c.domain for c in crits]), len(units)),
             "criterion": np.tile(np.array([c.code for c in crits]), len(units)), "kind": kinds,

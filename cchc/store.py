@@ -429,6 +429,25 @@ class Store:
         return self._frame("SELECT * FROM current_values WHERE (? IS NULL OR period = ?) AND (? IS NULL OR unit = ?)"
                            " ORDER BY unit, period, indicator", [period, period, unit, unit])
 
+    def counted_values(self, *, approved_only: bool = False) -> pd.DataFrame:
+        """The figures that count, in the columns of :meth:`current_values`: each unit and period's current
+        report unless Sở Nội vụ returned it; with ``approved_only``, the latest approved report instead (the
+        official figures), even when a newer upload waits for approval."""
+        verdicts = ("SELECT submission_id, kind FROM (SELECT submission_id, kind, row_number() OVER"
+                    " (PARTITION BY submission_id ORDER BY id DESC) AS rn FROM decision"
+                    " WHERE kind IN ('approve', 'return')) WHERE rn = 1")
+        if not approved_only:
+            return self._frame(f"WITH verdict AS ({verdicts}) SELECT * FROM current_values"
+                               " WHERE submission_id NOT IN (SELECT submission_id FROM verdict WHERE kind = 'return')"
+                               " ORDER BY unit, period, indicator")
+        return self._frame(
+            f"WITH verdict AS ({verdicts}), chosen AS (SELECT s.unit, s.period, max(s.id) AS id FROM submission s"
+            " JOIN verdict ON verdict.submission_id = s.id WHERE verdict.kind = 'approve' AND s.status = 'accepted'"
+            " GROUP BY s.unit, s.period)"
+            " SELECT c.unit, c.period, v.indicator, v.numerator, v.denominator, v.value, v.note, v.source_cell,"
+            " v.submission_id FROM chosen c JOIN value v ON v.submission_id = c.id"
+            " ORDER BY c.unit, c.period, v.indicator")
+
     def submissions(self, unit: str | None = None, period: str | None = None) -> pd.DataFrame:
         """Every submission (accepted or rejected) with ``superseded_by`` and its error / warning counts."""
         return self._frame(

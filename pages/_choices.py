@@ -7,7 +7,7 @@ import streamlit as st
 from cchc import i18n
 from cchc.catalog import load_catalog
 from cchc.dashboard import common
-from cchc.periods import all_periods
+from cchc.periods import all_periods, parse_period
 from pages._data import BLOCKS, block, year
 
 
@@ -43,5 +43,7 @@ def all_unit_choices() -> dict[str, str]:
     return {u.code: u.name for u in load_catalog().reporting_units()}
 
 
-def period_choices(lang: str) -> dict[str, str]:
-    return {p.code: (p.code if lang == "en" else p.label_vi) for p in all_periods(("year", "half"))}
+def period_choices(lang: str, codes: list[str] | None = None) -> dict[str, str]:
+    """Period code → its name (``Năm 2020``, ``6 tháng đầu năm 2020``): ``codes``, else every year and half-year."""
+    chosen = [parse_period(c) for c in codes] if codes is not None else all_periods(("year", "half"))
+    return {p.code: (p.code if lang == "en" else p.label_vi) for p in chosen}

@@ -12,17 +12,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cchc import bootstrap, config, export, i18n
+from cchc import bootstrap, config, export, i18n, views
 from cchc.auth import AuthError
 from cchc.catalog import BLOCKS, load_catalog
-from cchc.completeness import completeness
 from cchc.dashboard import common, monitor, reporting
-from cchc.periods import all_periods
-from cchc.progress import progress
-from cchc.ranking import load_criteria, ranking
+from cchc.periods import parse_period
 from cchc.store import Store, StoreBusy
 
-YEARS: list[int] = [p.year for p in all_periods(("year",))]
+YEARS: list[int] = list(views.YEARS)
 USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy, AuthError)
 DOWNLOAD = ":material/download:"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,8 +29,18 @@ def lang() -> str:
     return st.session_state.get(i18n.KEY_LANG) or "vi"
 
 
+def period() -> str:
+    """The period the sidebar shows: a year (annual reports) or a half-year or quarter (its own reports)."""
+    return st.session_state.get(i18n.KEY_PERIOD) or str(YEARS[-1])
+
+
 def year() -> int:
-    return st.session_state.get(i18n.KEY_YEAR) or YEARS[-1]
+    return parse_period(period()).year
+
+
+def official() -> bool:
+    """Whether only approved reports count (the sidebar's switch)."""
+    return bool(st.session_state.get(i18n.KEY_OFFICIAL))
 
 
 def block() -> str:
@@ -69,91 +76,80 @@ def sample_loaded() -> bool:
     return _sample_loaded(*_key())
 
 
-# -- cached frames: the expensive analytics, once per data version -------------------------------------------
+# -- the view API (cchc.views), once per data version --------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=4)
-def _progress(directory: str, version: int) -> pd.DataFrame:
-    return progress(_store(directory).current_values(), load_catalog())
+def _basis(directory: str, version: int, official: bool) -> views.Basis:
+    return views.basis(_store(directory), load_catalog(), official=official)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _submissions(directory: str, version: int) -> pd.DataFrame:
-    return _store(directory).submissions()
+def basis() -> views.Basis:
+    return _basis(*_key(), official())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _completeness(directory: str, version: int) -> pd.DataFrame:
-    return completeness(_submissions(directory, version), catalog=load_catalog())
+def periods() -> list[str]:
+    return views.periods(basis())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _ranking(directory: str, version: int, year: int, block: str) -> pd.DataFrame:
-    return ranking(year, block, _progress(directory, version), _store(directory).par_scores(), load_catalog())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _par_trend(directory: str, version: int) -> pd.DataFrame:
-    rows = [(y, b, _ranking(directory, version, y, b)["index"].mean()) for y in YEARS for b in BLOCKS]
-    return pd.DataFrame(rows, columns=["year", "series", "index"]).dropna()
-
-
-# -- page data -----------------------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=32)
-def _overview(directory: str, version: int, year: int, block: str, lang: str) -> monitor.Overview:
-    return monitor.overview(_progress(directory, version), _completeness(directory, version), load_catalog(),
-                              year, block, lang)
+def _overview(directory: str, version: int, official: bool, period: str, block: str, lang: str) -> monitor.Overview:
+    return views.overview(_basis(directory, version, official), load_catalog(), period, block, lang)
 
 
 def overview() -> monitor.Overview:
-    return _overview(*_key(), year(), block(), lang())
+    return _overview(*_key(), official(), period(), block(), lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _par_trend(directory: str, version: int, official: bool) -> pd.DataFrame:
+    return views.par_trend(_basis(directory, version, official), load_catalog())
 
 
 def par_trend() -> pd.DataFrame:
-    return _par_trend(*_key())
+    return _par_trend(*_key(), official())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _series(directory: str, version: int, unit: str, code: str, lang: str) -> monitor.Series:
-    return monitor.series(_progress(directory, version), load_catalog(), unit, code, lang)
+def _series(directory: str, version: int, official: bool, unit: str, code: str, lang: str) -> monitor.Series:
+    return monitor.series(_basis(directory, version, official).progress, load_catalog(), unit, code, lang)
 
 
 def series(unit: str, code: str) -> monitor.Series:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
-    return _series(*_key(), unit, code, lang())
+    return _series(*_key(), official(), unit, code, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _unit_view(directory: str, version: int, unit: str, year: int, lang: str) -> monitor.UnitView:
-    return monitor.unit_view(_progress(directory, version), _submissions(directory, version), load_catalog(),
-                               unit, year, lang)
+def _unit_view(directory: str, version: int, official: bool, unit: str, period: str, lang: str) -> monitor.UnitView:
+    return views.unit(_basis(directory, version, official), load_catalog(), unit, period, lang)
 
 
 def unit_view(unit: str) -> monitor.UnitView:
-    return _unit_view(*_key(), unit, year(), lang())
+    return _unit_view(*_key(), official(), unit, period(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _area_view(directory: str, version: int, area: str, year: int, block: str, lang: str) -> monitor.AreaView:
-    return monitor.area_view(_progress(directory, version), load_catalog(), area, year, block, lang)
+def _area_view(directory: str, version: int, official: bool, area: str, period: str, block: str,
+               lang: str) -> monitor.AreaView:
+    return views.area(_basis(directory, version, official), load_catalog(), area, period, block, lang)
 
 
 def area_view(area: str) -> monitor.AreaView:
-    return _area_view(*_key(), area, year(), block(), lang())
+    return _area_view(*_key(), official(), area, period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _ranking_view(directory: str, version: int, year: int, block: str, lang: str) -> reporting.RankingView:
-    return reporting.ranking_view(_ranking(directory, version, year, block), load_criteria(), load_catalog(),
-                                  year, block, lang)
+def _ranking_view(directory: str, version: int, official: bool, year: int, block: str,
+                  lang: str) -> reporting.RankingView:
+    return views.ranking_view(_basis(directory, version, official), load_catalog(), year, block, lang)
 
 
 def ranking_view() -> reporting.RankingView:
-    return _ranking_view(*_key(), year(), block(), lang())
+    return _ranking_view(*_key(), official(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _submissions_view(directory: str, version: int, year: int, block: str, lang: str) -> reporting.SubmissionsView:
-    return reporting.submissions_view(_submissions(directory, version), _completeness(directory, version),
-                                      load_catalog(), year, block, lang)
+    return views.submissions(_basis(directory, version, False), load_catalog(), year, block, lang)
 
 
 def submissions_view() -> reporting.SubmissionsView:
@@ -162,12 +158,13 @@ def submissions_view() -> reporting.SubmissionsView:
 
 # -- downloads -----------------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16)
-def _ranking_xlsx(directory: str, version: int, year: int, block: str) -> bytes:
-    return export.ranking_xlsx(_ranking(directory, version, year, block), year, block)
+def _ranking_xlsx(directory: str, version: int, official: bool, year: int, block: str) -> bytes:
+    table = views.ranking_table(_basis(directory, version, official), load_catalog(), year, block)
+    return export.ranking_xlsx(table, year, block)
 
 
 def ranking_xlsx() -> bytes:
-    return _ranking_xlsx(*_key(), year(), block())
+    return _ranking_xlsx(*_key(), official(), year(), block())
 
 
 def ranking_csv() -> bytes:
@@ -176,11 +173,11 @@ def ranking_csv() -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _progress_xlsx(directory: str, version: int, unit: str, year: int) -> bytes:
+def _progress_xlsx(directory: str, version: int, official: bool, unit: str, year: int) -> bytes:
     catalog = load_catalog()
-    rows = monitor.unit_progress(_progress(directory, version), unit, year)
+    rows = monitor.unit_progress(_basis(directory, version, official).progress, unit, year)
     return export.progress_xlsx(rows, common.unit_label(catalog, unit, year), catalog)
 
 
 def progress_xlsx(unit: str) -> bytes:
-    return _progress_xlsx(*_key(), unit, year())
+    return _progress_xlsx(*_key(), official(), unit, year())

@@ -6,14 +6,14 @@ from cchc import charts
 from cchc.i18n import KEY_AREA, block_label, t
 from pages import _choices, _data, _widgets
 
-lang, year, block = _data.lang(), _data.year(), _data.block()
+lang, block = _data.lang(), _data.block()
 areas = _choices.area_choices(lang)
 st.title(t("page.area", lang))
 
 _choices.follow_link(KEY_AREA, areas)
 area = st.selectbox(t("area.pick", lang), list(areas), format_func=areas.get, key=KEY_AREA)
 view = _data.area_view(area)
-st.caption(f"{year} · {block_label(block, lang)}")
+st.caption(f"{_choices.period_choices(lang, [_data.period()])[_data.period()]} · {block_label(block, lang)}")
 
 data_side, text_side = st.columns([3, 1])
 with text_side:

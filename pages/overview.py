@@ -4,33 +4,47 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import KEY_AREA, KEY_UNIT, block_label, t
-from cchc.progress import PROVINCE
+from cchc.progress import BLOCK_TOTALS
 from pages import _choices, _data, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.overview()
+period_name = _choices.period_choices(lang, [view.period])[view.period]
 
 st.title(t("page.overview", lang))
-st.caption(t("overview.caption", lang, year=year, block=block_label(block, lang).lower()))
+st.caption(t("overview.caption", lang, period=period_name, block=block_label(block, lang).lower()))
+if _data.official():
+    st.caption(t("overview.official", lang))
 if not view.has_data:
     st.info(t("empty.no_data", lang), icon=":material/info:")
     st.stop()
 
-cards = st.columns(5)
-cards[0].metric(t("card.achieved", lang), view.cards.achieved, help=t("card.of_targets", lang, total=view.cards.total),
-                border=True)
-cards[1].metric(t("card.on_track", lang), view.cards.on_track, border=True)
-cards[2].metric(t("card.behind", lang), view.cards.behind, border=True)
+cards = st.columns(6)
+cards[0].metric(t("card.achieved", lang), view.cards.achieved, border=True,
+                help=t("card.of_targets", lang, total=view.cards.total, no_data=view.cards.no_data))
+cards[1].metric(t("card.not_achieved", lang), view.cards.not_achieved, border=True,
+                help=t("card.not_achieved_help", lang))
+cards[2].metric(t("card.on_track", lang), view.cards.on_track, border=True)
+cards[3].metric(t("card.behind", lang), view.cards.behind, border=True)
 share = f"{100 * view.received / view.expected:.0f}%" if view.expected else "–"
-cards[3].metric(t("card.completeness", lang), share, border=True,
+cards[4].metric(t("card.completeness", lang), share, border=True,
                 help=t("card.completeness_help", lang, received=view.received, expected=view.expected,
-                       period=view.period))
+                       period=period_name))
 trend = _data.par_trend()
 latest = trend[(trend["year"] == year) & (trend["series"] == block)]["index"]
-cards[4].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
+cards[5].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
 
-st.subheader(t("overview.targets", lang))
+st.subheader(t("overview.targets", lang, block=block_label(block, lang).lower()))
 _widgets.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+targets = view.targets
+supplementary = targets.loc[targets["origin"] == "supplementary", "indicator"]
+if len(supplementary):
+    st.caption(t("overview.supplementary", lang, items=", ".join(supplementary)))
+changed = targets[targets["reporters"].gt(0) & targets["baseline_reporters"].notna()
+                  & targets["reporters"].ne(targets["baseline_reporters"])]
+if len(changed):
+    st.caption(t("overview.composition", lang, items=", ".join(
+        f"{r.indicator} {r.reporters}/{r.baseline_reporters}" for r in changed.itertuples())))
 
 attention, trend_side = st.columns(2)
 with attention:
@@ -58,4 +72,4 @@ st.subheader(t("overview.target_pick", lang))
 codes = view.targets["indicator"].tolist()
 labels = dict(zip(codes, view.targets["label"], strict=True))
 picked = st.selectbox(t("label.indicator", lang), codes, format_func=labels.get, key="overview_indicator")
-_widgets.series_chart(PROVINCE, picked, key="overview_series")
+_widgets.series_chart(BLOCK_TOTALS[block], picked, key="overview_series")

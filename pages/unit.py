@@ -17,6 +17,8 @@ _choices.follow_link(KEY_UNIT, units)
 unit = st.selectbox(t("unit.pick", lang), list(units), format_func=units.get, key=KEY_UNIT)
 view = _data.unit_view(unit)
 st.header(view.name)
+if view.returned:
+    st.warning(t("unit.returned", lang, period=_data.period()), icon=":material/undo:")
 
 st.subheader(t("unit.indicators", lang))
 _widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cchc import approval, auth, config
 from cchc.auth import User
-from cchc.i18n import KEY_BLOCK, KEY_USER, KEY_YEAR
+from cchc.i18n import KEY_BLOCK, KEY_PERIOD, KEY_USER
 from cchc.store import Store
 from tests.workbooks import build_workbook
 
@@ -156,7 +156,7 @@ def test_admin_approves_a_report(store):
 def test_admin_enters_par_scores_from_the_sheet(store):
     from tests.test_approval import filled_score_sheet
 
-    at = clean(start(**{KEY_USER: ADMIN, KEY_YEAR: 2018, KEY_BLOCK: "so"}))
+    at = clean(start(**{KEY_USER: ADMIN, KEY_PERIOD: "2018", KEY_BLOCK: "so"}))
     at.switch_page("pages/admin_scores.py").run()
     at.file_uploader(key="scores_file").set_value(("diem.xlsx", filled_score_sheet(2018, "so"), "application/x"))
     clean(at.run())

@@ -36,28 +36,42 @@ def test_block_units_follow_the_unit_kind_of_the_year():
     assert len(huyen) == 10 and len(common.block_units(CATALOG, 2020, "so")) == 18
 
 
-def test_latest_in_year_prefers_the_last_period_of_the_year():
+@pytest.mark.parametrize(
+    ("period", "shown"),
+    [("2019", [["2019", 85.0]]),        # the annual report, though the second half-year ends on the same day
+     ("2019-H2", [["2019-H2", 88.0]]),  # a half-year view shows that half-year's report
+     ("2019-H1", [["2019-H1", 70.0]]),
+     ("2018", [])],                    # no annual report: nothing, never a report of another length
+)
+def test_a_period_view_shows_the_report_of_that_period_only(period, shown):
     prog = progress_rows(("SNV", "2d.3", "2019-H1", 70.0, "limited", 1.0),
+                         ("SNV", "2d.3", "2019-H2", 88.0, "achieved", 5.0),
                          ("SNV", "2d.3", "2019", 85.0, "achieved", 5.0),
+                         ("SNV", "2d.3", "2018-H2", 60.0, "limited", 1.0),
                          ("SNV", "2d.3", "2020-H1", 90.0, "achieved", 5.0))
-    latest = monitor.latest_in_year(prog, 2019)
-    assert latest[["period", "value"]].values.tolist() == [["2019", 85.0]]
+    assert common.in_period(prog, period)[["period", "value"]].values.tolist() == shown
 
 
-def test_heatmap_scores_mix_of_annual_and_half_year_rows_once_per_area():
+def test_heatmap_scores_the_annual_rows_of_the_year_per_area():
     prog = progress_rows(("SNV", "2d.3", "2020", 85.0, "achieved", 5.0),
-                         ("SNV", "2d.1", "2020-H2", 0.0, "deteriorating", -5.0),
+                         ("SNV", "2d.1", "2020", 0.0, "deteriorating", -5.0),
+                         ("SNV", "2d.2", "2020-H2", 0.0, "deteriorating", -5.0),
                          ("STP", "6b.1", "2020", 60.0, "limited", 1.0))
-    heat = monitor.heatmap_frame(prog, CATALOG, 2020, "so", "vi")
+    heat = monitor.heatmap_frame(prog, CATALOG, "2020", "so", "vi")
     snv = heat[heat["unit"] == "SNV"].set_index("area")["score"]
     assert snv["2"] == 0.0 and math.isnan(snv["6"])
     assert set(heat["area"]) == {"2", "6"}  # areas nobody scored on are left out
     assert heat.set_index(["unit", "area"]).loc[("SNV", "2"), "detail"] == "1 Đã đạt mục tiêu, 1 Đi xuống"
 
 
-def test_target_cards_count_achieved_on_track_and_behind():
-    targets = pd.DataFrame({"status": ["achieved", "on_track", "limited", "deteriorating", "no_data"]})
-    assert monitor.target_cards(targets) == monitor.Cards(achieved=1, on_track=1, behind=2, total=5)
+def test_target_cards_count_the_plan_targets_only():
+    targets = pd.DataFrame({
+        "status": ["achieved", "not_achieved", "on_track", "limited", "deteriorating", "no_data", "baseline",
+                   "achieved"],
+        "origin": ["plan"] * 7 + ["supplementary"]})
+    cards = monitor.target_cards(targets)
+    assert cards == monitor.Cards(achieved=1, not_achieved=1, on_track=1, behind=2, no_data=2, total=7)
+    assert cards.summary() == "achieved=1 on_track=1 behind=2 not_achieved=1 no_data=2"
 
 
 def test_attention_ranks_units_by_problems_and_gives_reasons():
@@ -67,18 +81,19 @@ def test_attention_ranks_units_by_problems_and_gives_reasons():
                          ("STC", "6b.1", "2020", 100.0, "achieved", 5.0))
     done = pd.DataFrame({"unit": ["STP"], "period": ["2020"], "expected": [True], "status": ["missing"]})
     units = common.block_units(CATALOG, 2020, "so")
-    latest = monitor.latest_in_year(prog, 2020)
-    heat = monitor.heatmap_frame(prog, CATALOG, 2020, "so", "vi")
-    table = monitor.attention(latest, heat, done, CATALOG, units, 2020, "vi")
+    latest = common.in_period(prog, "2020")
+    heat = monitor.heatmap_frame(prog, CATALOG, "2020", "so", "vi")
+    table = monitor.attention(latest, heat, done, CATALOG, units, "2020", "vi")
     assert table["unit"].tolist() == ["SNV", "STP"]
     assert table["reason"][1] == ("1 chỉ tiêu tiến bộ hạn chế; 1 báo cáo chưa nộp; "
                                   "điểm thấp nhất: 6. Hiện đại hóa hành chính")
 
 
-def test_completeness_card_uses_the_annual_report_when_there_is_one():
+@pytest.mark.parametrize(("period", "card"), [("2020", (1, 2)), ("2020-H1", (2, 2)), ("2019", (0, 0))])
+def test_completeness_card_counts_the_reports_of_the_chosen_period(period, card):
     done = pd.DataFrame({"unit": ["SNV", "STP", "SNV", "STP"], "period": ["2020-H1", "2020-H1", "2020", "2020"],
                          "expected": [True] * 4, "status": ["on_time", "late", "on_time", "missing"]})
-    assert monitor.completeness_card(done, 2020, ["SNV", "STP"]) == (1, 2, "2020")
+    assert monitor.completeness_card(done, period, ["SNV", "STP"]) == card
 
 
 def test_series_draws_the_path_from_baseline_through_milestones_to_target():

@@ -6,6 +6,7 @@ import pytest
 
 from cchc.catalog import Indicator, Target, load_catalog
 from cchc.progress import (
+    BLOCK_TOTALS,
     COLUMNS,
     PROVINCE,
     STATUS_COLORS,
@@ -23,7 +24,7 @@ from cchc.progress import (
 LOWER = Indicator(code="9x.1", area="2", task="2.d", name_vi="Tỷ lệ hồ sơ quá hạn", name_en="Overdue share",
                   measure="percent", direction="lower", applies_to=("so",), only_units=(), required=False,
                   baseline_year=2016, source="test",
-                  targets=(Target("9x.1", "target", 2020, 5.0, "<=", "test"),))
+                  targets=(Target("9x.1", "target", 2020, 5.0, "<=", "plan", "test"),))
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +60,20 @@ def row_of(prog, unit, period, indicator):
         ({"2016": 20, "2018": 25}, "2018", "limited", 42.5, 5 / 45 * 100, 5 * 5 / 22.5),
         ({"2016": 20, "2018": 15}, "2018", "deteriorating", 42.5, 0.0, -5 * 5 / 22.5),
         ({"2016": 20, "2018": np.nan}, "2018", "no_data", 42.5, np.nan, np.nan),
-        ({"2016": 20}, "2016", "no_data", 20.0, 0.0, np.nan),
-        ({"2018": 30}, "2018", "no_data", 30.0, 0.0, np.nan),
+        ({"2016": 20}, "2016", "baseline", 20.0, 0.0, np.nan),
+        ({"2018": 30}, "2018", "baseline", 30.0, 0.0, np.nan),
         ({"2018": 66}, "2018", "achieved", 66.0, 100.0, 5.0),
         ({"2016": 20, "2017": 25, "2019-H1": 48}, "2019-H1", "on_track", 48.125, 28 / 45 * 100, 5 * 28 / 28.125),
+        # The target year: the milestone is the target, and a value short of it is a verdict, not "on track".
+        ({"2016": 20, "2020": 63}, "2020", "not_achieved", 65.0, 43 / 45 * 100, 5 * 43 / 45),
+        ({"2016": 20, "2020-H2": 63}, "2020-H2", "not_achieved", 65.0, 43 / 45 * 100, 5 * 43 / 45),
+        ({"2016": 20, "2020-H1": 63}, "2020-H1", "on_track", 20 + 45 * 3.5 / 4, 43 / 45 * 100, 5.0),  # mid-year
+        ({"2020": 63}, "2020", "not_achieved", 65.0, 0.0, 0.0),     # its own baseline, still a verdict
+        ({"2016": 20, "2020": 65}, "2020", "achieved", 65.0, 100.0, 5.0),
     ],
     ids=["achieved", "on_track", "needs_acceleration", "limited", "deteriorating", "blank_value",
-         "baseline_only", "one_point", "one_point_achieved", "half_year"],
+         "baseline_only", "one_point", "one_point_achieved", "half_year", "missed_in_target_year",
+         "missed_in_target_h2", "target_year_h1", "missed_without_baseline", "met_in_target_year"],
 )
 def test_progress_status(catalog, series, period, status, milestone, achievement, score):
     prog = progress(values([("SNV", p, "6dd.1", v) for p, v in series.items()]), catalog, province=False)
@@ -142,18 +150,20 @@ def test_progress_worked_example_of_method_doc(catalog):
 
 
 @pytest.mark.parametrize(
-    ("indicator", "rows", "value", "numerator", "denominator"),
+    ("indicator", "rows", "value", "numerator", "denominator", "reporters"),
     [
-        ("6dd.1", [("SNV", 10, 20, 200), ("STP", 50, 30, 60)], 50 / 260 * 100, 50, 260),   # not (10 + 50) / 2
-        ("6c.2", [("SNV", 100, 1, 1), ("STP", 0, 0, 1), ("SYT", 100, 1, 1)], 200 / 3, 2, 3),  # share of units
-        ("1a.1", [("SNV", 12, np.nan, np.nan), ("STP", 8, np.nan, np.nan)], 20, np.nan, np.nan),  # counts add up
-        ("6dd.1", [("SNV", 10, 20, 200), ("STP", np.nan, np.nan, np.nan)], 10, 20, 200),    # blanks left out
+        ("6d.3", [("SNV", 10, 20, 200), ("STP", 50, 30, 60)], 50 / 260 * 100, 50, 260, 2),   # not (10 + 50) / 2
+        ("6c.2", [("SNV", 100, 1, 1), ("STP", 0, 0, 1), ("SYT", 100, 1, 1)], 200 / 3, 2, 3, 3),  # share of units
+        ("1a.1", [("SNV", 12, np.nan, np.nan), ("STP", 8, np.nan, np.nan)], 20, np.nan, np.nan, 2),  # counts add up
+        ("6d.3", [("SNV", 10, 20, 200), ("STP", np.nan, 0, 0)], 10, 20, 200, 1),     # blanks and 0/0 left out
+        ("6dd.1", [("SNV", 10, 20, 200), ("STP", 50, 30, 60)], 30, np.nan, np.nan, 2),  # rollup: mean
     ],
 )
-def test_rollup_adds_numerators_and_denominators(catalog, indicator, rows, value, numerator, denominator):
+def test_rollup_adds_numerators_and_denominators(catalog, indicator, rows, value, numerator, denominator,
+                                                 reporters):
     frame = values([(u, "2018", indicator, v, n, d) for u, v, n, d in rows])
     got = rollup(frame, catalog).iloc[0]
-    assert got["unit"] == PROVINCE
+    assert (got["unit"], got["reporters"]) == (PROVINCE, reporters)
     np.testing.assert_allclose([got["value"], got["numerator"], got["denominator"]],
                                [value, numerator, denominator], rtol=1e-9)
 
@@ -192,12 +202,42 @@ def test_status_labels_and_colours_cover_every_status():
 
 
 @pytest.mark.parametrize(
-    ("value", "target", "lower", "expected"),
-    [(45, 65, False, 100 * 45 / 65), (65, 65, False, 100), (90, 65, False, 100), (0, 65, False, 0),
-     (np.nan, 65, False, 0),                                       # not reported
-     (5, 2, True, 40), (2, 2, True, 100), (1, 2, True, 100), (0, 0, True, 100), (3, 0, True, 0),
-     (-5, 50, False, 0), (10, np.nan, False, 0)],
+    ("value", "target", "comparison", "expected"),
+    [(45, 65, ">=", 100 * 45 / 65), (65, 65, ">=", 100), (90, 65, ">=", 100), (0, 65, ">=", 0),
+     (80, 80, ">", 99.9),                                           # exactly at a strict target: not met
+     (80.1, 80, ">", 100),
+     (np.nan, 65, ">=", np.nan),                                    # not reported, or 0/0: no data
+     (5, 2, "<=", 40), (2, 2, "<=", 100), (1, 2, "<=", 100), (0, 0, "<=", 100), (3, 0, "<=", 0), (2, 2, "<", 99.9),
+     (-5, 50, ">=", 0), (10, np.nan, ">=", np.nan)],
 )
-def test_attainment_is_closeness_to_the_target(value, target, lower, expected):
-    got = attainment(np.array([value]), np.array([target]), np.array([lower]))
+def test_attainment_is_closeness_to_the_target(value, target, comparison, expected):
+    got = attainment(np.array([value]), np.array([target]), np.array([comparison]))
     np.testing.assert_allclose(got, [expected], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("series", "period", "slipped"),
+    [({"2017": 40, "2018": 35}, "2018", True), ({"2017": 40, "2018": 45}, "2018", False),
+     ({"2017": 40, "2018": 40}, "2018", False),
+     ({"2018": 50, "2019-H1": 30, "2019": 55}, "2019", False),     # the annual report compares with 2018's
+     ({"2018-H2": 50, "2019": 60, "2019-H1": 45}, "2019-H1", True),  # a half-year with the last half-year
+     ({"2017": 40, "2018": np.nan, "2019": 38}, "2019", True),     # a blank report is skipped
+     ({"2018": 40}, "2018", False)],
+)
+def test_slipped_compares_with_the_previous_report_of_the_same_length(catalog, series, period, slipped):
+    prog = progress(values([("SNV", p, "6dd.1", v) for p, v in series.items()]), catalog, province=False)
+    assert bool(row_of(prog, "SNV", period, "6dd.1")["slipped"]) is slipped
+
+
+def test_slipped_is_worse_for_a_lower_is_better_indicator(catalog):
+    prog = progress(values([("SNV", "2017", "9x.1", 10.0), ("SNV", "2018", "9x.1", 12.0)]), catalog, province=False)
+    assert bool(row_of(prog, "SNV", "2018", "9x.1")["slipped"])
+
+
+def test_block_roll_ups_take_each_unit_in_its_block(catalog):
+    frame = values([("SNV", "2018", "6d.3", 50.0, 50, 100), ("STP", "2018", "6d.3", 70.0, 70, 100),
+                    ("TIENLU", "2018", "6d.3", 10.0, 10, 100)])
+    prog = progress(frame, catalog)
+    got = {u: (row_of(prog, u, "2018", "6d.3")["value"], row_of(prog, u, "2018", "6d.3")["reporters"])
+           for u in (PROVINCE, *BLOCK_TOTALS.values())}
+    assert got == {PROVINCE: (130 / 3, 3), "UBNDT-SO": (60.0, 2), "UBNDT-HUYEN": (10.0, 1)}

@@ -41,10 +41,10 @@ def area_name(catalog: Catalog, code: str, lang: str, numbered: bool = True) -> 
     return f"{code}. {name}" if numbered else name
 
 
-def latest_in_year(prog: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Each unit × indicator's last period ending in ``year`` (the year itself when it was reported)."""
-    rows = prog[prog["year"] == year]
-    return rows.groupby(["unit", "indicator"], sort=False).tail(1).reset_index(drop=True)
+def in_period(prog: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The rows of the report for ``period`` itself: a year view shows annual reports, a half-year view that
+    half-year's reports; a unit without that report shows none (never a report of another length)."""
+    return prog[prog["period"] == period].reset_index(drop=True)
 
 
 def yearly(prog: pd.DataFrame, unit: str, indicator: str) -> pd.DataFrame:

@@ -13,15 +13,15 @@ from cchc.dashboard.common import (
     area_name,
     block_units,
     history_table,
+    in_period,
     indicator_name,
-    latest_in_year,
     shorten,
     status_legend,
-    year_end,
     yearly,
 )
 from cchc.i18n import status_label, t
-from cchc.progress import PROVINCE, area_scores
+from cchc.periods import parse_period
+from cchc.progress import BLOCK_TOTALS, area_scores
 
 BEHIND: tuple[str, ...] = ("needs_acceleration", "limited", "deteriorating")
 ATTENTION_SIZE = 6
@@ -62,60 +62,83 @@ def series(prog: pd.DataFrame, catalog: Catalog, unit: str, code: str, lang: str
     return Series(code, title, observed, path, projection, target.value if target else None, ind.measure != "count")
 
 
-def year_area_scores(latest: pd.DataFrame, catalog: Catalog, year: int) -> pd.DataFrame:
-    """Mean score per unit × area over each indicator's latest figure of ``year`` (annual or half-year alike)."""
-    return area_scores(latest.assign(period=str(year)), catalog)
-
-
 def wrapped(text: str, width: int) -> str:
     """``text`` broken into lines of about ``width`` characters for a chart label."""
     return "<br>".join(textwrap.wrap(text, width))
 
 
 def target_codes(catalog: Catalog) -> list[str]:
-    """The indicators holding one of the plan's numeric targets, in catalog order."""
+    """The indicators holding a numeric target (the plan's own and supplementary ones), in catalog order."""
     return [i.code for i in catalog.indicators if i.target is not None]
 
 
-def target_rows(prog: pd.DataFrame, catalog: Catalog, year: int, lang: str) -> pd.DataFrame:
-    """The province roll-up of each target in ``year``: ``indicator, label, value, path, target, projected, status``."""
-    codes = target_codes(catalog)
-    latest = latest_in_year(prog[prog["unit"] == PROVINCE], year).set_index("indicator")
+TARGET_COLUMNS: tuple[str, ...] = (
+    "indicator", "label", "period", "value", "path", "target", "comparison", "target_year", "origin", "status",
+    "slipped", "projected", "source", "reporters", "baseline_reporters",
+)
+
+
+def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, lang: str) -> pd.DataFrame:
+    """The block's roll-up (:data:`cchc.progress.BLOCK_TOTALS`) of each target in ``period``, one row per target
+    indicator with the columns of :data:`TARGET_COLUMNS`. ``source`` is the report period the value comes from
+    (blank without a value); ``reporters`` / ``baseline_reporters`` are the units behind the figure now and in
+    the baseline year, so a change of composition shows."""
+    total = prog[prog["unit"] == BLOCK_TOTALS[block]]
+    rows_now = in_period(total, period).set_index("indicator")
     rows = []
-    for code in codes:
+    for code in target_codes(catalog):
         ind = catalog.indicator_by_code[code]
-        row = latest.loc[code] if code in latest.index else pd.Series(dtype=object)
-        rows.append({"indicator": code, "label": f"{code} {shorten(indicator_name(ind, lang), 34)}",
+        row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
+        base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
+        has_value = pd.notna(row.get("value", np.nan))
+        rows.append({"indicator": code, "label": f"{code} {shorten(indicator_name(ind, lang), 34)}", "period": period,
                      "value": row.get("value", np.nan), "path": row.get("milestone", np.nan),
-                     "target": ind.target.value, "projected": row.get("projected", np.nan),
-                     "status": row.get("status", "no_data")})
-    return pd.DataFrame(rows, columns=["indicator", "label", "value", "path", "target", "projected", "status"])
+                     "target": ind.target.value, "comparison": ind.target.comparison, "target_year": ind.target.year,
+                     "origin": ind.target.origin, "status": row.get("status", "no_data"),
+                     "slipped": bool(row.get("slipped", False)), "projected": row.get("projected", np.nan),
+                     "source": row.get("source", "") if has_value else "",
+                     "reporters": row.get("reporters", pd.NA) if has_value else 0,
+                     "baseline_reporters": base["reporters"].iloc[0] if len(base) else pd.NA})
+    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    return frame.astype({"reporters": "Int64", "baseline_reporters": "Int64"})
+
 
 @dataclass(frozen=True)
 class Cards:
+    """Headline counts over the plan's own targets (supplementary targets are shown but not counted)."""
+
     achieved: int
+    not_achieved: int
     on_track: int
     behind: int
+    no_data: int
     total: int
+
+    def summary(self) -> str:
+        """``achieved=N not_achieved=N on_track=N behind=N no_data=N`` (what ``export overview --summary`` prints)."""
+        return " ".join(f"{name}={getattr(self, name)}" for name in
+                        ("achieved", "on_track", "behind", "not_achieved", "no_data"))
 
 
 def target_cards(targets: pd.DataFrame) -> Cards:
-    """How many of the plan's targets the province has achieved, is on track for, or is behind on."""
-    status = targets["status"]
-    return Cards(int((status == "achieved").sum()), int((status == "on_track").sum()),
-                 int(status.isin(BEHIND).sum()), len(targets))
+    """How many of the plan's targets the block has achieved, missed at the deadline, is on track for, is
+    behind on, or has no figure for."""
+    status = targets.loc[targets["origin"] == "plan", "status"]
+    return Cards(int((status == "achieved").sum()), int((status == "not_achieved").sum()),
+                 int((status == "on_track").sum()), int(status.isin(BEHIND).sum()),
+                 int(status.isin(["no_data", "baseline"]).sum()), len(status))
 
 
-def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, year: int, block: str, lang: str) -> pd.DataFrame:
+def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, lang: str) -> pd.DataFrame:
     """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area that has
     a score (areas whose indicators have no numeric target are left out)."""
-    units = block_units(catalog, year, block)
-    return _heatmap(latest_in_year(prog[prog["unit"].isin(list(units))], year), units, catalog, year, lang)
+    units = block_units(catalog, parse_period(period).year, block)
+    return _heatmap(in_period(prog[prog["unit"].isin(list(units))], period), units, catalog, lang)
 
 
-def _heatmap(latest: pd.DataFrame, units: dict[str, str], catalog: Catalog, year: int, lang: str) -> pd.DataFrame:
-    """:func:`heatmap_frame` from the block's latest rows of the year, worked out once by the caller."""
-    scores = year_area_scores(latest, catalog, year)
+def _heatmap(latest: pd.DataFrame, units: dict[str, str], catalog: Catalog, lang: str) -> pd.DataFrame:
+    """:func:`heatmap_frame` from the block's rows of the period, worked out once by the caller."""
+    scores = area_scores(latest, catalog)
     grid = pd.MultiIndex.from_product([list(units), [a.code for a in catalog.areas]], names=["unit", "area"])
     frame = scores.set_index(["unit", "area"])[["score", "indicators"]].reindex(grid).reset_index()
     counts = _status_counts(latest, catalog, lang)
@@ -136,38 +159,33 @@ def _status_counts(latest: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Data
     return counts.groupby(["unit", "area"])["part"].agg(", ".join).rename("detail").reset_index()
 
 
-def completeness_card(done: pd.DataFrame, year: int, units: list[str]) -> tuple[int, int, str]:
-    """Received and expected reports of ``units`` for the latest period of ``year`` that anyone reported for.
+def completeness_card(done: pd.DataFrame, period: str, units: list[str]) -> tuple[int, int]:
+    """Received and expected reports of ``units`` for ``period`` (``done``: :func:`cchc.completeness.completeness`
+    output): the same set of reports whose missing ones :func:`attention` lists."""
+    chosen = done[done["unit"].isin(units) & (done["period"] == period) & done["expected"]]
+    return int(chosen["status"].isin(["on_time", "late"]).sum()), len(chosen)
 
-    ``done`` is :func:`cchc.completeness.completeness` output; returns ``(received, expected, period)``.
-    """
-    rows = done[done["unit"].isin(units) & done["period"].str.startswith(str(year)) & done["expected"]]
-    if rows.empty:
-        return 0, 0, str(year)
-    reported = rows[rows["status"].isin(["on_time", "late"])]
-    period = str(year) if reported.empty or (reported["period"] == str(year)).any() \
-        else max(reported["period"], key=lambda p: (p.endswith("H2"), p))
-    chosen = rows[rows["period"] == period]
-    return int(chosen["status"].isin(["on_time", "late"]).sum()), len(chosen), period
+
+ATTENTION_STATUSES: tuple[str, ...] = ("not_achieved", "deteriorating", "limited")
 
 
 def attention(latest: pd.DataFrame, heat: pd.DataFrame, done: pd.DataFrame, catalog: Catalog,
-              units: dict[str, str], year: int, lang: str) -> pd.DataFrame:
+              units: dict[str, str], period: str, lang: str) -> pd.DataFrame:
     """The block's units that most need a leader's attention: ``unit, unit_label, reason, score``.
 
-    Ranked by the number of deteriorating or slow indicators plus missing reports, then by mean score.
+    Ranked by the number of missed, deteriorating or slow indicators plus a missing report for ``period``, then
+    by mean score.
     """
     mine = latest[latest["unit"].isin(list(units))]
     statuses = pd.crosstab(mine["unit"], mine["status"]).reindex(
-        index=list(units), columns=["deteriorating", "limited"], fill_value=0)
-    year_rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
-    missing = (year_rows["status"] == "missing").groupby(year_rows["unit"]).sum().reindex(list(units), fill_value=0)
+        index=list(units), columns=list(ATTENTION_STATUSES), fill_value=0)
+    rows_now = done[done["unit"].isin(list(units)) & (done["period"] == period)]
+    missing = (rows_now["status"] == "missing").groupby(rows_now["unit"]).sum().reindex(list(units), fill_value=0)
     score = mine.groupby("unit")["score"].mean().reindex(list(units))
     lowest = heat.dropna(subset=["score"]).sort_values("score").drop_duplicates("unit").set_index("unit")["area"]
     rows = []
     for code in units:
-        counts = {"deteriorating": int(statuses.at[code, "deteriorating"]),
-                  "limited": int(statuses.at[code, "limited"]), "missing": int(missing.get(code, 0))}
+        counts = {**{s: int(statuses.at[code, s]) for s in ATTENTION_STATUSES}, "missing": int(missing.get(code, 0))}
         if not any(counts.values()):
             continue
         reasons = [t(f"reason.{key}", lang, count=n) for key, n in counts.items() if n]
@@ -182,64 +200,100 @@ def attention(latest: pd.DataFrame, heat: pd.DataFrame, done: pd.DataFrame, cata
 
 @dataclass(frozen=True)
 class Overview:
+    period: str
+    block: str
     cards: Cards
     received: int
     expected: int
-    period: str
     targets: pd.DataFrame
     heatmap: pd.DataFrame
     attention: pd.DataFrame
     has_data: bool
 
 
-def overview(prog: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, year: int, block: str, lang: str) -> Overview:
-    """Everything the overview page shows for one year and block (``done``: the completeness frame)."""
-    units = block_units(catalog, year, block)
-    targets = target_rows(prog, catalog, year, lang)
-    latest = latest_in_year(prog[prog["unit"].isin(list(units))], year)
-    heat = _heatmap(latest, units, catalog, year, lang)
-    received, expected, period = completeness_card(done, year, list(units))
-    return Overview(target_cards(targets), received, expected, period, targets, heat,
-                    attention(latest, heat, done, catalog, units, year, lang), has_data=not latest.empty)
+def overview(prog: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, period: str, block: str,
+             lang: str) -> Overview:
+    """Everything the overview page shows for one period and block (``done``: the completeness frame)."""
+    units = block_units(catalog, parse_period(period).year, block)
+    targets = target_rows(prog, catalog, period, block, lang)
+    latest = in_period(prog[prog["unit"].isin(list(units))], period)
+    heat = _heatmap(latest, units, catalog, lang)
+    received, expected = completeness_card(done, period, list(units))
+    return Overview(period, block, target_cards(targets), received, expected, targets, heat,
+                    attention(latest, heat, done, catalog, units, period, lang), has_data=not latest.empty)
+
+UNIT_COLUMNS: tuple[str, ...] = (
+    "indicator", "period", "value", "milestone", "target", "comparison", "target_year", "status", "slipped",
+    "projected", "source",
+)
+
+
+def unit_rows(prog: pd.DataFrame, catalog: Catalog, unit: str, period: str) -> pd.DataFrame:
+    """Every indicator the unit reports, with its figure of ``period`` (the columns of :data:`UNIT_COLUMNS`;
+    ``source`` is the report period the value comes from, blank without a value)."""
+    me = catalog.unit_by_code[unit]
+    inds = catalog.indicators_for(me, parse_period(period).end)
+    mine = in_period(prog[prog["unit"] == unit], period).set_index("indicator").reindex([i.code for i in inds])
+    has_value = mine["value"].notna().to_numpy()
+    return pd.DataFrame({
+        "indicator": [i.code for i in inds], "period": period,
+        "value": mine["value"].to_numpy(dtype=float), "milestone": mine["milestone"].to_numpy(dtype=float),
+        "target": [i.target.value if i.target else np.nan for i in inds],
+        "comparison": [i.target.comparison if i.target else "" for i in inds],
+        "target_year": pd.array([i.target.year if i.target else None for i in inds], dtype="Int64"),
+        "status": mine["status"].fillna("no_data").to_numpy(dtype=object),
+        "slipped": mine["slipped"].fillna(False).to_numpy(dtype=bool),
+        "projected": mine["projected"].to_numpy(dtype=float),
+        "source": np.where(has_value, period, ""),
+    }, columns=list(UNIT_COLUMNS))
+
 
 @dataclass(frozen=True)
 class UnitView:
     name: str
     table: pd.DataFrame
+    rows: pd.DataFrame
     statuses: pd.Series
     legend: dict[str, str]
     indicators: list[str]
     areas: pd.DataFrame
     history: pd.DataFrame
+    returned: bool  # Sở Nội vụ returned the unit's report for the period: its figures do not count
 
 
-def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, catalog: Catalog, unit: str, year: int, lang: str) -> UnitView:
-    """One unit in ``year``: its indicators (status, value, milestone, target, projection), area scores
-    against its block's median, and its submission history."""
-    end = year_end(year)
+def slipped_mark(slipped: bool, lang: str) -> str:
+    return t("status.slipped", lang) if slipped else ""
+
+
+def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, states: pd.DataFrame, catalog: Catalog, unit: str,
+              period: str, lang: str) -> UnitView:
+    """One unit in ``period``: its indicators (status, value, milestone, target, projection), area scores
+    against its block's median, its submission history, and whether its report was returned.
+    ``states``: :func:`cchc.approval.status` output."""
+    year, end = parse_period(period).year, parse_period(period).end
     me = catalog.unit_by_code[unit]
-    block = catalog.block_of(me, end)
-    peers = block_units(catalog, year, block)
-    latest = latest_in_year(prog[prog["unit"].isin(list(peers))], year)
-    inds = catalog.indicators_for(me, end)
-    mine = latest[latest["unit"] == unit].set_index("indicator").reindex([i.code for i in inds])
-    statuses = mine["status"].fillna("no_data").reset_index(drop=True)
+    peers = block_units(catalog, year, catalog.block_of(me, end))
+    rows = unit_rows(prog, catalog, unit, period)
+    statuses = rows["status"].reset_index(drop=True)
     table = pd.DataFrame({
-        t("label.code", lang): [i.code for i in inds],
-        t("label.indicator", lang): [indicator_name(i, lang) for i in inds],
+        t("label.code", lang): rows["indicator"],
+        t("label.indicator", lang): [indicator_name(catalog.indicator_by_code[c], lang) for c in rows["indicator"]],
         t("label.status", lang): statuses.map(lambda s: status_label(s, lang)),
-        **{t(key, lang): mine[column].to_numpy(dtype=float) for key, column in (
+        t("label.since_last", lang): rows["slipped"].map(lambda flag: slipped_mark(flag, lang)),
+        **{t(key, lang): rows[column].to_numpy(dtype=float) for key, column in (
             ("label.value", "value"), ("label.milestone", "milestone"), ("label.target", "target"),
             ("label.projection", "projected"))},
     })
-    scores = year_area_scores(latest, catalog, year)
+    scores = area_scores(in_period(prog[prog["unit"].isin(list(peers))], period), catalog)
     median = scores.groupby("area")["score"].median()
     own = scores[scores["unit"] == unit].set_index("area")["score"]
     areas = pd.DataFrame({"area_label": [wrapped(area_name(catalog, a.code, lang), 28) for a in catalog.areas],
                           "score": [own.get(a.code, np.nan) for a in catalog.areas],
                           "median": [median.get(a.code, np.nan) for a in catalog.areas]})
-    return UnitView(me.name_on(end), table, statuses, status_legend(statuses, lang), [i.code for i in inds], areas,
-                    history_table(subs[subs["unit"] == unit], catalog, lang))
+    state = states[(states["unit"] == unit) & (states["period"] == period)]["state"]
+    return UnitView(me.name_on(end), table, rows, statuses, status_legend(statuses, lang), list(rows["indicator"]),
+                    areas, history_table(subs[subs["unit"] == unit], catalog, lang),
+                    returned=bool((state == "returned").any()))
 
 
 @dataclass(frozen=True)
@@ -262,12 +316,14 @@ class AreaView:
     spread: pd.DataFrame
 
 
-def area_view(prog: pd.DataFrame, catalog: Catalog, area: str, year: int, block: str, lang: str) -> AreaView:
-    """A task area in ``year``: each indicator across the block's units, the spread of its percentages, the tasks."""
-    units = block_units(catalog, year, block)
-    latest = latest_in_year(prog[prog["unit"].isin([*units, PROVINCE])], year)
-    province = latest[latest["unit"] == PROVINCE].set_index("indicator")
-    mine = latest[latest["unit"] != PROVINCE]
+def area_view(prog: pd.DataFrame, catalog: Catalog, area: str, period: str, block: str, lang: str) -> AreaView:
+    """A task area in ``period``: each indicator across the block's units (the milestone line is the block
+    roll-up's), the spread of its percentages, the tasks."""
+    units = block_units(catalog, parse_period(period).year, block)
+    total = BLOCK_TOTALS[block]
+    latest = in_period(prog[prog["unit"].isin([*units, total])], period)
+    province = latest[latest["unit"] == total].set_index("indicator")
+    mine = latest[latest["unit"] != total]
     charts_, spread = [], []
     for ind in (i for i in catalog.indicators if i.area == area):
         rows = mine[mine["indicator"] == ind.code]
