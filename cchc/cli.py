@@ -19,14 +19,21 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from cchc import auth, backup, clock, ingest
+from cchc import auth, backup, clock, ingest, views
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
 from cchc.config import data_dir
-from cchc.export import completeness_file, csv_bytes, progress_file, ranking_file, values_xlsx
+from cchc.export import (
+    BLOCK_NAMES,
+    completeness_file,
+    csv_bytes,
+    progress_file,
+    ranking_file,
+    targets_xlsx,
+    values_xlsx,
+)
 from cchc.periods import Period, PeriodError, parse_period
-from cchc.progress import PROVINCE, progress
-from cchc.ranking import ranking
+from cchc.progress import BLOCK_TOTALS, PROVINCE
 from cchc.report import make_issue
 from cchc.store import Store, StoreBusy
 
@@ -312,31 +319,89 @@ def run_export_values(args: argparse.Namespace) -> int:
     return 0
 
 
+def official_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--official", action="store_true",
+                        help="chỉ tính các báo cáo đã được Sở Nội vụ duyệt (mặc định: báo cáo hợp lệ mới nhất, trừ "
+                        "báo cáo bị trả lại)")
+
+
+def load_basis(args: argparse.Namespace) -> views.Basis:
+    return views.basis(open_store(args), load_catalog(), official=args.official)
+
+
+def unit_arg(text: str, *, roll_ups: bool = False) -> str:
+    """A unit code (or, with ``roll_ups``, the province's or a block's roll-up), else a CliError."""
+    code = text.strip().upper()
+    if code in load_catalog().unit_by_code or (roll_ups and code in (PROVINCE, *BLOCK_TOTALS.values())):
+        return code
+    raise CliError(make_issue("unknown-unit", value=text).message)
+
+
 def add_export_progress_parser(kinds) -> None:
     parser = command(kinds, "progress", "Tiến độ thực hiện chỉ tiêu (mốc, mục tiêu, mức đạt, tình trạng, dự báo).",
                      run_export_progress)
-    parser.add_argument("--unit", metavar="MÃ", help=f"một đơn vị; {PROVINCE} là toàn tỉnh (mặc định: mọi đơn vị và "
-                        "toàn tỉnh)")
+    parser.add_argument("--unit", metavar="MÃ", help=f"một đơn vị; {PROVINCE} là toàn tỉnh, "
+                        f"{', '.join(BLOCK_TOTALS.values())} là từng khối (mặc định: tất cả)")
     parser.add_argument("--period", metavar="KỲ", help="chỉ một kỳ báo cáo")
     parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+    official_option(parser)
 
 
 def run_export_progress(args: argparse.Namespace) -> int:
     kind, catalog = output_kind(args.out), load_catalog()
-    unit = args.unit.strip().upper() if args.unit else None
-    if unit is not None and unit not in catalog.unit_by_code:
-        raise CliError(make_issue("unknown-unit", value=args.unit).message)
+    unit = unit_arg(args.unit, roll_ups=True) if args.unit else None
     period = period_arg(args.period).code if args.period else None
-    store = open_store(args)
-    own = unit is not None and unit != PROVINCE
-    prog = progress(store.current_values(unit=unit if own else None), catalog, province=not own)
+    prog = load_basis(args).progress
     if unit:
         prog = prog[prog["unit"] == unit]
     if period:
         prog = prog[prog["period"] == period]
-    subject = catalog.unit_by_code[unit].name if unit else "Các đơn vị và toàn tỉnh"
+    subject = catalog.unit_by_code[unit].name if unit in catalog.unit_by_code else unit or "Các đơn vị và toàn tỉnh"
     Path(args.out).write_bytes(progress_file(prog, kind, subject, catalog))
     print(f"Đã ghi {len(prog)} dòng tiến độ vào {args.out}.")
+    return 0
+
+
+def add_export_overview_parser(kinds) -> None:
+    parser = command(kinds, "overview", "Trang Tổng quan: từng chỉ tiêu của Kế hoạch, số liệu tổng hợp của một khối "
+                     "trong một kỳ, và số chỉ tiêu theo tình trạng.", run_export_overview)
+    parser.add_argument("--year", required=True, metavar="KỲ", help="năm (2020) hoặc kỳ báo cáo (2020-H1)")
+    parser.add_argument("--block", required=True, choices=BLOCKS,
+                        help="so: sở, ban, ngành; huyen: huyện, thị xã, thành phố")
+    parser.add_argument("--out", required=True, metavar="TỆP",
+                        help="tệp .csv hoặc .xlsx (.xlsx có thêm trang Tổng hợp)")
+    parser.add_argument("--summary", action="store_true", help="in số chỉ tiêu theo tình trạng "
+                        "(achieved=N on_track=N behind=N not_achieved=N no_data=N)")
+    official_option(parser)
+
+
+def run_export_overview(args: argparse.Namespace) -> int:
+    kind, catalog, period = output_kind(args.out), load_catalog(), period_arg(args.year)
+    view = views.overview(load_basis(args), catalog, period.code, args.block, "vi")
+    table = views.overview_table(view)
+    subject = f"{period.label_vi}, khối {BLOCK_NAMES[args.block].lower()}"
+    Path(args.out).write_bytes(csv_bytes(table) if kind == "csv" else targets_xlsx(
+        table, "TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020", subject,
+        view.cards.counts(), catalog))
+    print(view.cards.summary() if args.summary else f"Đã ghi {len(table)} chỉ tiêu vào {args.out}.")
+    return 0
+
+
+def add_export_unit_parser(kinds) -> None:
+    parser = command(kinds, "unit", "Trang Đơn vị: các chỉ tiêu của một đơn vị trong một kỳ.", run_export_unit)
+    parser.add_argument("--unit", required=True, metavar="MÃ", help="mã đơn vị, ví dụ SNV")
+    parser.add_argument("--year", required=True, metavar="KỲ", help="năm (2020) hoặc kỳ báo cáo (2020-H1)")
+    parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+    official_option(parser)
+
+
+def run_export_unit(args: argparse.Namespace) -> int:
+    kind, catalog, period, unit = output_kind(args.out), load_catalog(), period_arg(args.year), unit_arg(args.unit)
+    view = views.unit(load_basis(args), catalog, unit, period.code, "vi")
+    subject = f"{view.name}, {period.label_vi}" + (" (báo cáo bị trả lại, không tính)" if view.returned else "")
+    Path(args.out).write_bytes(csv_bytes(view.rows) if kind == "csv" else targets_xlsx(
+        view.rows, "TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU CỦA ĐƠN VỊ", subject, catalog=catalog))
+    print(f"Đã ghi {len(view.rows)} chỉ tiêu của {view.name} vào {args.out}.")
     return 0
 
 
@@ -347,6 +412,7 @@ def add_export_ranking_parser(kinds) -> None:
     parser.add_argument("--block", required=True, choices=BLOCKS,
                         help="so: sở, ban, ngành; huyen: huyện, thị xã, thành phố")
     parser.add_argument("--out", required=True, metavar="TỆP", help="tệp .csv hoặc .xlsx")
+    official_option(parser)
 
 
 def run_export_ranking(args: argparse.Namespace) -> int:
@@ -354,9 +420,7 @@ def run_export_ranking(args: argparse.Namespace) -> int:
     year = period_arg(args.year)
     if year.kind != "year":
         raise CliError(f"«{args.year}» không phải là một năm (ví dụ: 2019).")
-    store = open_store(args)
-    table = ranking(year.year, args.block, progress(store.current_values(), catalog, province=False),
-                    store.par_scores(), catalog)
+    table = views.ranking_table(load_basis(args), catalog, year.year, args.block)
     Path(args.out).write_bytes(ranking_file(table, kind, year.year, args.block, catalog))
     print(f"Đã ghi bảng xếp hạng {len(table)} đơn vị năm {year.year} vào {args.out}.")
     return 0
@@ -508,6 +572,6 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_user_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_export_values_parser, add_export_progress_parser, add_export_ranking_parser,
-    add_export_completeness_parser,
+    add_export_values_parser, add_export_progress_parser, add_export_overview_parser, add_export_unit_parser,
+    add_export_ranking_parser, add_export_completeness_parser,
 ]

@@ -33,8 +33,16 @@ POINTS, PERCENT, INTEGER, TEXT = "0.00", "0.0", "0", "@"
 
 PROGRESS_CSV: tuple[str, ...] = (
     "unit", "indicator", "period", "value", "milestone", "target", "target_year", "achievement", "status",
-    "projected", "baseline", "baseline_year", "numerator", "denominator", "score",
+    "projected", "baseline", "baseline_year", "numerator", "denominator", "score", "source", "slipped",
 )
+TARGET_HEADERS: dict[str, tuple[str, str]] = {  # column of an overview or unit table → (heading, number format)
+    "indicator": ("Mã chỉ tiêu", "@"), "period": ("Kỳ", "@"), "value": ("Giá trị", "#,##0.0"),
+    "milestone": ("Mốc kế hoạch", "#,##0.0"), "target": ("Mục tiêu", "#,##0.0"), "comparison": ("So sánh", "@"),
+    "target_year": ("Năm mục tiêu", "0"), "origin": ("Nguồn mục tiêu", "@"), "status": ("Tình trạng", "@"),
+    "slipped": ("Giảm so với kỳ trước", "@"), "projected": ("Dự báo năm mục tiêu", "#,##0.0"),
+    "source": ("Báo cáo kỳ", "@"), "reporters": ("Số đơn vị có số liệu", "0"),
+    "baseline_reporters": ("Số đơn vị năm gốc", "0"),
+}
 
 
 def neutralise(value: object) -> object:
@@ -206,6 +214,36 @@ def values_xlsx(frame: pd.DataFrame, period: str | None = None, catalog: Catalog
 def progress_file(prog: pd.DataFrame, kind: str, subject: str, catalog: Catalog | None = None) -> bytes:
     """``kind`` ``csv`` (columns :data:`PROGRESS_CSV`, status codes) or ``xlsx`` (Vietnamese labels)."""
     return csv_bytes(prog[list(PROGRESS_CSV)]) if kind == "csv" else progress_xlsx(prog, subject, catalog)
+
+
+def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[str, int] | None = None,
+                 catalog: Catalog | None = None) -> bytes:
+    """An overview or unit table (columns of :data:`TARGET_HEADERS`) with the indicator names and Vietnamese
+    status words; ``summary`` (status → count) goes to a second sheet "Tổng hợp"."""
+    catalog = catalog or load_catalog()
+    names = {i.code: i.name_vi for i in catalog.indicators}
+    columns = [c for c in table.columns if c in TARGET_HEADERS]
+    words = {"status": STATUS_LABELS_VI, "origin": {"plan": "Kế hoạch", "supplementary": "Bổ sung"},
+             "slipped": {True: "Có", False: ""}}
+
+    def cell(column: str, value: object) -> object:
+        return words[column].get(value, value) if column in words else None if pd.isna(value) else value
+
+    rows = [[n, r["indicator"], names.get(r["indicator"], ""), *(cell(c, r[c]) for c in columns[1:])]
+            for n, r in enumerate(table.to_dict("records"), start=1)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chỉ tiêu"
+    write_sheet(ws, title, f"{subject} — {PROVINCE_NAME}", ["STT", "Mã chỉ tiêu", "Chỉ tiêu",
+                *(TARGET_HEADERS[c][0] for c in columns[1:])], rows,
+                [INTEGER, TEXT, TEXT, *(TARGET_HEADERS[c][1] for c in columns[1:])],
+                [6, 10, 48, *([12] * (len(columns) - 1))])
+    if summary is not None:
+        counts = wb.create_sheet("Tổng hợp")
+        write_sheet(counts, title, f"{subject} — {PROVINCE_NAME}", ["Tình trạng", "Mã", "Số chỉ tiêu"],
+                    [[STATUS_LABELS_VI.get(k, k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
+                    [22, 16, 12])
+    return _bytes(wb)
 
 
 def ranking_file(table: pd.DataFrame, kind: str, year: int, block: str, catalog: Catalog | None = None,

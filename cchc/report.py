@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mẫu số bằng 0 trong khi tử số khác 0.",
         "The denominator is zero while the numerator is not.",
     ),
+    "zero-over-zero": (
+        "Tử số và mẫu số đều bằng 0 (mẫu số bằng 0): chỉ tiêu được coi là chưa có số liệu, không tính là 0%.",
+        "Numerator and denominator are both 0 (zero denominator): the indicator counts as no data, not as 0%.",
+    ),
+    "number-too-large": (
+        "Số {value} vượt quá giới hạn {limit}; hãy kiểm tra lại (có thể gõ thừa chữ số).",
+        "The number {value} exceeds the limit of {limit}; check it (an extra digit?).",
+    ),
     "percent-out-of-range": (
         "Tỷ lệ {value}% nằm ngoài khoảng 0–100%.",
         "Percentage {value}% is outside 0–100%.",

@@ -24,6 +24,7 @@ VALUE_TOLERANCE_POINTS = 0.5  # a typed percentage may differ this much from T�
 PERCENT_JUMP_POINTS = 40.0  # a percentage moving more than this since the previous period is implausible
 COUNT_JUMP_FACTOR = 5.0  # a count growing more than 5× or shrinking below 1/5 …
 COUNT_JUMP_MIN_SIZE = 20.0  # … when the larger of the two is at least this (3 → 17 is ordinary)
+MAX_FIGURE = 1e9  # no count, numerator or denominator of a province's unit comes near a billion: a typing slip
 REQUIRED_INFO = (layout.INFO_UNIT_CODE, layout.INFO_PERIOD, layout.INFO_VERSION, layout.INFO_REPORTER)
 _FIGURE_COLUMNS = {"percent": (layout.COL_NUMERATOR, layout.COL_DENOMINATOR, layout.COL_VALUE),
                    "count": (layout.COL_VALUE,), "yes_no": ()}
@@ -155,6 +156,15 @@ def check_negative(ctx: Context) -> Iterator[Issue]:
                 yield ctx.issue("negative-value", row.cell(column), row.code, value=ctx.number(number))
 
 
+def check_magnitude(ctx: Context) -> Iterator[Issue]:
+    """Figures above :data:`MAX_FIGURE` are refused: they are slips, and sums of them would overflow roll-ups."""
+    for row in ctx.rows:
+        for column, number in row.numbers.items():
+            if number is not None and abs(number) > MAX_FIGURE:
+                yield ctx.issue("number-too-large", row.cell(column), row.code, value=ctx.number(number),
+                                limit=ctx.number(MAX_FIGURE))
+
+
 def check_integers(ctx: Context) -> Iterator[Issue]:
     """Counts, and the numerator and denominator of a percentage, count things: whole numbers."""
     for row in ctx.measured("percent", "count"):
@@ -171,6 +181,8 @@ def check_fraction(ctx: Context) -> Iterator[Issue]:
             continue
         if denominator == 0 and numerator != 0:
             yield ctx.issue("zero-denominator", row.cell(layout.COL_DENOMINATOR), row.code)
+        elif denominator == 0:
+            yield ctx.issue("zero-over-zero", row.cell(layout.COL_DENOMINATOR), row.code, severity="warning")
         elif 0 <= denominator < numerator:
             yield ctx.issue("numerator-exceeds-denominator", row.cell(layout.COL_NUMERATOR), row.code,
                             value=ctx.number(numerator), limit=ctx.number(denominator))
@@ -249,8 +261,9 @@ def check_implausible_change(ctx: Context) -> Iterator[Issue]:
 Check = Callable[[Context], Iterator[Issue]]
 CHECKS: tuple[Check, ...] = (
     check_info, check_unit, check_period, check_version, check_indicator_codes, check_duplicates, check_formulas,
-    check_numbers, check_negative, check_integers, check_fraction, check_percent_range, check_value_matches_fraction,
-    check_yes_no, check_required_values, check_missing_indicators, check_implausible_change,
+    check_numbers, check_negative, check_magnitude, check_integers, check_fraction, check_percent_range,
+    check_value_matches_fraction, check_yes_no, check_required_values, check_missing_indicators,
+    check_implausible_change,
 )
 
 

@@ -35,7 +35,7 @@ def test_validate_valid_workbook_has_no_issues(make_workbook, unit, period):
 
 
 def test_validate_checks_are_listed():
-    assert len(CHECKS) == 17 and all(callable(c) for c in CHECKS)
+    assert len(CHECKS) == 18 and all(callable(c) for c in CHECKS)
 
 
 @pytest.mark.parametrize(
@@ -177,9 +177,21 @@ def test_check_fraction_numerator_exceeds_denominator(make_workbook):
         ("Số liệu", "D5", "numerator-exceeds-denominator")]
 
 
-@pytest.mark.parametrize(("numerator", "expected"), [(5, [("Số liệu", "E5", "zero-denominator")]), (0, [])])
+@pytest.mark.parametrize(("numerator", "expected"), [(5, [("Số liệu", "E5", "zero-denominator")]),
+                                                     (0, [("Số liệu", "E5", "zero-over-zero")])])
 def test_check_fraction_zero_denominator(make_workbook, numerator, expected):
     assert _one(make_workbook, "2d.3", numerator=numerator, denominator=0) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "expected"),
+    [("2d.3", {"numerator": 1e308, "denominator": 1e308}, [("Số liệu", "D5", "number-too-large"),
+                                                          ("Số liệu", "E5", "number-too-large")]),
+     ("1a.1", {"value": 2e9}, [("Số liệu", "F5", "number-too-large")]),
+     ("1a.1", {"value": 1e9}, [])],
+)
+def test_check_magnitude_refuses_figures_above_a_billion(make_workbook, code, fields, expected):
+    assert [i for i in _one(make_workbook, code, **fields) if i[2] == "number-too-large"] == expected
 
 
 def test_check_percent_range(make_workbook):

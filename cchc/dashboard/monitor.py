@@ -114,10 +114,12 @@ class Cards:
     no_data: int
     total: int
 
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in ("achieved", "on_track", "behind", "not_achieved", "no_data")}
+
     def summary(self) -> str:
-        """``achieved=N not_achieved=N on_track=N behind=N no_data=N`` (what ``export overview --summary`` prints)."""
-        return " ".join(f"{name}={getattr(self, name)}" for name in
-                        ("achieved", "on_track", "behind", "not_achieved", "no_data"))
+        """``achieved=N on_track=N behind=N not_achieved=N no_data=N`` (what ``export overview --summary`` prints)."""
+        return " ".join(f"{name}={count}" for name, count in self.counts().items())
 
 
 def target_cards(targets: pd.DataFrame) -> Cards:
