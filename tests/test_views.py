@@ -90,8 +90,8 @@ def from_views(story: Path, unit: str, period: str, official: bool) -> tuple[flo
 def from_cli(story: Path, tmp_path: Path, *args: str) -> pd.DataFrame:
     out = tmp_path / "out.csv"
     assert cli.main([*args, "--out", str(out), "--data-dir", str(story)]) == 0
-    return pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig", keep_default_na=False,
-                       na_values=[""]).fillna({"source": ""})
+    table = pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig", dtype={"source": "str"})
+    return table.fillna({"source": ""})
 
 
 def same(got: tuple, expected: tuple) -> bool:
