@@ -115,7 +115,7 @@ def build_duckdb(path: Path, values: pd.DataFrame, submissions: pd.DataFrame) ->
     con.register("s", submissions)
     con.execute("CREATE TABLE submission AS SELECT province, unit, period, status, uploaded_at FROM s"
                 " ORDER BY province, unit")
-    con.register("m", indicator_frame(load_catalog())[["indicator", "measure"]])
+    con.register("m", indicator_frame(load_catalog())[["indicator", "measure", "rollup"]])
     con.execute("CREATE TABLE measure AS SELECT * FROM m")
     con.execute("CHECKPOINT")
     return con
@@ -123,10 +123,13 @@ def build_duckdb(path: Path, values: pd.DataFrame, submissions: pd.DataFrame) ->
 
 # -- the database-side variant: SQL fetches and reduces, the cchc functions do the rest -------------------
 ROWS = "SELECT unit, period, indicator, numerator, denominator, value FROM value"
-_SUMS = ("SELECT period, indicator, sum(numerator) AS n, sum(denominator) AS d, sum(value) AS v FROM value"
-         " WHERE value IS NOT NULL{where} GROUP BY period, indicator")
-_ROLLUP = ("SELECT ? AS unit, s.period, s.indicator, s.n AS numerator, s.d AS denominator,"
-           " CASE WHEN m.measure = 'count' THEN s.v ELSE 100 * s.n / nullif(s.d, 0) END AS value"
+_SUMS = ("SELECT period, indicator, sum(numerator) AS n, sum(denominator) AS d, sum(value) AS v, avg(value) AS a,"
+         " count(*) AS reporters FROM value WHERE value IS NOT NULL{where} GROUP BY period, indicator")
+_ROLLUP = ("SELECT ? AS unit, s.period, s.indicator,"
+           " CASE WHEN m.rollup = 'mean' THEN NULL ELSE s.n END AS numerator,"
+           " CASE WHEN m.rollup = 'mean' THEN NULL ELSE s.d END AS denominator,"
+           " CASE WHEN m.measure = 'count' THEN s.v WHEN m.rollup = 'mean' THEN s.a"
+           " ELSE 100 * s.n / nullif(s.d, 0) END AS value, s.reporters"
            " FROM (" + _SUMS + ") s JOIN measure m USING (indicator)")
 ROLLUP_PROVINCE = _ROLLUP.format(where=" AND province = ?")
 ROLLUP_NATION = _ROLLUP.format(where="")
