@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def _submission(data: bytes) -> Submission:
     raw, report = check_workbook(data)
-    assert report.flatten() == []
+    assert report.errors == []  # warnings (such as 0/0) do not stop a report
     return normalise(raw, load_catalog())
 
 
