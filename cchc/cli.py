@@ -443,6 +443,28 @@ def run_export_completeness(args: argparse.Namespace) -> int:
     print(f"Đã ghi {len(frame)} dòng ({missing} báo cáo chưa nộp) vào {args.out}.")
     return 0
 
+def add_report_parser(commands) -> None:
+    parser = command(commands, "report", "Dự thảo báo cáo kết quả thực hiện công tác cải cách hành chính (.docx) "
+                     "của Sở Nội vụ gửi UBND tỉnh, số liệu lấy từ các báo cáo của đơn vị.", run_report)
+    parser.add_argument("--period", required=True, metavar="KỲ", help="năm (2020) hoặc 6 tháng (2020-H1)")
+    parser.add_argument("--block", choices=BLOCKS, help="chỉ một khối (mặc định: cả hai khối)")
+    parser.add_argument("--out", required=True, metavar="TỆP.docx", help="tệp Word sẽ ghi ra")
+    official_option(parser)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    if Path(args.out).suffix.lower() != ".docx":
+        raise CliError(f"Tệp báo cáo «{args.out}» phải có đuôi .docx.")
+    from cchc.docx_report import report_docx  # Word and matplotlib: loaded only for this command
+    from cchc.synthesis import synthesis
+
+    period = period_arg(args.period)
+    content = synthesis(load_basis(args), load_catalog(), period.code, (args.block,) if args.block else BLOCKS)
+    Path(args.out).write_bytes(report_docx(content))
+    print(f"Đã ghi dự thảo báo cáo {period.label_vi.lower()} vào {args.out}.")
+    return 0
+
+
 def add_sample_parser(commands) -> None:
     parser = command(commands, "sample", "Tạo lại bộ báo cáo mẫu (mỗi đơn vị, mỗi kỳ) và các tệp lỗi mẫu.", run_sample)
     parser.add_argument("--out", metavar="THƯ_MỤC", help="thư mục ghi ra (mặc định: sample_data của dự án)")
@@ -568,7 +590,7 @@ def run_user_passwd(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
-    add_export_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
+    add_export_parser, add_report_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
     add_user_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [

@@ -61,6 +61,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "của các đơn vị trong khối.",
                          "Progress on the plan's targets, {period}, {block}: the figures of the block's units "
                          "taken together."),
+    "overview.report": ("Dự thảo báo cáo CCHC (.docx)", "Draft PAR report (.docx)"),
+    "overview.report_help": ("Báo cáo kết quả thực hiện công tác CCHC của kỳ đang chọn, cả hai khối, theo thể thức "
+                             "văn bản hành chính; phần tồn tại và đề xuất để người soạn thảo viết.",
+                             "The report on the chosen period for both blocks, in the administrative layout; the "
+                             "shortcomings and proposals are left for the writer."),
     "overview.official": ("Chỉ tính các báo cáo đã được Sở Nội vụ duyệt.", "Only reports Sở Nội vụ approved count."),
     "card.achieved": ("Chỉ tiêu đã đạt", "Targets achieved"),
     "card.not_achieved": ("Không đạt", "Not achieved"),

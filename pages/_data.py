@@ -7,6 +7,8 @@ user-specific (only figures, keyed by year, block, unit, area and language).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -181,3 +183,17 @@ def _progress_xlsx(directory: str, version: int, official: bool, unit: str, year
 
 def progress_xlsx(unit: str) -> bytes:
     return _progress_xlsx(*_key(), official(), unit, year())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_docx(directory: str, version: int, official: bool, period: str) -> bytes:
+    from cchc import docx_report, synthesis  # Word and matplotlib: loaded only when a report is asked for
+
+    found = _basis(directory, version, official)
+    return docx_report.report_docx(synthesis.synthesis(found, load_catalog(), period))
+
+
+def report_docx() -> Callable[[], bytes]:
+    """The drafted synthesis report of the chosen period (both blocks), as the CLI's ``report`` writes it: written
+    when the button is pressed (the choices are bound now; the press itself runs outside the page's session)."""
+    return functools.partial(_report_docx, *_key(), official(), period())

@@ -56,6 +56,12 @@ def can_read() -> bool:
     return user() is not None or not auth.login_required()
 
 
+def can_draft_reports() -> bool:
+    """Leaders and administrators may download the drafted synthesis report."""
+    current = user()
+    return current is not None and current.role in ("lanh_dao", "quan_tri")
+
+
 def can_upload() -> bool:
     """Unit staff and administrators submit reports (for which units, cchc.ingest decides)."""
     current = user()

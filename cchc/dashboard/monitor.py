@@ -80,14 +80,17 @@ TARGET_COLUMNS: tuple[str, ...] = (
 
 def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, lang: str) -> pd.DataFrame:
     """The block's roll-up (:data:`cchc.progress.BLOCK_TOTALS`) of each target in ``period``, one row per target
-    indicator with the columns of :data:`TARGET_COLUMNS`. ``source`` is the report period the value comes from
-    (blank without a value); ``reporters`` / ``baseline_reporters`` are the units behind the figure now and in
-    the baseline year, so a change of composition shows."""
+    indicator that the block's units report, with the columns of :data:`TARGET_COLUMNS`. ``source`` is the
+    report period the value comes from (blank without a value); ``reporters`` / ``baseline_reporters`` are the
+    units behind the figure now and in the baseline year, so a change of composition shows."""
     total = prog[prog["unit"] == BLOCK_TOTALS[block]]
     rows_now = in_period(total, period).set_index("indicator")
+    kinds = {k.code for k in catalog.kinds.values() if k.block == block}
     rows = []
     for code in target_codes(catalog):
         ind = catalog.indicator_by_code[code]
+        if not kinds & set(ind.applies_to):
+            continue  # no unit of the block reports it (communes' software is the districts' target)
         row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
         base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
         has_value = pd.notna(row.get("value", np.nan))
