@@ -200,6 +200,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.accepted": ("Đã nhận", "Accepted"),
     "status.rejected": ("Bị từ chối", "Rejected"),
     "status.superseded": ("Đã thay thế", "Superseded"),
+    "status.returned": ("Bị trả lại (không tính)", "Returned (not counted)"),
     "status.duplicate": ("Trùng lặp", "Duplicate"),
     # Accounts, approval, audit (pages/login.py, pages/admin_*.py)
     "section.account": ("Tài khoản", "Account"),

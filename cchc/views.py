@@ -87,4 +87,5 @@ def par_trend(found: Basis, catalog: Catalog) -> pd.DataFrame:
 
 
 def submissions(found: Basis, catalog: Catalog, year: int, block: str, lang: str) -> reporting.SubmissionsView:
-    return reporting.submissions_view(found.submissions, found.completeness, catalog, year, block, lang)
+    return reporting.submissions_view(found.submissions, found.completeness, found.states, catalog, year, block,
+                                      lang)

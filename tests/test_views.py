@@ -143,3 +143,13 @@ def test_overview_cards_agree_between_cli_and_page(story_env, tmp_path, capsys):
     shown = {m.label: m.value for m in at.metric}
     assert shown["Chỉ tiêu đã đạt"] == counts["achieved"] and shown["Không đạt"] == counts["not_achieved"]
     assert shown["Đúng tiến độ"] == counts["on_track"] and shown["Chậm tiến độ"] == counts["behind"]
+
+
+def test_a_returned_report_is_marked_in_the_unit_history(story_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, chosen in {KEY_PERIOD: "2020", KEY_BLOCK: "so", KEY_UNIT: "STC"}.items():
+        at.session_state[key] = chosen
+    at.run()
+    at.switch_page("pages/unit.py").run()
+    history = at.dataframe[-1].value
+    assert history["Tình trạng"].tolist() == ["Bị trả lại (không tính)"]

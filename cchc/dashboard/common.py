@@ -80,10 +80,14 @@ def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})
 
 
-def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """Submissions newest first, in words: id, unit, period, file, uploader, time, status, errors, warnings."""
+def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str, states: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Submissions newest first, in words: id, unit, period, file, uploader, time, status, errors, warnings.
+    ``states`` (:func:`cchc.approval.status`) marks the current reports Sở Nội vụ returned."""
     names = {u.code: u.short_name for u in catalog.units}
     status = subs["status"].where(subs["superseded_by"].isna() | (subs["status"] != "accepted"), "superseded")
+    if states is not None:
+        returned = states.loc[states["state"] == "returned", "submission_id"]
+        status = status.where(~subs["id"].isin(returned), "returned")
     table = pd.DataFrame({
         "id": subs["id"], t("label.unit", lang): subs["unit"].map(names).fillna(subs["unit"]),
         t("label.period", lang): subs["period"], t("label.file", lang): subs["filename"],

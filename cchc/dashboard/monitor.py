@@ -297,7 +297,7 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, states: pd.DataFrame, cata
                           "median": [median.get(a.code, np.nan) for a in catalog.areas]})
     state = states[(states["unit"] == unit) & (states["period"] == period)]["state"]
     return UnitView(me.name_on(end), table, rows, statuses, status_legend(statuses, lang), list(rows["indicator"]),
-                    areas, history_table(subs[subs["unit"] == unit], catalog, lang),
+                    areas, history_table(subs[subs["unit"] == unit], catalog, lang, states),
                     returned=bool((state == "returned").any()))
 
 

@@ -29,16 +29,17 @@ class SubmissionsView:
     files: dict[str, tuple[str, str, int]]
 
 
-def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, year: int, block: str,
-                     lang: str) -> SubmissionsView:
-    """The block's completeness matrix for the periods of ``year``, every submission, and the stored files."""
+def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, states: pd.DataFrame, catalog: Catalog, year: int,
+                     block: str, lang: str) -> SubmissionsView:
+    """The block's completeness matrix for the periods of ``year``, every submission (returned ones marked), and
+    the stored files."""
     units = block_units(catalog, year, block)
     rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
     matrix = pd.DataFrame({"unit_label": rows["unit"].map(units), "period": rows["period"], "status": rows["status"]})
     mine = subs[subs["unit"].isin(list(units)) | subs["unit"].isna()]
     files = {sha: (f"#{i} · {unit or '?'} · {period or '?'} · {name}", name, int(i)) for i, unit, period, name, sha in
              mine[["id", "unit", "period", "filename", "sha256"]].iloc[::-1].itertuples(index=False)}
-    return SubmissionsView(matrix.reset_index(drop=True), history_table(mine, catalog, lang), files)
+    return SubmissionsView(matrix.reset_index(drop=True), history_table(mine, catalog, lang, states), files)
 
 
 def arrow(change: object) -> str:
