@@ -1,5 +1,6 @@
 """Shared fixtures: ``make_workbook`` builds a filled reporting workbook in code (see tests/workbooks.py);
-``local_midnight`` holds the clock just after midnight in Hưng Yên under each machine time zone."""
+``local_midnight`` holds the clock just after midnight in Hưng Yên under each machine time zone;
+``sample_install`` is a data folder with the bundled sample data."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from cchc import clock
+from cchc import bootstrap, clock
 from tests.workbooks import build_workbook
+
+
+@pytest.fixture(scope="session")
+def sample_install(tmp_path_factory) -> Path:
+    """A data folder holding the bundled sample data, loaded once by the app's own first-start path (read only)."""
+    directory = tmp_path_factory.mktemp("sample-install") / "data"
+    bootstrap.ensure_database(directory)
+    return directory
 
 
 @pytest.fixture

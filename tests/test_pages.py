@@ -13,7 +13,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from cchc import bootstrap, config
+from cchc import config
 from cchc.auth import User
 from cchc.i18n import KEY_USER
 from cchc.store import Store
@@ -25,11 +25,8 @@ CLERK = User("cb.snv", "don_vi", ("SNV",))  # a logged-in unit clerk (uploading 
 
 
 @pytest.fixture(scope="session")
-def sample_dir(tmp_path_factory) -> Path:
-    """A data folder holding the sample data, loaded once by the app's own first-start path."""
-    directory = tmp_path_factory.mktemp("sample")
-    bootstrap.ensure_database(directory)
-    return directory
+def sample_dir(sample_install) -> Path:
+    return sample_install
 
 
 @pytest.fixture

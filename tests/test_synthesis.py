@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cchc import bootstrap, cli, config
+from cchc import cli, config
 from cchc.auth import User
 from cchc.dashboard.common import number_text
 from cchc.i18n import KEY_USER
@@ -23,10 +23,8 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("synthesis") / "data"
-    bootstrap.ensure_database(directory)
-    return directory
+def sample(sample_install) -> Path:
+    return sample_install
 
 
 @pytest.fixture(scope="module")
