@@ -16,7 +16,7 @@ import pandas as pd
 
 from cchc import approval
 from cchc.catalog import BLOCKS, Catalog
-from cchc.completeness import completeness
+from cchc.completeness import completeness, default_periods
 from cchc.dashboard import monitor, reporting
 from cchc.periods import all_periods
 from cchc.progress import progress
@@ -45,12 +45,10 @@ def basis(store: Store, catalog: Catalog, *, official: bool = False) -> Basis:
                  completeness(subs, catalog=catalog), approval.status(store), store.par_scores(), official)
 
 
-def periods(found: Basis) -> list[str]:
-    """The periods a view can show: every year of the plan, and each half-year or quarter someone reported for,
-    in time order."""
-    return [p.code for p in sorted(
-        {p for p in all_periods() if p.kind == "year" or p.code in set(found.progress["period"])},
-        key=lambda p: (p.end, -p.start.toordinal()))]
+def periods(submissions: pd.DataFrame) -> list[str]:
+    """The periods a view can show: every year of the plan, and each half-year or quarter a report was accepted
+    for, in time order (``submissions``: the store's submissions)."""
+    return [p.code for p in default_periods(submissions)]
 
 
 def overview(found: Basis, catalog: Catalog, period: str, block: str, lang: str) -> monitor.Overview:

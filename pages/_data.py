@@ -84,12 +84,15 @@ def _basis(directory: str, version: int, official: bool) -> views.Basis:
     return views.basis(_store(directory), load_catalog(), official=official)
 
 
-def basis() -> views.Basis:
-    return _basis(*_key(), official())
+@st.cache_data(show_spinner=False, max_entries=4)
+def _periods(directory: str, version: int) -> list[str]:
+    return views.periods(_store(directory).submissions())
 
 
 def periods() -> list[str]:
-    return views.periods(basis())
+    """The periods the sidebar offers: from the submissions alone, so a page that needs no figures (uploading)
+    does not wait for them."""
+    return _periods(*_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
