@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from cchc import layout
 from cchc.guard import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # re-exported: part of the contract
-from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, corrupt, mib, thousands
+from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, column_letter, corrupt, mib, thousands
 from cchc.report import Issue, make_issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -195,17 +195,6 @@ def _fold(text: str) -> str:
 
 _COLUMNS = {layout.fold(c): c for c in layout.DATA_COLUMNS}
 _LABELS = {layout.fold(label): label for label in layout.INFO_LABELS}
-
-
-@lru_cache(maxsize=1024)
-def column_letter(index: int) -> str:
-    """0-based column index → ``A``, ``Z``, ``AA`` …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _blank(value: object) -> bool:
