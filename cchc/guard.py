@@ -129,9 +129,17 @@ def count(text: str | None, default: int = 1) -> int:
     return int(text) if len(text) <= 9 else _HUGE
 
 
+@lru_cache(maxsize=4096)
 def local(name: str) -> str:
     """``table:table-row`` → ``table-row`` (any prefix: the guard must be at least as lax as the reader)."""
     return name.rpartition(":")[2]
+
+
+@lru_cache(maxsize=65_536)
+def cell_at(ref: str) -> tuple[int, int] | None:
+    """``E12`` → (4, 12): 0-based column, 1-based row; None when ``ref`` is not a cell reference."""
+    found = _REF.fullmatch(ref)
+    return (column_index(found[1]), count(found[2])) if found else None
 
 
 # --- streaming XML ------------------------------------------------------------------------------------------
@@ -214,7 +222,9 @@ class _SharedStrings(_Scan):
 
 
 class _Sheet(_Scan):
-    """One OOXML worksheet: its extent, the text it expands to, and formula cells without a computed value."""
+    """One OOXML worksheet: its extent, the text it expands to, and formula cells without a computed value.
+
+    The handlers run for every element of every sheet read, so they are written for speed."""
 
     def __init__(self, sheet: str, shared: array, lang: str) -> None:
         self.sheet, self.shared, self.lang = sheet, shared, lang
@@ -222,7 +232,7 @@ class _Sheet(_Scan):
         self.top = self.left = _HUGE
         self.bottom = self.right = -1
         self.cell: tuple[str, str] | None = None  # (ref, type) of the open <c>
-        self.formula, self.value, self.inline, self.in_value, self.in_inline = False, [], 0, False, False
+        self.formula, self.value, self.inline, self.inside = False, "", 0, ""  # inside: "v", "is" or ""
         self.formulas: set[str] = set()
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -235,39 +245,47 @@ class _Sheet(_Scan):
             if self.rows > MAX_SHEET_SPAN_ROWS:
                 check_area(self.sheet, self.rows, 1, self.lang)
         elif self.cell is not None:
-            self.formula = self.formula or element == "f"
-            self.in_value = self.in_value or element == "v"
-            self.in_inline = self.in_inline or element == "is"
+            if element == "f":
+                self.formula = True
+            elif element in ("v", "is"):
+                self.inside = element
 
     def _open_cell(self, ref: str, kind: str) -> None:
-        if found := _REF.fullmatch(ref):
-            self.column, row = column_index(found[1]), count(found[2])
-        else:
+        found = cell_at(ref)
+        if found is None:
             self.column, row = self.column + 1, self.row
-        self.top, self.bottom = min(self.top, row), max(self.bottom, row)
-        self.left, self.right = min(self.left, self.column), max(self.right, self.column)
-        self.cell = (f"{column_letter(min(self.column, 16_383))}{row}", kind)
-        self.formula, self.value, self.inline = False, [], 0
+            ref = f"{column_letter(min(self.column, 16_383))}{row}"
+        else:
+            self.column, row = found
+        if row < self.top:
+            self.top = row
+        if row > self.bottom:
+            self.bottom = row
+        if self.column < self.left:
+            self.left = self.column
+        if self.column > self.right:
+            self.right = self.column
+        self.cell, self.formula, self.value, self.inline = (ref, kind), False, "", 0
 
     def text(self, data: str) -> None:
-        if self.in_value:
-            self.value.append(data)
-        elif self.in_inline:
+        if self.inside == "v":
+            self.value += data
+        elif self.inside:
             self.inline += len(data)
 
     def end(self, name: str) -> None:
         element = local(name)
-        if element == "v":
-            self.in_value = False
-        elif element == "is":
-            self.in_inline = False
-        elif element == "c" and self.cell is not None:
+        if element == "c" and self.cell is not None:
             self._close_cell(*self.cell)
+        elif element in ("v", "is"):
+            self.inside = ""
         elif element == "row" and self.bottom >= 0:
-            check_area(self.sheet, self.bottom - self.top + 1, self.right - self.left + 1, self.lang)
+            height, width = self.bottom - self.top + 1, self.right - self.left + 1
+            if height > MAX_SHEET_SPAN_ROWS or height * width > MAX_SHEET_CELLS:
+                check_area(self.sheet, height, width, self.lang)
 
     def _close_cell(self, ref: str, kind: str) -> None:
-        value = "".join(self.value).strip()
+        value = self.value.strip()
         if self.formula and not value:
             self.formulas.add(ref)
         if kind == "s":
@@ -275,9 +293,11 @@ class _Sheet(_Scan):
             length = self.shared[index] if index < len(self.shared) else 0
         else:
             length = self.inline if kind == "inlineStr" else len(value)
-        check_text(self.sheet, ref, length, self.lang)
+        if length > MAX_TEXT_CHARS:
+            check_text(self.sheet, ref, length, self.lang)
         self.size += length
-        check_sheet_bytes(self.sheet, self.size, self.lang)
+        if self.size > MAX_SHEET_TEXT_BYTES:
+            check_sheet_bytes(self.sheet, self.size, self.lang)
         self.cell = None
 
 

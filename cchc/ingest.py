@@ -4,8 +4,8 @@
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
 :func:`ingest_paths` walks folders and :func:`ingest_uploads` stores many files quickly: one connection for the
 whole batch, the store's history held in memory, and submissions committed in groups (each file stays
-atomic). Reading ahead in worker processes was tried and measured slower on the 2-core target (pickling,
-start-up).
+atomic). Every file is parsed in a reused, resource-limited worker process (:mod:`cchc.sandbox`), one at a
+time: letting the workers read ahead in parallel was measured slower on the 2-core target.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from cchc.auth import User, operator
 from cchc.catalog import Catalog, load_catalog
 from cchc.normalise import Submission, normalise
 from cchc.periods import PeriodError, parse_period, previous_period
-from cchc.read import RawWorkbook, read_workbook
+from cchc.read import RawWorkbook
 from cchc.report import Report
+from cchc.sandbox import read_isolated
 from cchc.store import NewSubmission, Store, SubmissionRow
 from cchc.validate import validate
 
@@ -85,9 +86,10 @@ class IngestResult:
 
 def check_file(data: bytes, filename: str, store: History | None = None, catalog: Catalog | None = None, *,
                lang: str = "vi") -> Checked:
-    """Read, validate and normalise a file without storing anything; ``store`` tells about earlier files."""
+    """Read (in a limited worker process: :mod:`cchc.sandbox`), validate and normalise a file without storing
+    anything; ``store`` tells about earlier files."""
     catalog = catalog or load_catalog()
-    raw, issues = read_workbook(data, filename, lang=lang)
+    raw, issues = read_isolated(data, filename, lang)
     report = Report(list(issues))
     unit, period = _identity(raw)
     submission = None
