@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from cchc.validate import validate
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 GROUP = 256  # files committed together by ingest_paths (fewer, larger transactions cost less CPU)
 _MAX_TEXT = 100  # unit / period texts of a rejected file are kept this long at most
+MAX_FILENAME_CHARS = 255
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # «txt.exe» tricks
 
 
 class History(Protocol):
@@ -144,6 +147,14 @@ def ingest_uploads(store: Store, uploads: Iterable[Upload], *, total: int | None
     return results
 
 
+def safe_filename(name: str) -> str:
+    """A received file's name as it is stored and shown: the last part of the path, without control or
+    text-direction characters, at most :data:`MAX_FILENAME_CHARS` characters (a long name keeps its suffix)."""
+    kept = "".join(ch for ch in Path(name).name if unicodedata.category(ch) != "Cc" and ch not in _BIDI)
+    suffix = Path(kept).suffix[:16]
+    return kept if len(kept) <= MAX_FILENAME_CHARS else kept[:MAX_FILENAME_CHARS - len(suffix)] + suffix
+
+
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, and the workbooks found under folders named (Office lock files like ``~$x.xlsx`` skipped).
 
@@ -180,11 +191,11 @@ def _record(store: Store, pending: Sequence[tuple[Checked, Upload]]) -> list[Ing
             s, actor, received_at = checked.submission, upload.actor, upload.received_at
             if refused is not None:
                 store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
-                            f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})",
+                            f"{safe_filename(checked.filename)}: {refused.code} ({checked.sha256[:12]})",
                             origin=actor.origin)
                 continue
             items.append(NewSubmission(
-                sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=actor.name,
+                sha256=checked.sha256, filename=safe_filename(checked.filename), size=checked.size, user=actor.name,
                 status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
                 received_at=received_at, template_version=s.template_version if s else "",
                 reporter=s.reporter if s else "", report_date=s.report_date if s else None,

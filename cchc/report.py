@@ -99,6 +99,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chỉ tiêu «{value}» bị lặp (đã có ở ô {first}).",
         "Indicator «{value}» appears twice (first at {first}).",
     ),
+    "note-too-long": (
+        "Ghi chú dài {size} ký tự; tối đa {limit} ký tự. Hãy rút gọn, phần giải trình dài gửi kèm báo cáo bằng "
+        "văn bản.",
+        "The note is {size} characters long; at most {limit}. Shorten it and send long explanations in the written "
+        "report.",
+    ),
     "not-a-number": (
         "«{value}» không phải là số.",
         "«{value}» is not a number.",
