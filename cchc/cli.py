@@ -482,8 +482,8 @@ def new_password(args: argparse.Namespace) -> str:
 
 def run_user_list(args: argparse.Namespace) -> int:
     frame = open_store(args).accounts()
-    emit(frame[["name", "role", "units", "email", "active", "locked_until"]].itertuples(index=False),
-         ("name", "role", "units", "email", "active", "locked_until"), "table")
+    emit(frame[["name", "role", "units", "email", "active", "failed_logins"]].itertuples(index=False),
+         ("name", "role", "units", "email", "active", "failed_logins"), "table")
     return 0
 
 
