@@ -85,6 +85,16 @@ def operator(name: str, origin: str = "") -> User:
     return User(name or "local", "quan_tri", (), origin or "local")
 
 
+def acting_for(store: Store, name: str, origin: str) -> User:
+    """The account a trusted local process acts for (``ingest --user NAME``): its role and units apply, so a
+    unit clerk's name submits only for that clerk's units. Refused when there is no such active account."""
+    account = store.account(name.strip().lower())
+    if account is None or not account.active:
+        raise AuthError(f"Không có tài khoản đang hoạt động tên «{name[:40]}»; --user phải là một tài khoản có "
+                        "quyền nộp cho đơn vị trong tệp (xem: python -m cchc user list).")
+    return User(account.name, account.role, account.units, origin)
+
+
 def login_required(env: Mapping[str, str] = os.environ) -> bool:
     """Whether reading the dashboard needs a login (``CCHC_REQUIRE_LOGIN=1``); submitting always does."""
     return env.get(ENV_REQUIRE_LOGIN, "").strip().lower() in ("1", "true", "yes", "on")
