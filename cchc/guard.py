@@ -52,7 +52,7 @@ _DETAILS = {
     "dtd": ("tệp chứa khai báo DTD hoặc thực thể XML, không được phép",
             "the file declares an XML DTD or entities, which is not allowed"),
 }
-_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,9})")
+_REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")  # any length: "AAAA1" or a row of 11 digits must count as far away
 # BIFF records: BOF, EOF, FILEPASS, BOUNDSHEET, DIMENSIONS; cells with (row, column) first; MULRK/MULBLANK
 _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _DIMENSIONS = 0x0809, 0x000A, 0x002F, 0x0085, 0x0200
 _CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E})
@@ -139,7 +139,7 @@ def local(name: str) -> str:
 def cell_at(ref: str) -> tuple[int, int] | None:
     """``E12`` → (4, 12): 0-based column, 1-based row; None when ``ref`` is not a cell reference."""
     found = _REF.fullmatch(ref)
-    return (column_index(found[1]), count(found[2])) if found else None
+    return (column_index(found[1]) if len(found[1]) <= 4 else _HUGE, count(found[2])) if found else None
 
 
 # --- streaming XML ------------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ class _Worker:
     def __init__(self, memory: int, cpu: int) -> None:
         theirs_in, self_out = os.pipe()
         self_in, theirs_out = os.pipe()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH")))),
+               "RUST_BACKTRACE": "0"}  # an aborting reader logs one line, not a backtrace
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cchc.sandbox", str(theirs_in), str(theirs_out), str(memory), str(cpu)],
             pass_fds=(theirs_in, theirs_out), env=env, stdin=subprocess.DEVNULL)
