@@ -1,8 +1,9 @@
 """Read an uploaded workbook (.xlsx, .xlsm, .xls, .ods) into raw cells that keep their sheet and A1 reference.
 
 Nothing in a file is trusted: the size is checked here, then :mod:`cchc.guard` checks the structure (zip
-directory, sheet extents, BIFF records) before calamine parses anything; macros are never run (only cell values
-are read). Problems a user can cause come back as Issues. Sheets and columns are found by their texts
+directory, sheet extents and text bytes, BIFF records) before calamine parses anything; macros are never run
+(only cell values are read); uploads are read through :mod:`cchc.sandbox`, in a worker process with hard
+limits. Problems a user can cause come back as Issues. Sheets and columns are found by their texts
 (:func:`cchc.layout.fold`), never by name or position; sheets are parsed lazily, last first, and the guide sheet
 is skipped once the data and info sheets are found.
 """

@@ -47,6 +47,17 @@ def test_out_of_memory_is_refused_and_the_pool_carries_on():
         small.close()
 
 
+def test_a_batch_that_breaks_its_worker_is_read_again_file_by_file():
+    small = Pool(1, memory=24 * 1024 * 1024)
+    try:
+        good, huge = build_workbook(), random.Random(2).randbytes(MAX_FILE_BYTES - 1024 * 1024)
+        results = small.read_batch([(good, "a.xlsx"), (huge, "b.xlsx"), (good, "c.xlsx")])
+        assert [_codes(r) for r in results] == [[], ["resource-limit"], []]
+        assert results[0] == results[2] == read_workbook(good, "a.xlsx")
+    finally:
+        small.close()
+
+
 def test_a_hung_worker_is_killed_and_replaced():
     quick = Pool(1, wall=1)
     try:
