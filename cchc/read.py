@@ -135,16 +135,26 @@ def read_workbook(source: Path | str | bytes, filename: str = "",
     """
     try:
         data = _load(source, lang)
-        guard = None
-        if data.startswith(_ZIP_MAGIC):
-            guard = check_zip(data, lang)
-        elif data.startswith(_OLE_MAGIC):
-            check_ole(data, lang)
-        else:
-            raise Refused(make_issue("not-a-workbook", lang=lang))
-        return _locate(_grids(data, guard, lang), lang), []
+        return _locate(_grids(data, _guard(data, lang), lang), lang), []
     except Refused as refused:
         return None, [refused.issue]
+
+
+def sheet_grids(data: bytes, lang: str = "vi") -> Iterator[Grid]:
+    """Each worksheet's cells, last sheet first, behind the same size and structure checks as
+    :func:`read_workbook` (for other sheets than reports: the PAR score sheet); raises :class:`Refused`."""
+    data = _load(data, lang)
+    return _grids(data, _guard(data, lang), lang)
+
+
+def _guard(data: bytes, lang: str) -> OoxmlGuard | None:
+    """The structure checks by format (told by the bytes, never the name); the OOXML per-sheet guard."""
+    if data.startswith(_ZIP_MAGIC):
+        return check_zip(data, lang)
+    if data.startswith(_OLE_MAGIC):
+        check_ole(data, lang)
+        return None
+    raise Refused(make_issue("not-a-workbook", lang=lang))
 
 
 def _load(source: Path | str | bytes, lang: str) -> bytes:

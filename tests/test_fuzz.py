@@ -3,14 +3,17 @@ README): a fixed number of mutated reports, each accepted or refused with a know
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import fuzz  # noqa: E402
+# loaded by path: putting benchmarks/ on sys.path would hide the pages package behind benchmarks/pages.py
+_SPEC = importlib.util.spec_from_file_location("benchmarks_fuzz",
+                                               Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py")
+fuzz = sys.modules["benchmarks_fuzz"] = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(fuzz)
 
 
 @pytest.mark.parametrize("seed", [11, 12])
