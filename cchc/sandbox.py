@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -50,11 +49,16 @@ def _serve(requests: Connection, answers: Connection, memory: int, cpu: int) -> 
             usage = resource.getrusage(resource.RUSAGE_SELF)
             spent = int(usage.ru_utime + usage.ru_stime) + 1
             resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu * len(files), resource.RLIM_INFINITY))
-            answers.send([read_workbook(data, filename, lang=lang) for data, filename in files])
+            answers.send([_packed(read_workbook(data, filename, lang=lang)) for data, filename in files])
     except EOFError:  # the parent has gone
         return
     except MemoryError:
         os._exit(3)  # the parent reports resource-limit
+
+
+def _packed(result: Result) -> tuple:
+    raw, issues = result
+    return raw and raw.packed(), issues
 
 
 class _Worker:
@@ -77,7 +81,7 @@ class _Worker:
         self.requests.send((files, lang))
         if not self.answers.poll(wall):
             raise TimeoutError
-        return self.answers.recv()
+        return [(raw and RawWorkbook.unpacked(raw), issues) for raw, issues in self.answers.recv()]
 
     def stop(self) -> None:
         self.process.kill()
@@ -159,17 +163,10 @@ def read_isolated(data: bytes, filename: str = "", lang: str = "vi") -> Result:
 
 
 def read_all(files: Sequence[tuple[bytes, str]], lang: str = "vi") -> Iterator[Result]:
-    """:func:`read_isolated` of every (data, filename), in order, sent to the workers in batches (a round trip
-    per file would cost more than the reading); a worker reads the next batch while the caller uses this one."""
-    with ThreadPoolExecutor(1, thread_name_prefix="cchc-read-ahead") as ahead:
-        pending: Future[list[Result]] | None = None
-        for batch in _batches(files):
-            following = ahead.submit(pool().read_batch, batch, lang)
-            if pending is not None:
-                yield from pending.result()
-            pending = following
-        if pending is not None:
-            yield from pending.result()
+    """:func:`read_isolated` of every (data, filename), in order, sent to a worker in batches (a round trip per
+    file would cost more than the reading; reading the next batch ahead in a thread cost more than it saved)."""
+    for batch in _batches(files):
+        yield from pool().read_batch(batch, lang)
 
 
 def _batches(files: Sequence[tuple[bytes, str]]) -> Iterator[list[tuple[bytes, str]]]:
