@@ -1,4 +1,4 @@
-"""Accounts and roles: argon2id password hashes, lock-out after repeated failures, and the permission checks.
+"""Accounts and roles: argon2id password hashes, growing waits after repeated failures, and the permission checks.
 
 Three roles: ``lanh_dao`` (leaders: read everything), ``don_vi`` (unit staff: read everything, submit only
 for their own units) and ``quan_tri`` (Sở Nội vụ: accounts, approvals, period locks, appraisal scores; may
@@ -21,6 +21,7 @@ from typing import TextIO
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from cchc import clock
 from cchc.store import Account, Store
@@ -33,14 +34,20 @@ ROLES: dict[str, tuple[str, str]] = {
 ADMIN = "admin"
 ENV_ADMIN_PASSWORD = "CCHC_ADMIN_PASSWORD"
 ENV_REQUIRE_LOGIN = "CCHC_REQUIRE_LOGIN"
-MAX_FAILED_LOGINS = 5  # in a row; the next lock-out starts the count again
-LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5  # in a row from one address for one name; then each attempt there waits
+FIRST_WAIT = dt.timedelta(minutes=1)  # after the 5th failure; doubled by each further one …
+LONGEST_WAIT = dt.timedelta(hours=1)  # … up to this
+FAILURE_MEMORY = dt.timedelta(days=1)  # older failures are forgotten
+MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # longer inputs are refused before hashing (hashing is deliberately slow)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, 64 MiB, p=4); tests lower the cost
-_WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+_WRONG = (f"Tên đăng nhập hoặc mật khẩu không đúng. Sau {MAX_FAILED_LOGINS} lần sai liên tiếp từ một máy, phải chờ "
+          "một lúc mới thử lại được (quản trị viên đặt lại mật khẩu thì hết phải chờ).")
+UNKNOWN_NAME = "(tên không có)"  # what the audit log says of a name without an account: never the text typed
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])  # 30,000 most common (zxcvbn, offline)
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
 class AuthError(Exception):
@@ -78,6 +85,16 @@ def operator(name: str, origin: str = "") -> User:
     return User(name or "local", "quan_tri", (), origin or "local")
 
 
+def acting_for(store: Store, name: str, origin: str) -> User:
+    """The account a trusted local process acts for (``ingest --user NAME``): its role and units apply, so a
+    unit clerk's name submits only for that clerk's units. Refused when there is no such active account."""
+    account = store.account(name.strip().lower())
+    if account is None or not account.active:
+        raise AuthError(f"Không có tài khoản đang hoạt động tên «{name[:40]}»; --user phải là một tài khoản có "
+                        "quyền nộp cho đơn vị trong tệp (xem: python -m cchc user list).")
+    return User(account.name, account.role, account.units, origin)
+
+
 def login_required(env: Mapping[str, str] = os.environ) -> bool:
     """Whether reading the dashboard needs a login (``CCHC_REQUIRE_LOGIN=1``); submitting always does."""
     return env.get(ENV_REQUIRE_LOGIN, "").strip().lower() in ("1", "true", "yes", "on")
@@ -91,8 +108,19 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise AuthError(f"Mật khẩu phải dài từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự.")
-    if password.strip() != password or len(set(password)) < 4:
-        raise AuthError("Mật khẩu quá đơn giản (không bắt đầu/kết thúc bằng dấu cách, cần ít nhất 4 ký tự khác nhau).")
+    if password.strip() != password or len(set(password)) < 4 or password.isdigit():
+        raise AuthError("Mật khẩu quá đơn giản (không bắt đầu/kết thúc bằng dấu cách, không chỉ gồm chữ số, cần ít "
+                        "nhất 4 ký tự khác nhau).")
+    if is_common(password):
+        raise AuthError("Mật khẩu này quá phổ biến, dễ bị đoán (có trong danh sách mật khẩu thường gặp, kể cả khi "
+                        "thêm số hay ký hiệu ở đầu/cuối); hãy chọn mật khẩu khác.")
+
+
+def is_common(password: str) -> bool:
+    """Whether a password is one of the most common ones, also with digits or symbols added at either end
+    (``password1234``, ``admin@2020``)."""
+    folded = password.lower()
+    return folded in COMMON_PASSWORDS or _EDGES.sub("", folded) in COMMON_PASSWORDS
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -108,25 +136,38 @@ def _dummy_hash() -> str:
     return HASHER.hash(secrets.token_hex(16))
 
 
-def authenticate(store: Store, name: str, password: str, *, origin: str = "",
-                 now: dt.datetime | None = None) -> User:
-    """The user behind a name and password, or :class:`LoginFailed`; every attempt is audited."""
-    now = now or clock.now()
+def authenticate(store: Store, name: str, password: str, *, origin: str = "") -> User:
+    """The user behind a name and password, or :class:`LoginFailed`; every attempt is audited.
+
+    An unknown name, a wrong password, an inactive account and an address that must still wait all get the same
+    message after the same work (one argon2 check, against a dummy hash when there is no account), so nobody
+    learns whether an account exists. After :data:`MAX_FAILED_LOGINS` failures in a row from one address for one
+    name, that address waits (:func:`wait`) before its next attempt counts; other addresses are not held up, so
+    a stranger cannot lock a real user out. A name without an account is audited as :data:`UNKNOWN_NAME`: what
+    was typed may be a password.
+    """
     name = name.strip().lower()[:40]
     account = store.account(name) if _NAME.match(name) else None
-    if account is not None and account.locked_until is not None and account.locked_until > now:
-        store.audit(name, "login.refused", name, "tài khoản đang tạm khóa", origin=origin)
-        raise LoginFailed(f"Tài khoản tạm khóa đến {account.locked_until:%H:%M} do đăng nhập sai nhiều lần.")
+    recorded = name if account is not None else UNKNOWN_NAME
     ok = _verify(account.password_hash if account else None, password[:MAX_PASSWORD_LENGTH])
-    if account is not None and not account.active:
-        ok = False
-    locked = store.record_login(name, ok=ok, lock_after=MAX_FAILED_LOGINS, lock_until=now + LOCKOUT, origin=origin)
+    failures, last = store.login_failures(recorded, origin, since=clock.now() - FAILURE_MEMORY)
+    waiting = last is not None and clock.now() < last + wait(failures)
+    ok = ok and account is not None and account.active and not waiting
+    store.record_login(recorded, ok=ok, origin=origin, detail="phải chờ" if waiting else "")
     if not ok:
-        raise LoginFailed(f"{_WRONG} Tài khoản bị tạm khóa {LOCKOUT.seconds // 60} phút." if locked else _WRONG)
+        raise LoginFailed(_WRONG)
     if HASHER.check_needs_rehash(account.password_hash):
         store.update_account(name, {"password_hash": HASHER.hash(password)}, by=name, action="user.rehash",
                              origin=origin)
     return User(account.name, account.role, account.units, origin)
+
+
+def wait(failures: int) -> dt.timedelta:
+    """How long an address waits after ``failures`` failed logins in a row for one name: nothing for the first
+    :data:`MAX_FAILED_LOGINS`, then :data:`FIRST_WAIT` doubling up to :data:`LONGEST_WAIT`."""
+    if failures < MAX_FAILED_LOGINS:
+        return dt.timedelta(0)
+    return min(FIRST_WAIT * 2 ** min(failures - MAX_FAILED_LOGINS, 12), LONGEST_WAIT)
 
 
 def user_for_email(store: Store, email: str, *, origin: str = "") -> User:
@@ -197,14 +238,13 @@ def change_password(store: Store, user: User, old: str, new: str) -> None:
 
 
 def reset_password(store: Store, actor: User, name: str, new: str) -> None:
-    """An administrator sets another account's password (and lifts a lock-out)."""
+    """An administrator sets another account's password (which ends every wait after failed logins)."""
     require_admin(actor, "đặt lại mật khẩu")
     _set_password(store, actor, name, new, "user.password.reset")
 
 
 def _set_password(store: Store, actor: User, name: str, new: str, action: str) -> None:
-    changes = {"password_hash": hash_password(new), "password_changed_at": clock.now(), "failed_logins": 0,
-               "locked_until": None}
+    changes = {"password_hash": hash_password(new), "password_changed_at": clock.now(), "failed_logins": 0}
     if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin):
         raise AuthError(f"Không có tài khoản «{name}».")
 

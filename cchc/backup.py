@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
+# what reading a damaged member raises: a bad header or CRC, a broken deflate stream, a method zipfile lacks,
+# an encrypted member, a member cut short
+_DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError)
 _MEMBER = re.compile(r"^(?:tables/[a-z_]+\.parquet|raw/[0-9a-f]{2}/[0-9a-f]{64})$")
 
 
@@ -129,7 +133,7 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
         raise bad
     try:
         manifest = json.loads(archive.read(info).decode("utf-8"))
-    except (ValueError, zipfile.BadZipFile, OSError):
+    except (ValueError, *_DAMAGED):
         raise bad from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
         raise BackupError("Tệp không phải bản sao lưu của chương trình này (hoặc của phiên bản khác).")
@@ -158,7 +162,7 @@ def _extract(archive: zipfile.ZipFile, entry: dict, staging: Path) -> None:
                     break
                 digest.update(chunk)
                 sink.write(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except _DAMAGED as error:
         raise BackupError(f"Tệp sao lưu bị hỏng ở «{name}» ({error}).") from None
     raw_ok = not name.startswith(RAW_DIR) or digest.hexdigest() == target.name
     if written != size or digest.hexdigest() != expected or not raw_ok:

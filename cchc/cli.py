@@ -22,7 +22,7 @@ from pathlib import Path
 from cchc import auth, backup, clock, ingest, views
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
-from cchc.config import data_dir
+from cchc.config import ENV_DATA_DIR, data_dir
 from cchc.export import (
     BLOCK_NAMES,
     completeness_file,
@@ -242,8 +242,9 @@ def print_check(path: Path, checked: ingest.Checked, lang: str) -> None:
 def add_ingest_parser(commands) -> None:
     parser = command(commands, "ingest", "Kiểm tra và lưu tệp báo cáo (cả thư mục, đệ quy).", run_ingest)
     parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục")
-    parser.add_argument("--user", default=None, metavar="TÊN", help="người nộp ghi vào nhật ký (mặc định: tên "
-                        "đăng nhập)")
+    parser.add_argument("--user", default=None, metavar="TÊN", help="nộp thay cho tài khoản này (phải có, và được "
+                        "nộp cho đơn vị trong tệp: nếu không, tệp bị từ chối not-permitted); mặc định: quản trị, "
+                        "ghi tên đăng nhập hệ điều hành")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -252,7 +253,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     files = ingest.find_workbooks(paths)
     total = len(files)
     bar = progress_bar(total) if total >= PROGRESS_MIN_FILES and sys.stderr.isatty() else None
-    results = ingest.ingest_paths(store, files, user=auth.operator(args.user or getpass.getuser(), "cli"), progress=bar)
+    user = admin_call(lambda: auth.acting_for(store, args.user, f"cli:{getpass.getuser()}")) if args.user else \
+        operator()
+    results = ingest.ingest_paths(store, files, user=user, progress=bar)
     if bar:
         print(file=sys.stderr)
     for result in results:
@@ -500,6 +503,24 @@ def run_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+PROJECT = Path(__file__).resolve().parents[1]  # app.py and .streamlit/config.toml
+
+
+def add_serve_parser(commands) -> None:
+    parser = command(commands, "serve", "Mở bảng điều khiển (Streamlit) với cấu hình của dự án, từ bất kỳ thư mục "
+                     "nào.", run_serve)
+    parser.add_argument("--port", type=int, default=8501, metavar="CỔNG", help="cổng (mặc định: 8501)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Streamlit reads ``.streamlit/config.toml`` (upload limit, toolbar, no table export, no magic) from its
+    working folder only: start it in the project's folder, with the data folder made absolute first."""
+    os.environ[ENV_DATA_DIR] = str(data_dir(args.data_dir).resolve())
+    os.chdir(PROJECT)
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port)])
+    return 0  # not reached: the process became the server
+
+
 # -- backup, restore, accounts (cchc.backup, cchc.auth) -------------------------------------------------------
 def operator() -> auth.User:
     """Whoever runs the command line holds the data folder, so acts as an administrator under their login."""
@@ -568,8 +589,8 @@ def new_password(args: argparse.Namespace) -> str:
 
 def run_user_list(args: argparse.Namespace) -> int:
     frame = open_store(args).accounts()
-    emit(frame[["name", "role", "units", "email", "active", "locked_until"]].itertuples(index=False),
-         ("name", "role", "units", "email", "active", "locked_until"), "table")
+    emit(frame[["name", "role", "units", "email", "active", "failed_logins"]].itertuples(index=False),
+         ("name", "role", "units", "email", "active", "failed_logins"), "table")
     return 0
 
 
@@ -592,6 +613,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
     add_export_parser, add_report_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
     add_user_parser,
+    add_serve_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_export_values_parser, add_export_progress_parser, add_export_overview_parser, add_export_unit_parser,

@@ -30,6 +30,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 POINTS, PERCENT, INTEGER, TEXT = "0.00", "0.0", "0", "@"
+EXCEL_MAX_CHARS = 32_767  # one cell; Excel cuts longer texts without a word
+CUT_MARK = " … [đã cắt bớt / cut: bản đầy đủ ở tệp CSV / full text in the CSV export]"
 
 PROGRESS_CSV: tuple[str, ...] = (
     "unit", "indicator", "period", "value", "milestone", "target", "target_year", "achievement", "status",
@@ -54,6 +56,13 @@ def neutralise(value: object) -> object:
     return f"'{value}" if value.startswith(_DANGEROUS) else value
 
 
+def fit_cell(value: object) -> object:
+    """A text longer than one Excel cell holds, cut visibly (ending in :data:`CUT_MARK`), never silently."""
+    if isinstance(value, str) and len(value) > EXCEL_MAX_CHARS:
+        return value[:EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as CSV, UTF-8 with a BOM (Excel then shows Vietnamese correctly), text cells neutralised."""
     safe = frame.copy()
@@ -68,7 +77,7 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
     """A titled table: title/subtitle rows, a styled frozen header with autofilter, formats, print setup."""
     last = get_column_letter(len(headers))
     for row, text, size in ((1, title, 14), (2, subtitle, 11)):
-        ws.cell(row, 1, neutralise(text)).font = Font(bold=row == 1, size=size)
+        ws.cell(row, 1, fit_cell(neutralise(text))).font = Font(bold=row == 1, size=size)
         ws.merge_cells(f"A{row}:{last}{row}")
         ws.cell(row, 1).alignment = Alignment(horizontal="center")
     for col, text in enumerate(headers, start=1):
@@ -77,7 +86,7 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, values in enumerate(rows, start=5):
         for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
-            cell = ws.cell(r, col, None if value is None or value != value else neutralise(value))
+            cell = ws.cell(r, col, None if value is None or value != value else fit_cell(neutralise(value)))
             cell.number_format, cell.border = fmt, _BORDER
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

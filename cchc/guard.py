@@ -2,21 +2,27 @@
 
 Calamine allocates a sheet's whole rectangle at once, and a damaged file can make it ask for terabytes, which
 aborts the process (no Python exception): a two-cell .xlsx spanning A1:XFD1048576, an .ods repeating one filled
-row a million times, an .xls whose DIMENSIONS record is inverted. So this module reads only directories and
-cheap markers: the zip central directory (sizes as declared, nothing inflated), each OOXML sheet's cell
-references, an ODS table's repeat counts, and an .xls's BIFF records (via olefile). Every refusal is an
-:class:`~cchc.report.Issue` wrapped in :class:`Refused`.
+row a million times, an .xls whose DIMENSIONS record is inverted. Cells that all point at one long shared
+string (or an .ods cell repeated over a block) make it allocate gigabytes of text. So this module reads the zip
+central directory (sizes as declared: zipfile never inflates a member past them), then parses the XML parts
+that matter with a streaming expat parser (DTDs and entity declarations refused, as defusedxml does) and
+budgets in cells and in bytes: the longest text, the text a sheet expands to once every shared-string
+reference and repeat is resolved. An .xls's BIFF records are walked (via olefile). Every refusal is an
+:class:`~cchc.report.Issue` wrapped in :class:`Refused`. Whatever slips through still meets the hard limits
+of the worker process that parses it (:mod:`cchc.sandbox`).
 """
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator
+from functools import lru_cache
+from xml.parsers import expat
 
 import olefile
 
@@ -28,6 +34,13 @@ RATIO_CHECK_MIN_BYTES = 1024 * 1024  # tiny members may compress absurdly well, 
 MAX_ZIP_MEMBERS = 1000
 MAX_SHEET_CELLS = 1_000_000  # the rectangle calamine allocates for one sheet (32 bytes a cell)
 MAX_SHEET_SPAN_ROWS = 65_536  # no sheet of a report comes near the old Excel limit; parsing more is waste
+MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
+MAX_SHEET_TEXT_BYTES = 16 * 1024 * 1024  # text of one sheet, every shared string and repeat resolved
+MAX_SHARED_STRINGS = 200_000  # a report holds a few hundred
+_CHUNK = 64 * 1024
+_HUGE = 10 ** 9  # a count written with more digits than any sheet could need
+# raw control characters are not XML 1.0, yet some tools write them and calamine reads them: seen as spaces
+_CONTROLS = bytes.maketrans(bytes([*range(9), 11, 12, *range(14, 32)]), b" " * 29)
 
 # what zipfile raises on damaged archives; NotImplementedError: a method (99 = AES) or version it lacks
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
@@ -36,19 +49,10 @@ _DETAILS = {
     "zip": ("tệp nén bị cắt cụt hoặc hỏng", "the zip archive is truncated or damaged"),
     "ole": ("cấu trúc tệp Excel 97–2003 bị hỏng", "the Excel 97–2003 file structure is damaged"),
     "parse": ("nội dung bảng tính không đọc được", "the workbook content cannot be parsed"),
+    "dtd": ("tệp chứa khai báo DTD hoặc thực thể XML, không được phép",
+            "the file declares an XML DTD or entities, which is not allowed"),
 }
-_REF_RE = re.compile(rb" r=\"([A-Z]{0,3})(\d+)\"")  # only <row> and <c> carry an r attribute
-_CELL_BODY_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
-_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"[^>]*?\s(?:\w+:)?id=\"([^\"]*)\"")
-_REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sId=\"([^\"]*)\"[^>]*?\sTarget=\"([^\"]*)\"")
-_REL_RE_ALT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sTarget=\"([^\"]*)\"[^>]*?\sId=\"([^\"]*)\"")
-_ODS_TABLE_RE = re.compile(rb"<table:table[\s>]")
-_ODS_NAME_RE = re.compile(rb"^[^>]*?table:name=\"([^\"]*)\"")
-_ODS_ROW_RE = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
-_ODS_CELL_RE = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
-_ODS_REPEAT_RE = re.compile(rb"number-(?:rows|columns)-repeated=\"(\d+)\"")
+_REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")  # any length: "AAAA1" or a row of 11 digits must count as far away
 # BIFF records: BOF, EOF, FILEPASS, BOUNDSHEET, DIMENSIONS; cells with (row, column) first; MULRK/MULBLANK
 _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _DIMENSIONS = 0x0809, 0x000A, 0x002F, 0x0085, 0x0200
 _CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E})
@@ -85,18 +89,271 @@ def check_area(sheet: str, height: int, width: int, lang: str) -> None:
             limit=f"{thousands(MAX_SHEET_CELLS)} ô, {thousands(MAX_SHEET_SPAN_ROWS)} dòng"))
 
 
+def check_text(sheet: str, cell: str, length: int, lang: str) -> None:
+    """Refuse one text longer than :data:`MAX_TEXT_CHARS` characters."""
+    if length > MAX_TEXT_CHARS:
+        raise Refused(make_issue("text-too-large", lang=lang, sheet=sheet, cell=cell, size=thousands(length),
+                                 limit=thousands(MAX_TEXT_CHARS)))
+
+
+def check_sheet_bytes(sheet: str, size: int, lang: str) -> None:
+    """Refuse a sheet whose texts, references and repeats resolved, exceed :data:`MAX_SHEET_TEXT_BYTES`."""
+    if size > MAX_SHEET_TEXT_BYTES:
+        raise Refused(make_issue("content-too-large", lang=lang, sheet=sheet, size=f"> {mib(MAX_SHEET_TEXT_BYTES)}",
+                                 limit=mib(MAX_SHEET_TEXT_BYTES)))
+
+
 def column_index(letters: str) -> int:
     """``A`` → 0, ``AA`` → 26."""
     index = 0
-    for ch in letters:
+    for ch in letters.upper():
         index = index * 26 + ord(ch) - 64
     return index - 1
+
+
+@lru_cache(maxsize=1024)
+def column_letter(index: int) -> str:
+    """0-based column index → ``A``, ``Z``, ``AA`` …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def count(text: str | None, default: int = 1) -> int:
+    """A count or number written in an attribute; absurdly long digit strings count as huge, junk as ``default``."""
+    if not text or not text.isdigit():
+        return default
+    return int(text) if len(text) <= 9 else _HUGE
+
+
+@lru_cache(maxsize=4096)
+def local(name: str) -> str:
+    """``table:table-row`` → ``table-row`` (any prefix: the guard must be at least as lax as the reader)."""
+    return name.rpartition(":")[2]
+
+
+@lru_cache(maxsize=65_536)
+def cell_at(ref: str) -> tuple[int, int] | None:
+    """``E12`` → (4, 12): 0-based column, 1-based row; None when ``ref`` is not a cell reference."""
+    found = _REF.fullmatch(ref)
+    return (column_index(found[1]) if len(found[1]) <= 4 else _HUGE, count(found[2])) if found else None
+
+
+# --- streaming XML ------------------------------------------------------------------------------------------
+
+class _Scan:
+    """Element handlers for one XML part; subclasses override what they need."""
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        pass
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        pass
+
+
+def scan(archive: zipfile.ZipFile, member: str, handlers: _Scan, lang: str) -> None:
+    """Stream one zip member through expat into ``handlers``; DTDs and entity declarations are refused."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+
+    def forbidden(*_: object) -> None:
+        raise corrupt("dtd", lang)
+
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = forbidden
+    parser.ExternalEntityRefHandler = forbidden
+    parser.StartElementHandler, parser.EndElementHandler = handlers.start, handlers.end
+    parser.CharacterDataHandler = handlers.text
+    try:
+        with archive.open(member) as part:
+            while chunk := part.read(_CHUNK):
+                parser.Parse(chunk.translate(_CONTROLS), False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise corrupt("parse", lang) from None
+    except _ZIP_ERRORS:
+        raise corrupt("zip", lang) from None
+
+
+def _attributes(attrs: dict[str, str]) -> dict[str, str]:
+    return {local(k): v for k, v in attrs.items()}
+
+
+class _Collect(_Scan):
+    """The attributes of every element with one local name (``sheet``, ``Relationship``)."""
+
+    def __init__(self, element: str) -> None:
+        self.element, self.found = element, []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if local(name) == self.element:
+            self.found.append(_attributes(attrs))
+
+
+class _SharedStrings(_Scan):
+    """The length of every shared string; refuses one longer than :data:`MAX_TEXT_CHARS`, or too many."""
+
+    def __init__(self, lang: str) -> None:
+        self.lengths, self.current, self.inside, self.lang = array("l"), 0, False, lang
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if local(name) == "si":
+            self.current, self.inside = 0, True
+
+    def text(self, data: str) -> None:
+        if self.inside:
+            self.current += len(data)
+
+    def end(self, name: str) -> None:
+        if local(name) != "si":
+            return
+        check_text("", "", self.current, self.lang)
+        if len(self.lengths) >= MAX_SHARED_STRINGS:
+            raise Refused(make_issue("content-too-large", lang=self.lang, size=thousands(len(self.lengths) + 1),
+                                     limit=thousands(MAX_SHARED_STRINGS)))
+        self.lengths.append(self.current)
+        self.inside = False
+
+
+class _Sheet(_Scan):
+    """One OOXML worksheet: its extent, the text it expands to, and formula cells without a computed value.
+
+    The handlers run for every element of every sheet read, so they are written for speed."""
+
+    def __init__(self, sheet: str, shared: array, lang: str) -> None:
+        self.sheet, self.shared, self.lang = sheet, shared, lang
+        self.row = self.column = self.rows = self.size = 0
+        self.top = self.left = _HUGE
+        self.bottom = self.right = -1
+        self.cell: tuple[str, str] | None = None  # (ref, type) of the open <c>
+        self.formula, self.value, self.inline, self.inside = False, "", 0, ""  # inside: "v", "is" or ""
+        self.formulas: set[str] = set()
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        element = local(name)
+        if element == "c":
+            self._open_cell(attrs.get("r", ""), attrs.get("t", "n"))
+        elif element == "row":
+            self.row, self.column = count(attrs.get("r"), self.row + 1), -1
+            self.rows += 1
+            if self.rows > MAX_SHEET_SPAN_ROWS:
+                check_area(self.sheet, self.rows, 1, self.lang)
+        elif self.cell is not None:
+            if element == "f":
+                self.formula = True
+            elif element in ("v", "is"):
+                self.inside = element
+
+    def _open_cell(self, ref: str, kind: str) -> None:
+        found = cell_at(ref)
+        if found is None:
+            self.column, row = self.column + 1, self.row
+            ref = f"{column_letter(min(self.column, 16_383))}{row}"
+        else:
+            self.column, row = found
+        if row < self.top:
+            self.top = row
+        if row > self.bottom:
+            self.bottom = row
+        if self.column < self.left:
+            self.left = self.column
+        if self.column > self.right:
+            self.right = self.column
+        self.cell, self.formula, self.value, self.inline = (ref, kind), False, "", 0
+
+    def text(self, data: str) -> None:
+        if self.inside == "v":
+            self.value += data
+        elif self.inside:
+            self.inline += len(data)
+
+    def end(self, name: str) -> None:
+        element = local(name)
+        if element == "c" and self.cell is not None:
+            self._close_cell(*self.cell)
+        elif element in ("v", "is"):
+            self.inside = ""
+        elif element == "row" and self.bottom >= 0:
+            height, width = self.bottom - self.top + 1, self.right - self.left + 1
+            if height > MAX_SHEET_SPAN_ROWS or height * width > MAX_SHEET_CELLS:
+                check_area(self.sheet, height, width, self.lang)
+
+    def _close_cell(self, ref: str, kind: str) -> None:
+        value = self.value.strip()
+        if self.formula and not value:
+            self.formulas.add(ref)
+        if kind == "s":
+            index = count(value, _HUGE)
+            length = self.shared[index] if index < len(self.shared) else 0
+        else:
+            length = self.inline if kind == "inlineStr" else len(value)
+        if length > MAX_TEXT_CHARS:
+            check_text(self.sheet, ref, length, self.lang)
+        self.size += length
+        if self.size > MAX_SHEET_TEXT_BYTES:
+            check_sheet_bytes(self.sheet, self.size, self.lang)
+        self.cell = None
+
+
+class _Ods(_Scan):
+    """An ODS content part, table by table: the extent calamine would allocate counting repeated rows and
+    cells, each text's length and the text every table expands to."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang, self.sheet = lang, ""
+        self.rows = self.height = self.width = self.size = 0
+        self.row_repeat = self.columns = self.used = self.row_size = 0
+        self.cell: tuple[int, bool, int] | None = None  # (repeat, valued, text length) of the open cell
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        element = local(name)
+        if element in ("table-cell", "covered-table-cell"):
+            found = _attributes(attrs)
+            self.cell = (count(found.get("number-columns-repeated")), "value-type" in found,
+                         len(found.get("value", "")))
+        elif element == "table-row":
+            self.row_repeat = count(_attributes(attrs).get("number-rows-repeated"))
+            self.columns = self.used = self.row_size = 0
+        elif element == "table":
+            self.sheet = _attributes(attrs).get("name", "")
+            self.rows = self.height = self.width = self.size = 0
+        elif self.cell is not None:  # any content makes the cell filled; <text:s text:c="9"/> is 9 spaces
+            spaces = count(_attributes(attrs).get("c")) if element == "s" else 0
+            self.cell = (self.cell[0], True, self.cell[2] + spaces)
+
+    def text(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell = (self.cell[0], True, self.cell[2] + len(data))
+
+    def end(self, name: str) -> None:
+        element = local(name)
+        if element in ("table-cell", "covered-table-cell") and self.cell is not None:
+            repeat, valued, length = self.cell
+            check_text(self.sheet, f"{column_letter(min(self.columns, 16_383))}{self.rows + 1}", length, self.lang)
+            self.columns += repeat
+            if valued:
+                self.used, self.row_size = self.columns, self.row_size + repeat * length
+            self.cell = None
+        elif element == "table-row":
+            self.rows += self.row_repeat
+            if self.used:
+                self.height, self.width = self.rows, max(self.width, self.used)
+                self.size += self.row_repeat * self.row_size
+                check_area(self.sheet, self.height, self.width, self.lang)
+                check_sheet_bytes(self.sheet, self.size, self.lang)
 
 
 # --- zip: .xlsx, .xlsm, .ods -------------------------------------------------------------------------------
 
 def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
-    """Refuse a damaged or bomb-like zip from its directory alone; for OOXML, return the per-sheet guard."""
+    """Refuse a damaged or bomb-like zip from its directory, an ODS from its content part; for OOXML, return
+    the per-sheet guard (shared strings already checked)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -109,92 +366,42 @@ def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
         raise Refused(make_issue("suspicious-archive", lang=lang, size=mib(total), limit=mib(MAX_UNCOMPRESSED_BYTES)))
     names = {m.filename for m in members}
     if "xl/workbook.xml" in names:
-        return OoxmlGuard(archive, lang)
+        return OoxmlGuard(archive, names, lang)
     if "content.xml" not in names:
         raise Refused(make_issue("not-a-workbook", lang=lang))
-    try:
-        content = archive.read("content.xml")
-    except _ZIP_ERRORS:
-        raise corrupt("zip", lang) from None
-    for name, height, width in _ods_extents(content):
-        check_area(name, height, width, lang)
+    scan(archive, "content.xml", _Ods(lang), lang)
     return None
 
 
-def _ods_extents(xml: bytes) -> Iterator[tuple[str, int, int]]:
-    """(table name, rows, columns) calamine would allocate per ODS table, counting repeated rows and cells."""
-    for table in _ODS_TABLE_RE.split(xml)[1:]:
-        name = _ODS_NAME_RE.search(table)
-        height = width = rows = 0
-        for attributes, body in _ODS_ROW_RE.findall(table):
-            columns = used = 0
-            for cell_attributes, closed in _ODS_CELL_RE.findall(body):
-                columns += _repeat(cell_attributes)
-                used = columns if not closed or b"value-type=" in cell_attributes else used  # <c value=…/> is filled
-            rows += _repeat(attributes)
-            if used:
-                height, width = rows, max(width, used)
-        yield html.unescape(name[1].decode()) if name else "", height, width
-
-
-def _repeat(attributes: bytes) -> int:
-    found = _ODS_REPEAT_RE.search(attributes)
-    return int(found[1]) if found else 1
-
-
 class OoxmlGuard:
-    """Checks an OOXML sheet's part before calamine builds it: cell extent, formulas without a value."""
+    """Checks an OOXML sheet's part before calamine builds it: extent, text bytes, formulas without a value."""
 
-    def __init__(self, archive: zipfile.ZipFile, lang: str) -> None:
-        try:
-            self.parts = dict(_sheet_parts(archive))
-        except _ZIP_ERRORS:
-            raise corrupt("zip", lang) from None
+    def __init__(self, archive: zipfile.ZipFile, names: set[str], lang: str) -> None:
         self.archive, self.lang = archive, lang
+        self.parts = dict(_sheet_parts(archive, lang))
+        strings = _SharedStrings(lang)
+        for member in sorted(n for n in names if n.lower().endswith("sharedstrings.xml")):
+            scan(archive, member, strings, lang)
+        self.shared = strings.lengths
 
     def __call__(self, name: str) -> frozenset[str]:
-        """The refs of formula cells without a computed value; refuses a sheet spanning too many cells."""
+        """The refs of formula cells without a computed value; refuses a sheet too large in cells or bytes."""
         if name not in self.parts:
             return frozenset()
-        try:
-            xml = self.archive.read(self.parts[name])
-        except _ZIP_ERRORS:
-            raise corrupt("zip", self.lang) from None
-        return _scan_sheet_part(xml, name, self.lang)
+        sheet = _Sheet(name, self.shared, self.lang)
+        scan(self.archive, self.parts[name], sheet, self.lang)
+        return frozenset(sheet.formulas)
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def _sheet_parts(archive: zipfile.ZipFile, lang: str) -> Iterator[tuple[str, str]]:
     """(sheet name, zip member) for every sheet of an OOXML workbook, from workbook.xml and its rels."""
-    book = archive.read("xl/workbook.xml")
-    rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-    rels = {rid: target for rid, target in _REL_RE.findall(rels_xml)}
-    rels.update({rid: target for target, rid in _REL_RE_ALT.findall(rels_xml)})
-    parts = []
-    for name, rid in _SHEET_RE.findall(book):
-        target = html.unescape(rels.get(rid, b"").decode())
-        if target:
-            parts.append((html.unescape(name.decode()), target[1:] if target.startswith("/") else f"xl/{target}"))
-    return parts
-
-
-def _scan_sheet_part(xml: bytes, name: str, lang: str) -> frozenset[str]:
-    # counting row elements costs nothing; listing a million references first would take ~150 MiB
-    check_area(name, xml.count(b"<row ") + xml.count(b"<row>"), 1, lang)
-    refs = _REF_RE.findall(xml)  # rows (r="12") and cells (r="E12")
-    rows = [int(r) for _, r in refs]
-    columns = [column_index(c.decode()) for c in {c for c, _ in refs if c}]
-    if rows:  # cells without a reference sit in their row: count at least one column
-        check_area(name, max(rows) - min(rows) + 1, max(columns) - min(columns) + 1 if columns else 1, lang)
-    if not _FORMULA_RE.search(xml):
-        return frozenset()
-    found = set()
-    for attributes, body in _CELL_BODY_RE.findall(xml):
-        ref = re.search(rb"\sr=\"([A-Z]+\d+)\"", b" " + attributes)
-        if ref and _FORMULA_RE.search(body) and not _VALUE_RE.search(body):
-            found.add(ref[1].decode())
-    return frozenset(found)
-
-
+    sheets, rels = _Collect("sheet"), _Collect("Relationship")
+    scan(archive, "xl/workbook.xml", sheets, lang)
+    scan(archive, "xl/_rels/workbook.xml.rels", rels, lang)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.found}
+    for sheet in sheets.found:
+        if target := targets.get(sheet.get("id"), ""):
+            yield sheet.get("name", ""), target[1:] if target.startswith("/") else f"xl/{target}"
 # --- OLE: .xls, and OOXML encrypted into an OLE container --------------------------------------------------
 
 def check_ole(data: bytes, lang: str) -> None:

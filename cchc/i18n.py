@@ -224,9 +224,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.admin_only": ("Trang này chỉ dành cho tài khoản quản trị (Sở Nội vụ).",
                         "This page is for administrators (Department of Home Affairs) only."),
     "auth.login_to_upload": ("Hãy đăng nhập để nộp báo cáo.", "Log in to upload reports."),
-    "login.caption": ("Đăng nhập để nộp báo cáo hoặc quản trị. Sai mật khẩu {n} lần liên tiếp, tài khoản bị tạm "
-                      "khóa 15 phút.", "Log in to upload reports or administer. After {n} wrong passwords in a row "
-                      "the account is locked for 15 minutes."),
+    "login.caption": ("Đăng nhập để nộp báo cáo hoặc quản trị. Sau {n} lần sai liên tiếp từ một máy, máy đó phải "
+                      "chờ lâu dần mới thử lại được.", "Log in to upload reports or administer. After {n} failures "
+                      "in a row from one computer, that computer waits longer and longer before the next try."),
     "login.name": ("Tên đăng nhập", "User name"),
     "login.password": ("Mật khẩu", "Password"),
     "login.submit": ("Đăng nhập", "Log in"),

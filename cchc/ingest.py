@@ -4,14 +4,15 @@
 (the raw bytes always, then the submission with its values, or the rejection with its issues);
 :func:`ingest_paths` walks folders and :func:`ingest_uploads` stores many files quickly: one connection for the
 whole batch, the store's history held in memory, and submissions committed in groups (each file stays
-atomic). Reading ahead in worker processes was tried and measured slower on the 2-core target (pickling,
-start-up).
+atomic). Every file is parsed in a reused, resource-limited worker process (:mod:`cchc.sandbox`); a batch sends
+its files there in groups, one round trip each (per file, the round trips cost more than the reading).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -25,14 +26,17 @@ from cchc.auth import User, operator
 from cchc.catalog import Catalog, load_catalog
 from cchc.normalise import Submission, normalise
 from cchc.periods import PeriodError, parse_period, previous_period
-from cchc.read import RawWorkbook, read_workbook
+from cchc.read import RawWorkbook
 from cchc.report import Report
+from cchc.sandbox import Result, read_all, read_isolated
 from cchc.store import NewSubmission, Store, SubmissionRow
 from cchc.validate import validate
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 GROUP = 256  # files committed together by ingest_paths (fewer, larger transactions cost less CPU)
 _MAX_TEXT = 100  # unit / period texts of a rejected file are kept this long at most
+MAX_FILENAME_CHARS = 255
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # «txt.exe» tricks
 
 
 class History(Protocol):
@@ -84,10 +88,11 @@ class IngestResult:
 
 
 def check_file(data: bytes, filename: str, store: History | None = None, catalog: Catalog | None = None, *,
-               lang: str = "vi") -> Checked:
-    """Read, validate and normalise a file without storing anything; ``store`` tells about earlier files."""
+               lang: str = "vi", parsed: Result | None = None) -> Checked:
+    """Read (in a limited worker process: :mod:`cchc.sandbox`), validate and normalise a file without storing
+    anything; ``store`` tells about earlier files; ``parsed``: what the reader gave, when a batch read it."""
     catalog = catalog or load_catalog()
-    raw, issues = read_workbook(data, filename, lang=lang)
+    raw, issues = parsed or read_isolated(data, filename, lang)
     report = Report(list(issues))
     unit, period = _identity(raw)
     submission = None
@@ -132,14 +137,23 @@ def ingest_uploads(store: Store, uploads: Iterable[Upload], *, total: int | None
         remaining = iter(uploads)
         while group := list(islice(remaining, GROUP)):
             pending = []
-            for upload in group:
-                checked = check_file(upload.data, upload.filename, history, store.catalog)
+            parsed = read_all([(upload.data, upload.filename) for upload in group])
+            for upload, read in zip(group, parsed, strict=True):
+                checked = check_file(upload.data, upload.filename, history, store.catalog, parsed=read)
                 history.note(checked)
                 pending.append((checked, upload))
             results += _record(store, pending)
             if progress is not None:
                 progress(len(results), total or len(results))
     return results
+
+
+def safe_filename(name: str) -> str:
+    """A received file's name as it is stored and shown: the last part of the path, without control or
+    text-direction characters, at most :data:`MAX_FILENAME_CHARS` characters (a long name keeps its suffix)."""
+    kept = "".join(ch for ch in Path(name).name if unicodedata.category(ch) != "Cc" and ch not in _BIDI)
+    suffix = Path(kept).suffix[:16]
+    return kept if len(kept) <= MAX_FILENAME_CHARS else kept[:MAX_FILENAME_CHARS - len(suffix)] + suffix
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
@@ -178,11 +192,11 @@ def _record(store: Store, pending: Sequence[tuple[Checked, Upload]]) -> list[Ing
             s, actor, received_at = checked.submission, upload.actor, upload.received_at
             if refused is not None:
                 store.audit(actor.name, "submission.refused", f"{checked.unit}/{checked.period}",
-                            f"{Path(checked.filename).name}: {refused.code} ({checked.sha256[:12]})",
+                            f"{safe_filename(checked.filename)}: {refused.code} ({checked.sha256[:12]})",
                             origin=actor.origin)
                 continue
             items.append(NewSubmission(
-                sha256=checked.sha256, filename=Path(checked.filename).name, size=checked.size, user=actor.name,
+                sha256=checked.sha256, filename=safe_filename(checked.filename), size=checked.size, user=actor.name,
                 status="accepted" if s is not None else "rejected", unit=checked.unit, period=checked.period,
                 received_at=received_at, template_version=s.template_version if s else "",
                 reporter=s.reporter if s else "", report_date=s.report_date if s else None,

@@ -12,8 +12,6 @@ index = total / the unit's maximum (criteria that apply to it) × 100; rank with
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -21,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from python_calamine import CalamineWorkbook
 
 from cchc.catalog import BLOCKS, CATALOG_DIR, Catalog, Indicator, load_catalog
 from cchc.layout import fold
 from cchc.progress import attainment
-from cchc.read import MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, cell_text, column_letter, parse_number
+from cchc.read import Refused, cell_text, column_letter, parse_number, sheet_grids
 from cchc.report import Issue
 
 CRITERIA_FILE = CATALOG_DIR / "par_criteria.yaml"
@@ -363,16 +360,11 @@ def _sheet_issue(code: str, cell: str = "", severity: str = "error", **fields: o
 
 
 def _grid(data: bytes) -> list[list[object]] | None:
-    """The first sheet's cells, or None when the bytes are not a (safe, readable) workbook."""
-    if len(data) > MAX_FILE_BYTES:
-        return None
+    """The first sheet's cells, or None when the bytes are not a (safe, readable) workbook: the reader's size
+    and structure checks come first (:func:`cchc.read.sheet_grids`)."""
     try:
-        if data.startswith(b"PK"):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                    return None
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(nrows=20_000)
-    except Exception:
+        return list(sheet_grids(data))[-1][2]
+    except Refused:
         return None
 
 

@@ -1,8 +1,9 @@
 """Read an uploaded workbook (.xlsx, .xlsm, .xls, .ods) into raw cells that keep their sheet and A1 reference.
 
 Nothing in a file is trusted: the size is checked here, then :mod:`cchc.guard` checks the structure (zip
-directory, sheet extents, BIFF records) before calamine parses anything; macros are never run (only cell values
-are read). Problems a user can cause come back as Issues. Sheets and columns are found by their texts
+directory, sheet extents and text bytes, BIFF records) before calamine parses anything; macros are never run
+(only cell values are read); uploads are read through :mod:`cchc.sandbox`, in a worker process with hard
+limits. Problems a user can cause come back as Issues. Sheets and columns are found by their texts
 (:func:`cchc.layout.fold`), never by name or position; sheets are parsed lazily, last first, and the guide sheet
 is skipped once the data and info sheets are found.
 """
@@ -23,7 +24,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from cchc import layout
 from cchc.guard import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # re-exported: part of the contract
-from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, corrupt, mib, thousands
+from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, column_letter, corrupt, mib, thousands
 from cchc.report import Issue, make_issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -72,6 +73,21 @@ class RawWorkbook:
     def info_text(self, label: str) -> str:
         cell = self.info.get(label)
         return cell.text if cell else ""
+
+    def packed(self) -> tuple:
+        """The workbook as plain tuples, to send to another process: they pickle in C, while a NamedTuple or a
+        dataclass costs Python calls per cell (a third of the cost of reading in a worker)."""
+        return (tuple((label, tuple(cell)) for label, cell in self.info.items()), self.info_sheet, self.data_sheet,
+                tuple((row.number, tuple((column, tuple(cell)) for column, cell in row.cells.items()))
+                      for row in self.rows), self.header_row, self.formula_cells)
+
+    @classmethod
+    def unpacked(cls, packed: tuple) -> RawWorkbook:
+        """The workbook :meth:`packed` gave."""
+        info, info_sheet, data_sheet, rows, header_row, formula_cells = packed
+        return cls({label: _cell(cell) for label, cell in info}, info_sheet, data_sheet,
+                   [RawRow(number, {column: _cell(cell) for column, cell in cells}) for number, cells in rows],
+                   header_row, formula_cells)
 
 
 T = TypeVar("T")
@@ -134,16 +150,26 @@ def read_workbook(source: Path | str | bytes, filename: str = "",
     """
     try:
         data = _load(source, lang)
-        guard = None
-        if data.startswith(_ZIP_MAGIC):
-            guard = check_zip(data, lang)
-        elif data.startswith(_OLE_MAGIC):
-            check_ole(data, lang)
-        else:
-            raise Refused(make_issue("not-a-workbook", lang=lang))
-        return _locate(_grids(data, guard, lang), lang), []
+        return _locate(_grids(data, _guard(data, lang), lang), lang), []
     except Refused as refused:
         return None, [refused.issue]
+
+
+def sheet_grids(data: bytes, lang: str = "vi") -> Iterator[Grid]:
+    """Each worksheet's cells, last sheet first, behind the same size and structure checks as
+    :func:`read_workbook` (for other sheets than reports: the PAR score sheet); raises :class:`Refused`."""
+    data = _load(data, lang)
+    return _grids(data, _guard(data, lang), lang)
+
+
+def _guard(data: bytes, lang: str) -> OoxmlGuard | None:
+    """The structure checks by format (told by the bytes, never the name); the OOXML per-sheet guard."""
+    if data.startswith(_ZIP_MAGIC):
+        return check_zip(data, lang)
+    if data.startswith(_OLE_MAGIC):
+        check_ole(data, lang)
+        return None
+    raise Refused(make_issue("not-a-workbook", lang=lang))
 
 
 def _load(source: Path | str | bytes, lang: str) -> bytes:
@@ -195,17 +221,6 @@ def _fold(text: str) -> str:
 
 _COLUMNS = {layout.fold(c): c for c in layout.DATA_COLUMNS}
 _LABELS = {layout.fold(label): label for label in layout.INFO_LABELS}
-
-
-@lru_cache(maxsize=1024)
-def column_letter(index: int) -> str:
-    """0-based column index → ``A``, ``Z``, ``AA`` …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _blank(value: object) -> bool:

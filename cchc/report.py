@@ -33,6 +33,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp nén bất thường (giải nén ra {size}, giới hạn {limit}); tệp bị từ chối.",
         "Suspicious archive (expands to {size}, limit {limit}); the file was refused.",
     ),
+    "text-too-large": (
+        "Một ô chữ dài {size} ký tự; giới hạn là {limit} ký tự.",
+        "A text cell is {size} characters long; the limit is {limit}.",
+    ),
+    "content-too-large": (
+        "Nội dung bảng tính quá lớn khi giải nén ({size}); giới hạn là {limit}. Tệp bị từ chối.",
+        "The workbook's content is too large once expanded ({size}); the limit is {limit}. The file was refused.",
+    ),
+    "resource-limit": (
+        "Đọc tệp vượt quá giới hạn bộ nhớ hoặc thời gian ({limit}); tệp bị từ chối, hệ thống vẫn hoạt động bình "
+        "thường. Hãy mở tệp bằng Excel, lưu lại từ biểu mẫu gốc rồi tải lên lại.",
+        "Reading the file exceeded the memory or time limit ({limit}); the file was refused and the system carries "
+        "on. Open it in Excel, save it from the original template and upload it again.",
+    ),
     "sheet-too-large": (
         "Trang «{sheet}» quá lớn ({size}); giới hạn là {limit}.",
         "Sheet «{sheet}» is too large ({size}); the limit is {limit}.",
@@ -84,6 +98,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate-indicator": (
         "Chỉ tiêu «{value}» bị lặp (đã có ở ô {first}).",
         "Indicator «{value}» appears twice (first at {first}).",
+    ),
+    "note-too-long": (
+        "Ghi chú dài {size} ký tự; tối đa {limit} ký tự. Hãy rút gọn, phần giải trình dài gửi kèm báo cáo bằng "
+        "văn bản.",
+        "The note is {size} characters long; at most {limit}. Shorten it and send long explanations in the written "
+        "report.",
     ),
     "not-a-number": (
         "«{value}» không phải là số.",

@@ -563,26 +563,25 @@ class Store:
 
         return self._write(work)
 
-    def record_login(self, name: str, *, ok: bool, lock_after: int, lock_until: dt.datetime, origin: str = "",
-                     detail: str = "") -> dt.datetime | None:
-        """Audit a login attempt. A success clears the failure count; a failure counts, and the ``lock_after``-th
-        in a row locks the account until ``lock_until`` (returned when it does)."""
-        def work(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-            locked = None
-            if ok:
-                con.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name])
-            else:
-                row = con.execute(
-                    "UPDATE account SET failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0"
-                    " ELSE failed_logins + 1 END, locked_until = CASE WHEN failed_logins + 1 >= ? THEN ?"
-                    " ELSE locked_until END WHERE name = ? RETURNING failed_logins, locked_until",
-                    [lock_after, lock_after, lock_until, name]).fetchone()
-                locked = row[1] if row and row[0] == 0 else None
-            action = "login" if ok else "login.locked" if locked else "login.failed"
-            _audit(con, name, action, name, detail, origin)
-            return locked
+    def record_login(self, name: str, *, ok: bool, origin: str = "", detail: str = "") -> None:
+        """Audit a login attempt (``login`` or ``login.failed``); the account keeps its failures in a row."""
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute("UPDATE account SET failed_logins = CASE WHEN ? THEN 0 ELSE failed_logins + 1 END"
+                        " WHERE name = ?", [ok, name])
+            _audit(con, name, "login" if ok else "login.failed", name, detail, origin)
 
-        return self._write(work)
+        self._write(work)
+
+    def login_failures(self, name: str, origin: str, *, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """(count, latest time) of the failed logins for ``name`` from ``origin`` since ``since``, counted after
+        the last success from there and the last password reset of the account."""
+        with self._connection() as con:
+            row = con.execute(
+                "SELECT count(*), max(\"at\") FROM audit WHERE action = 'login.failed' AND object = ? AND origin = ?"
+                ' AND "at" >= ? AND id > coalesce((SELECT max(id) FROM audit WHERE object = ? AND'
+                " (action = 'user.password.reset' OR (action = 'login' AND origin = ?))), 0)",
+                [name, origin, since, name, origin]).fetchone()
+        return row[0], row[1]
 
     # -- approvals and period locks (cchc.approval) -------------------------------------------------------
     def record_decision(self, kind: str, period: str, *, by: str, unit: str = "", submission_id: int | None = None,

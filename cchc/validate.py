@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from cchc import layout
 from cchc.catalog import Catalog, Indicator, Unit, load_catalog
+from cchc.guard import thousands
 from cchc.normalise import figures, parse_yes_no, unit_code
 from cchc.periods import Period, PeriodError, all_periods, parse_period
 from cchc.read import Cell, RawRow, RawWorkbook, cell_text, parse_number, read_workbook
@@ -25,6 +26,7 @@ PERCENT_JUMP_POINTS = 40.0  # a percentage moving more than this since the previ
 COUNT_JUMP_FACTOR = 5.0  # a count growing more than 5× or shrinking below 1/5 …
 COUNT_JUMP_MIN_SIZE = 20.0  # … when the larger of the two is at least this (3 → 17 is ordinary)
 MAX_FIGURE = 1e9  # no count, numerator or denominator of a province's unit comes near a billion: a typing slip
+MAX_NOTE_CHARS = 2_000  # a note explains a figure; longer texts belong in the unit's written report
 REQUIRED_INFO = (layout.INFO_UNIT_CODE, layout.INFO_PERIOD, layout.INFO_VERSION, layout.INFO_REPORTER)
 _FIGURE_COLUMNS = {"percent": (layout.COL_NUMERATOR, layout.COL_DENOMINATOR, layout.COL_VALUE),
                    "count": (layout.COL_VALUE,), "yes_no": ()}
@@ -139,6 +141,15 @@ def check_formulas(ctx: Context) -> Iterator[Issue]:
         for column in (layout.COL_NUMERATOR, layout.COL_DENOMINATOR, layout.COL_VALUE):
             if row.cell(column).ref in ctx.raw.formula_cells:
                 yield ctx.issue("formula-cell", row.cell(column), row.code)
+
+
+def check_note_length(ctx: Context) -> Iterator[Issue]:
+    """A note (Ghi chú) explains a figure in at most :data:`MAX_NOTE_CHARS` characters."""
+    for row in ctx.rows:
+        note = row.raw.cells.get(layout.COL_NOTE)
+        if note is not None and len(note.text) > MAX_NOTE_CHARS:
+            yield ctx.issue("note-too-long", note, row.code, size=thousands(len(note.text)),
+                            limit=thousands(MAX_NOTE_CHARS))
 
 
 def check_numbers(ctx: Context) -> Iterator[Issue]:
@@ -261,8 +272,8 @@ def check_implausible_change(ctx: Context) -> Iterator[Issue]:
 Check = Callable[[Context], Iterator[Issue]]
 CHECKS: tuple[Check, ...] = (
     check_info, check_unit, check_period, check_version, check_indicator_codes, check_duplicates, check_formulas,
-    check_numbers, check_negative, check_magnitude, check_integers, check_fraction, check_percent_range,
-    check_value_matches_fraction, check_yes_no, check_required_values, check_missing_indicators,
+    check_note_length, check_numbers, check_negative, check_magnitude, check_integers, check_fraction,
+    check_percent_range, check_value_matches_fraction, check_yes_no, check_required_values, check_missing_indicators,
     check_implausible_change,
 )
 

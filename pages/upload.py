@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
+from cchc.ingest import safe_filename
 from pages import _choices, _data, _session, _uploads, _widgets
 
 lang = _data.lang()
@@ -38,8 +39,9 @@ bar = st.progress(0.0) if len(files) > 1 else None
 checks = []
 for done, upload in enumerate(files, start=1):
     if bar:
-        bar.progress(done / len(files), text=t("upload.checking", lang, name=upload.name, done=done, total=len(files)))
-    checks.append(_uploads.dry_run(upload.file_id, upload.name, upload.getvalue()))
+        bar.progress(done / len(files), text=t("upload.checking", lang, name=safe_filename(upload.name), done=done,
+                                               total=len(files)))
+    checks.append(_uploads.dry_run(upload.file_id, safe_filename(upload.name), upload.getvalue()))
 if bar:
     bar.empty()
 
@@ -63,9 +65,9 @@ if st.button(t("upload.confirm", lang, count=len(storable)), type="primary", key
     bar = st.progress(0.0)
     lines = []
     for done, (upload, _check) in enumerate(storable, start=1):
-        bar.progress(done / len(storable), text=t("upload.progress", lang, name=upload.name, done=done,
-                                                   total=len(storable)))
-        lines.append(_uploads.store_file(upload.name, upload.getvalue(), user))
+        name = safe_filename(upload.name)
+        bar.progress(done / len(storable), text=t("upload.progress", lang, name=name, done=done, total=len(storable)))
+        lines.append(_uploads.store_file(name, upload.getvalue(), user))
     st.session_state[KEY_STORED] = lines
     st.session_state[KEY_STORED + "_round"] = st.session_state.get(KEY_STORED + "_round", 0) + 1
     st.session_state.pop(KEY_CHECKED, None)

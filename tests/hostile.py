@@ -126,12 +126,12 @@ def unsupported_compression() -> bytes:
     return bytes(data)
 
 
-def entity_bomb(member: str, old: bytes) -> bytes:
+def entity_bomb(member: str, old: bytes, data: bytes | None = None) -> bytes:
     """Billion laughs: ten levels of ten-fold entity expansion (10^10 'lol's) declared in a part's DOCTYPE and
     used in place of ``old``."""
     levels = [b'<!ENTITY l0 "lol">'] + [b'<!ENTITY l%d "%s">' % (n, b"&l%d;" % (n - 1) * 10) for n in range(1, 10)]
     doctype = b"<!DOCTYPE x [" + b"".join(levels) + b"]>"
-    return rezip(valid(), lambda n, d: doctype + d.replace(old, b"&l9;") if n == member else d)
+    return rezip(data or valid(), lambda n, d: doctype + d.replace(old, b"&l9;", 1) if n == member else d)
 
 
 def external_entity() -> bytes:
@@ -199,6 +199,36 @@ def formula_text() -> bytes:
     return patched(INFO, "Nguyễn Văn An".encode(), FORMULA_TEXTS[0].replace('"', "&quot;").encode(), data)
 
 
+def quoted_sparse_extent(spelling: bytes) -> bytes:
+    """The 8 KB file that once killed the server: legal XML the old regular-expression guard did not read
+    (single quotes, spaces around ``=``, a line break between attributes), spanning A1:XFD1048576."""
+    return patched(DATA, b"</sheetData>", b"<row%s><c%s t='inlineStr'><is><t>x</t></is></c></row></sheetData>"
+                   % (spelling.replace(b"REF", b"1048576"), spelling.replace(b"REF", b"XFD1048576")))
+
+
+def shared_string_amplifier(text_chars: int, cells: int) -> bytes:
+    """One shared string of ``text_chars`` characters that ``cells`` cells all refer to: a small file whose
+    cells expand to ``text_chars × cells`` characters."""
+    shared = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+              b"<si><t>" + b"x" * text_chars + b"</t></si></sst>")
+    rows = b"".join(b'<row r="%d"><c r="H%d" t="s"><v>0</v></c></row>' % (n, n) for n in range(40, 40 + cells))
+    rel = (b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+
+    def change(name: str, content: bytes) -> bytes:
+        if name == DATA:
+            return content.replace(b"</sheetData>", rows + b"</sheetData>")
+        return content.replace(b"</Relationships>", rel) if name == "xl/_rels/workbook.xml.rels" else content
+    return rezip(valid(), change, extra=(("xl/sharedStrings.xml", shared),))
+
+
+def ods_cell(cell: bytes, rows: int = 1) -> bytes:
+    """The valid .ods with one extra first row (repeated ``rows`` times) holding ``cell``."""
+    row = b'<table:table-row table:number-rows-repeated="%d">%s</table:table-row>' % (rows, cell)
+    return rezip((FIXTURES / "valid.ods").read_bytes(),
+                 lambda n, d: d.replace(b"<table:table-row", row + b"<table:table-row", 1) if n == "content.xml" else d)
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "rong.xlsx", lambda: b"", "rejected", ("not-a-workbook",)),
     Case("random-bytes", "ngau-nhien.xlsx", lambda: random.Random(1).randbytes(64_000), "rejected",
@@ -248,7 +278,7 @@ CASES: tuple[Case, ...] = (
     Case("merged-over-data", "gop-o.xlsx", merged_over_data, "rejected",
          ("required-value-missing", "not-a-number", "numerator-exceeds-denominator", "zero-denominator")),
     Case("huge-text-unit", "ma-dai.xlsx", lambda: valid(info={"Mã đơn vị": "S" * 1_000_000}), "rejected",
-         ("unknown-unit",)),
+         ("unknown-unit",)),  # openpyxl itself cuts it to 32,767 characters
     Case("sql-in-unit", "sql.xlsx", lambda: valid(info={"Mã đơn vị": "SNV'; DROP TABLE submission; --"}),
          "rejected", ("unknown-unit",)),
     Case("nan-and-infinity", "vo-cuc.xlsx", lambda: valid(first=["1a.1"], update={"1a.1": {"value": "1e999"}}),
@@ -257,7 +287,30 @@ CASES: tuple[Case, ...] = (
     Case("macro-enabled", "macro.xlsm", lambda: to_xlsm(valid()), "accepted"),
     Case("rtl-and-emoji", "emoji-😀-مرحبا.xlsx", lambda: valid(reporter=RTL_EMOJI, first=["1a.1"],
                                                               update={"1a.1": {"note": RTL_EMOJI}}), "accepted"),
-    Case("long-note", "ghi-chu-dai.xlsx", lambda: valid(first=["1a.1"], update={"1a.1": {"note": "ư" * 32_767}}),
+    Case("long-note", "ghi-chu-dai.xlsx", lambda: valid(first=["1a.1"], update={"1a.1": {"note": "ư" * 2_001}}),
+         "rejected", ("note-too-long",)),
+    Case("note-at-limit", "ghi-chu-2000.xlsx", lambda: valid(first=["1a.1"], update={"1a.1": {"note": "ư" * 2_000}}),
+         "accepted"),
+    Case("huge-note", "ghi-chu-2trieu.xlsx", lambda: patched(DATA, b"GHICHU", "".join(random.Random(4).choices(
+        "abcdefghij", k=2_000_000)).encode(), valid(first=["1a.1"], update={"1a.1": {"note": "GHICHU"}})), "rejected",
+         ("text-too-large",)),
+    Case("sparse-extent-single-quotes", "nhay-don.xlsx", lambda: quoted_sparse_extent(b" r='REF'"), "rejected",
+         ("sheet-too-large",)),
+    Case("sparse-extent-spaced", "cach-dong.xlsx", lambda: quoted_sparse_extent(b'\n\t r = "REF" '), "rejected",
+         ("sheet-too-large",)),
+    Case("shared-string-amplifier", "khuech-dai.xlsx", lambda: shared_string_amplifier(30_000, 2_000), "rejected",
+         ("content-too-large",)),
+    Case("shared-string-too-long", "chuoi-dai.xlsx", lambda: shared_string_amplifier(40_000, 1), "rejected",
+         ("text-too-large",)),
+    Case("ods-repeated-text", "lap-chu.ods", lambda: ods_cell(
+        b'<table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p>'
+        + b"x" * 1_000 + b"</text:p></table:table-cell>", rows=1_000), "rejected", ("content-too-large",)),
+    Case("ods-space-run", "dau-cach.ods", lambda: ods_cell(
+        b'<table:table-cell office:value-type="string"><text:p>a<text:s text:c="100000000"/></text:p>'
+        b"</table:table-cell>"), "rejected", ("text-too-large",)),
+    Case("billion-laughs-shared-strings", "ti-tieng-cuoi-3.xlsx", lambda: entity_bomb(
+        "xl/sharedStrings.xml", b"x", shared_string_amplifier(10, 1)), "rejected", ("corrupt-file",)),
+    Case("long-nul-filename", "a\x00b\x1b[31m" + "d" * 100_000 + ".xlsx", lambda: valid(reporter="Lê Văn Cường"),
          "accepted"),
     Case("formula-text", "cong-thuc-chu.xlsx", formula_text, "accepted"),
     Case("path-and-shell-name", "../../etc/passwd; rm -rf ~ $(touch PWNED) `id` | x.xlsx",

@@ -37,10 +37,19 @@ def test_hash_password_is_argon2id_and_salted(monkeypatch):
     assert auth.HASHER.verify(first, PASSWORD)
 
 
-@pytest.mark.parametrize("password", ["ngắn", "a" * 20, " cách-đầu-dài-ra", "x" * 257])
+@pytest.mark.parametrize("password", ["ngắn", "a" * 20, " cách-đầu-dài-ra", "x" * 257, "1234567890", "password12",
+                                      "admin12345", "password1234", "123456789012", "Qwertyuiop!!", "@@iloveyou2020",
+                                      "mười-một-ký"])
 def test_hash_password_refuses_weak(password):
     with pytest.raises(AuthError):
         auth.hash_password(password)
+
+
+@pytest.mark.parametrize(("password", "common"), [("password", True), ("PASSWORD2024", True), ("admin@123", True),
+                                                  ("matkhau", True), ("mật-khẩu-đủ-dài-1", False),
+                                                  ("ngựa-đá-pin-kẹp", False)])
+def test_is_common(password, common):
+    assert auth.is_common(password) is common
 
 
 def test_ensure_admin_generates_prints_once_and_stores_only_the_hash(tmp_path):
@@ -71,24 +80,66 @@ def test_authenticate_audits_success_and_failure_with_origin(store):
         ["admin", "login.failed", "10.9.9.9"], ["admin", "login", "10.1.2.3"]]
 
 
-@pytest.mark.parametrize("name", ["khong-co", "", "'; DROP TABLE account; --", "a" * 500])
-def test_authenticate_unknown_names_fail_alike(store, name):
-    with pytest.raises(LoginFailed, match="^Tên đăng nhập hoặc mật khẩu không đúng.$"):
-        auth.authenticate(store, name, PASSWORD)
-    assert store.account("admin") is not None
+@pytest.mark.parametrize("name", ["khong-co", "", "'; DROP TABLE account; --", "a" * 500, PASSWORD])
+def test_authenticate_unknown_names_fail_alike_and_are_not_logged(store, name):
+    with pytest.raises(LoginFailed, match="^Tên đăng nhập hoặc mật khẩu không đúng\\.") as failed:
+        auth.authenticate(store, name, PASSWORD, origin="10.0.0.9")
+    assert str(failed.value) == auth._WRONG
+    entry = store.audit_log(action="login").iloc[0]
+    assert (entry["user"], entry["action"], entry["object"]) == (auth.UNKNOWN_NAME, "login.failed", auth.UNKNOWN_NAME)
+    assert not store.audit_log(text=PASSWORD[:8]).shape[0] and store.account("admin") is not None
 
 
-def test_authenticate_locks_out_after_repeated_failures_then_recovers(store):
-    now = clock.now()
-    for attempt in range(auth.MAX_FAILED_LOGINS):
+class _Counting:
+    """The hasher, counting verifications: every refusal must cost what a wrong password costs."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher, self.verified = hasher, 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.hasher, name)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verified += 1
+        return self.hasher.verify(password_hash, password)
+
+
+def test_unknown_wrong_inactive_and_waiting_are_refused_alike(store, monkeypatch):
+    auth.create_user(store, ADMIN, "ld.cu", "lanh_dao", PASSWORD)
+    auth.update_user(store, ADMIN, "ld.cu", role="lanh_dao", active=False)
+    for _ in range(auth.MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed):
+            auth.authenticate(store, "admin", "sai-mat-khau-roi", origin="10.6.6.6")
+    counting = _Counting(auth.HASHER)
+    monkeypatch.setattr(auth, "HASHER", counting)
+    attempts = {"unknown": ("khong-co", PASSWORD, "10.0.0.2"), "wrong": ("admin", "sai-mat-khau-roi", "10.0.0.3"),
+                "inactive": ("ld.cu", PASSWORD, "10.0.0.4"), "waiting": ("admin", PASSWORD, "10.6.6.6")}
+    messages, work = {}, {}
+    for case, (name, password, origin) in attempts.items():
+        before = counting.verified
         with pytest.raises(LoginFailed) as failed:
-            auth.authenticate(store, "admin", f"sai-mat-khau-{attempt}", now=now)
-    assert "tạm khóa 15 phút" in str(failed.value)
-    with pytest.raises(LoginFailed, match="tạm khóa đến"):  # even the right password, during the lock-out
-        auth.authenticate(store, "admin", PASSWORD, now=now + dt.timedelta(minutes=14))
-    assert auth.authenticate(store, "admin", PASSWORD, now=now + dt.timedelta(minutes=16)).name == "admin"
-    assert store.account("admin").failed_logins == 0
-    assert store.audit_log(action="login.locked")["user"].tolist() == ["admin"]
+            auth.authenticate(store, name, password, origin=origin)
+        messages[case], work[case] = str(failed.value), counting.verified - before
+    assert set(messages.values()) == {auth._WRONG} and set(work.values()) == {1}
+
+
+def test_failures_make_one_address_wait_not_the_real_user(store):
+    start = dt.datetime(2020, 3, 2, 9, 0)
+    with clock.frozen(start):
+        for attempt in range(auth.MAX_FAILED_LOGINS):
+            with pytest.raises(LoginFailed):
+                auth.authenticate(store, "admin", f"sai-mat-khau-{attempt}", origin="10.6.6.6")
+        with pytest.raises(LoginFailed):  # even the right password, while that address waits
+            auth.authenticate(store, "admin", PASSWORD, origin="10.6.6.6")
+        assert auth.authenticate(store, "admin", PASSWORD, origin="10.1.1.1").name == "admin"  # the real user
+    with clock.frozen(start + dt.timedelta(minutes=3)):  # 6 failures: 2 minutes from the last
+        assert auth.authenticate(store, "admin", PASSWORD, origin="10.6.6.6").name == "admin"
+    assert store.audit_log(action="login.failed")["detail"].tolist()[0] == "phải chờ"
+
+
+@pytest.mark.parametrize(("failures", "minutes"), [(0, 0), (4, 0), (5, 1), (6, 2), (8, 8), (11, 60), (500, 60)])
+def test_wait_grows_per_failure_up_to_an_hour(failures, minutes):
+    assert auth.wait(failures) == dt.timedelta(minutes=minutes)
 
 
 def test_create_user_and_login_as_unit_staff(store):
@@ -142,13 +193,13 @@ def test_change_password_needs_the_old_one(store):
     assert auth.authenticate(store, "admin", "mat-khau-moi-123").name == "admin"
 
 
-def test_reset_password_lifts_a_lock_out(store):
+def test_reset_password_lifts_the_wait(store):
     auth.create_user(store, ADMIN, "cb.syt", "don_vi", PASSWORD, units=["SYT"])
     for attempt in range(auth.MAX_FAILED_LOGINS):
         with pytest.raises(LoginFailed):
-            auth.authenticate(store, "cb.syt", f"sai-mat-khau-{attempt}")
+            auth.authenticate(store, "cb.syt", f"sai-mat-khau-{attempt}", origin="10.0.0.5")
     auth.reset_password(store, ADMIN, "cb.syt", "mat-khau-moi-456")
-    assert auth.authenticate(store, "cb.syt", "mat-khau-moi-456").units == ("SYT",)
+    assert auth.authenticate(store, "cb.syt", "mat-khau-moi-456", origin="10.0.0.5").units == ("SYT",)
 
 
 def test_user_for_email_maps_to_the_local_role(store):

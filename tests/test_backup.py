@@ -133,6 +133,28 @@ def test_restore_refuses_a_damaged_backup(archive, tmp_path, change, message):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
 
 
+def damage_compressed(archive: Path, out: Path, member: str) -> Path:
+    """A copy of the backup whose ``member`` has its compressed bytes overwritten in place (directory intact)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as source:
+        info = source.getinfo(member)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 2:start + 2 + min(64, info.compress_size - 4)] = b"\xff" * min(64, info.compress_size - 4)
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize(("member", "message"), [("tables/submission.parquet", "bị hỏng ở «tables/submission"),
+                                                 ("manifest.json", "bản kê")])
+def test_restore_of_a_damaged_compressed_member_says_so_and_exits_2(archive, tmp_path, capsys, member, message):
+    damaged = damage_compressed(archive, tmp_path / "hong.zip", member)
+    assert cli.main(["restore", str(damaged), "--data-dir", str(tmp_path / "target")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Lỗi: ") and message in err and "Traceback" not in err
+    assert not (tmp_path / "target").exists()
+
+
 @pytest.mark.parametrize("data", [b"", b"PK\x03\x04 truncated", b"x" * 100])
 def test_restore_refuses_what_is_not_a_zip(tmp_path, data):
     path = tmp_path / "khong-phai.zip"

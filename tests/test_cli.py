@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cchc import cli, layout, store
+from cchc import auth, cli, layout, store
 from cchc.templates import (
     COLUMNS,
     INFO_LABEL_COLUMN,
@@ -175,7 +175,7 @@ def test_ingest_reports_each_file_and_a_summary(capsys, tmp_path, data, make_wor
     folder.mkdir()
     (folder / "a_snv.xlsx").write_bytes(make_workbook("SNV", "2018"))
     (folder / "b_bad.xlsx").write_bytes(make_workbook("STP", "2018", update={"1a.1": {"value": "nhiều"}}))
-    code, out, _ = run(capsys, "ingest", folder, "--user", "an", "--data-dir", data)
+    code, out, _ = run(capsys, "ingest", folder, "--data-dir", data)
     assert code == 1
     assert out.splitlines() == [
         f"{folder / 'a_snv.xlsx'}: đã nhận — SNV 2018, báo cáo số 1.",
@@ -245,3 +245,33 @@ def test_busy_database_gives_the_clear_message(capsys, monkeypatch, tmp_path, da
     assert (code, out) == (2, "")
     assert "đang được một chương trình khác sử dụng" in err and "Traceback" not in err
     assert run(capsys, "ingest", upload, "--data-dir", data)[0] == 0  # released: it works again
+
+
+def test_ingest_for_an_account_uses_its_rights_and_says_so_in_the_audit(capsys, tmp_path, data, make_workbook):
+    kept = store.Store(data)
+    auth.create_user(kept, auth.operator("admin"), "cb.snv", "don_vi", "mật-khẩu-đủ-dài-1", units=["SNV"])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_snv.xlsx").write_bytes(make_workbook("SNV", "2018"))
+    (folder / "b_stp.xlsx").write_bytes(make_workbook("STP", "2018"))
+    code, out, _ = run(capsys, "ingest", folder, "--user", "CB.SNV", "--data-dir", data)
+    assert code == 1 and "a_snv.xlsx: đã nhận" in out and "không được nộp báo cáo cho đơn vị «STP»" in out
+    log = kept.audit_log(action="submission")
+    assert set(log["user"]) == {"cb.snv"} and all(o.startswith("cli:") for o in log["origin"])
+    assert set(log["action"]) == {"submission.accepted", "submission.refused"}
+    code, _, err = run(capsys, "ingest", folder, "--user", "khong-co", "--data-dir", data)
+    assert code == 2 and "Không có tài khoản đang hoạt động tên «khong-co»" in err
+
+
+def test_serve_starts_streamlit_in_the_project_folder_wherever_it_is_run(monkeypatch, tmp_path):
+    started = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CCHC_DATA_DIR", "khac")  # serve overrides it; the fixture restores it afterwards
+    monkeypatch.setattr(cli.os, "chdir", lambda path: started.setdefault("cwd", Path(path)))
+    monkeypatch.setattr(cli.os, "execv", lambda exe, argv: started.setdefault("argv", argv))
+    cli.main(["serve", "--data-dir", "du-lieu", "--port", "8600"])
+    assert (started["cwd"] / ".streamlit" / "config.toml").is_file() and (started["cwd"] / "app.py").is_file()
+    assert started["argv"][1:] == ["-m", "streamlit", "run", "app.py", "--server.port", "8600"]
+    assert cli.os.environ["CCHC_DATA_DIR"] == str(tmp_path / "du-lieu")
+    config = (started["cwd"] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "disableDataExport = true" in config and "maxUploadSize = 10" in config

@@ -80,8 +80,8 @@ def test_concurrent_uploads_and_cli_lose_and_duplicate_nothing(tmp_path):
         (folder / f"f{n:02d}.xlsx").write_bytes(data)
     data_dir = tmp_path / "data"
     Store(data_dir).data_version()  # the schema is created before the race starts
-    cli = subprocess.Popen([sys.executable, "-m", "cchc", "ingest", str(folder), "--data-dir", str(data_dir),
-                            "--user", "cli"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen([sys.executable, "-m", "cchc", "ingest", str(folder), "--data-dir", str(data_dir)],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     results: list[ingest.IngestResult] = []
     busy: list[str] = []
     errors: list[BaseException] = []

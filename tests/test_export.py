@@ -10,9 +10,12 @@ from cchc import cli
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.export import (
+    CUT_MARK,
+    EXCEL_MAX_CHARS,
     PROGRESS_CSV,
     completeness_xlsx,
     csv_bytes,
+    fit_cell,
     neutralise,
     progress_file,
     progress_xlsx,
@@ -148,3 +151,8 @@ def test_cli_exports_progress_ranking_and_completeness(capsys, tmp_path, make_wo
     assert [r["unit"] for r in rows["ranking"]][0] == "SNV" and len(rows["ranking"]) == 18
     statuses = {r["unit"]: r["status"] for r in rows["completeness"]}
     assert statuses["SNV"] == "late" and statuses["STP"] == "missing" and len(statuses) == 28
+
+
+@pytest.mark.parametrize(("text", "expected_end"), [("ư" * 32_767, "ư"), ("ư" * 40_000, CUT_MARK)])
+def test_xlsx_cells_are_never_cut_silently(text, expected_end):
+    assert len(fit_cell(text)) <= EXCEL_MAX_CHARS and fit_cell(text).endswith(expected_end)

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from cchc.ingest import check_file, find_workbooks, ingest_file, ingest_paths
+from cchc.ingest import check_file, find_workbooks, ingest_file, ingest_paths, safe_filename
 from cchc.store import Store
 
 
@@ -150,3 +150,15 @@ def test_find_workbooks_keeps_workbooks_and_skips_lock_files(tmp_path, names, fo
 def test_find_workbooks_takes_a_file_named_explicitly(tmp_path):
     named = write(tmp_path, "bao cao.csv", b"a,b")
     assert find_workbooks([named]) == [named]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("snv.xlsx", "snv.xlsx"),
+    ("../../etc/passwd.xlsx", "passwd.xlsx"),
+    ("a\x00b\x1b[31mc\x7f.xlsx", "ab[31mc.xlsx"),
+    ("hoa-don\u202exslx.exe", "hoa-donxslx.exe"),
+    ("👩🏽‍💻 Nguyễn.ods", "👩🏽‍💻 Nguyễn.ods"),  # the emoji's zero-width joiner is not a control character
+    ("d" * 100_000 + ".xlsx", "d" * 250 + ".xlsx"),
+])
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected

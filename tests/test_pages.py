@@ -16,7 +16,9 @@ from streamlit.testing.v1 import app_test as app_test_module
 from cchc import config
 from cchc.auth import User
 from cchc.i18n import KEY_USER
+from cchc.report import MESSAGES
 from cchc.store import Store
+from tests import hostile
 from tests.workbooks import build_workbook
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -143,6 +145,26 @@ def test_upload_bad_file_shows_its_issues_and_stores_nothing(data_dir):
     assert ("Số liệu", "2d.3") in set(zip(issues["Trang"], issues["Chỉ tiêu"], strict=True))
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert len(Store(data_dir).submissions()) == before
+
+
+@pytest.mark.parametrize("case_id", ["sparse-extent-single-quotes", "shared-string-amplifier", "ods-repeated-text",
+                                     "billion-laughs-sheet"])
+def test_hostile_upload_is_refused_on_the_page_and_other_sessions_keep_reading(data_dir, case_id):
+    """The files that once took the whole dashboard down: refused with their code in the dry run, while a second
+    session (a leader reading the overview) keeps working before and after."""
+    case = next(c for c in hostile.CASES if c.id == case_id)
+    reader = open_page("pages/overview.py")
+    assert_clean(reader)
+    before = len(Store(data_dir).submissions())
+    at = upload(open_page("pages/upload.py", **{KEY_USER: CLERK}), case.filename, case.build())
+    assert not at.exception
+    refused = " ".join(e.value for e in at.error)
+    assert "Không hợp lệ" in refused
+    starts = [MESSAGES[code][0].split("{")[0] for code in case.codes]  # the page shows messages, not codes
+    assert any(m.startswith(start) for m in at.dataframe[0].value["Nội dung"] for start in starts)
+    assert not [b for b in at.button if b.key == "upload_confirm"]
+    reader.run()
+    assert_clean(reader) and len(Store(data_dir).submissions()) == before
 
 
 class RecordingStorage(MemoryMediaFileStorage):

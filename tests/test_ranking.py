@@ -22,6 +22,7 @@ from cchc.ranking import (
     ranking,
     read_score_sheet,
 )
+from tests import hostile
 
 # A small tree: 10 points from two indicators, 10 council points, 10 survey points.
 TREE = Tree("test", (
@@ -214,7 +215,9 @@ def test_read_score_sheet(catalog, cells, rows, issues):
 
 @pytest.mark.parametrize(
     ("data", "code"),
-    [(b"not a workbook", "not-a-workbook"), (None, "missing-info")],
+    [(b"not a workbook", "not-a-workbook"), (None, "missing-info"),
+     (hostile.quoted_sparse_extent(b" r='REF'"), "not-a-workbook")],  # guarded: it once aborted the reader
+    ids=["not-a-workbook", "missing-info", "sparse-extent"],
 )
 def test_read_score_sheet_refuses(catalog, data, code):
     if data is None:

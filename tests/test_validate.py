@@ -35,7 +35,7 @@ def test_validate_valid_workbook_has_no_issues(make_workbook, unit, period):
 
 
 def test_validate_checks_are_listed():
-    assert len(CHECKS) == 18 and all(callable(c) for c in CHECKS)
+    assert len(CHECKS) == 19 and all(callable(c) for c in CHECKS)
 
 
 @pytest.mark.parametrize(
@@ -305,3 +305,8 @@ def test_check_workbook_filled_real_template():
     out = io.BytesIO()
     wb.save(out)
     assert _flatten(out.getvalue()) == []
+
+
+@pytest.mark.parametrize(("length", "expected"), [(2_000, []), (2_001, [("Số liệu", "G5", "note-too-long")])])
+def test_check_note_length(make_workbook, length, expected):
+    assert _one(make_workbook, "1a.1", note="ư" * length) == expected
