@@ -168,8 +168,9 @@ def ranking_xlsx() -> bytes:
 
 
 def ranking_csv() -> bytes:
-    """The ranking table as the page shows it (headers in the chosen language), CSV with a BOM."""
-    return export.csv_bytes(ranking_view().table)
+    """The ranking table as the page shows it (headers in the chosen language, points and index to two
+    places), CSV with a BOM."""
+    return export.csv_bytes(ranking_view().table, decimals=2)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -21,7 +21,9 @@ if view.returned:
     st.warning(t("unit.returned", lang, period=_data.period()), icon=":material/undo:")
 
 st.subheader(t("unit.indicators", lang))
-_widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)
+_widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend,
+                    right=tuple(t(k, lang) for k in ("label.value", "label.milestone", "label.target",
+                                                     "label.projection")))
 st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
                    mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
 

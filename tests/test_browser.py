@@ -188,7 +188,7 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             book = openpyxl.load_workbook(saved)
-            assert saved.suffix == ".xlsx" and book["Xếp hạng"]["A4"].value == "STT"
+            assert saved.suffix == ".xlsx" and book["Xếp hạng"]["A4"].value == "Xếp hạng"
             assert book["Xếp hạng"]["B5"].value
 
             log_in(page)

@@ -169,6 +169,6 @@ def test_ranking_download_is_the_official_workbook(shared_dir, monkeypatch):
     content = RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book["Xếp hạng"]
-    assert (sheet["A4"].value, sheet["B4"].value) == ("STT", "Đơn vị")
+    assert (sheet["A4"].value, sheet["B4"].value) == ("Xếp hạng", "Đơn vị")
     assert "Huyện" in sheet["A2"].value
     assert [sheet.cell(row, 1).value for row in range(5, 15)] == list(range(1, 11))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from cchc.catalog import Catalog
 from cchc.charts import tier_colours
-from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label, year_end
+from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
 from cchc.i18n import t
 
 ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
@@ -42,10 +42,11 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, y
 
 
 def arrow(change: object) -> str:
-    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``=`` unchanged, ``–`` no previous year."""
+    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``0`` unchanged, ``–`` no previous year (never
+    ``=``, which a spreadsheet would take for a formula)."""
     if change is None or pd.isna(change):
         return "–"
-    return "=" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
+    return "0" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
 
     ``table`` is :func:`cchc.ranking.ranking` output, ``criteria`` :func:`cchc.ranking.load_criteria`.
     """
-    names = {u.code: u.name_on(year_end(year)) for u in catalog.units}
+    names = {u.code: u.short_name for u in catalog.units}  # short names: the table fits a projector
     tiers = {tier.code: (tier.name_en if lang == "en" else tier.name_vi) for tier in criteria.tiers}
     colours = tier_colours(list(tiers.values()))
     tier_words = table["tier"].map(tiers)
