@@ -4,7 +4,6 @@ change, the account, approval/lock and audit pages, and an upload refused for a 
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
