@@ -274,6 +274,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Returned the {period} report of {unit}: new state «Returned»."),
     "approval.done_lock": ("Đã khóa sổ kỳ {period}.", "Period {period} locked."),
     "approval.done_reopen": ("Đã mở lại kỳ {period}.", "Period {period} reopened."),
+    "upload.punctuality": ("Đây là bản sửa: việc nộp đúng hạn hay muộn vẫn tính theo lần nộp được chấp nhận đầu "
+                           "tiên ({first}; hạn nộp {deadline}), không theo ngày nộp bản sửa.",
+                           "This is a correction: punctuality still counts from the first accepted report "
+                           "({first}; deadline {deadline}), not from this correction's date."),
     "label.report_no": ("Báo cáo số", "Report no."),
     "label.submitted_at": ("Nộp lúc", "Submitted"),
     "label.decided_by": ("Người quyết định", "Decided by"),

@@ -124,6 +124,9 @@ def test_upload_valid_file_supersedes_and_is_stored(data_dir):
     assert_clean(at)
     assert any(s.value.startswith("Hợp lệ: Sở Nội vụ, kỳ 2018") for s in [*at.success, *at.warning])
     assert any("thay thế" in w.value for w in at.warning)
+    first = Store(data_dir).submissions().query("unit == 'SNV' and period == '2018' and status == 'accepted'")
+    note = f"lần nộp được chấp nhận đầu tiên ({first['uploaded_at'].min():%d/%m/%Y %H:%M}; hạn nộp"
+    assert any(note in i.value for i in at.info)  # a correction: the first report's date counts
     at.button(key="upload_confirm").click().run()
     assert_clean(at)
     subs = Store(data_dir).submissions()

@@ -9,18 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from cchc.catalog import Catalog
+from cchc.dashboard.common import when
 from cchc.i18n import t
 from cchc.periods import parse_period
 
 AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "submission", "approval", "period", "user", "par", "backup",
                                  "sample")
-
-
-def when(value: object, seconds: bool = False) -> str:
-    """``31/10/2026 14:05``: a stored time as people read it; blank when there is none."""
-    if value is None or pd.isna(value):
-        return ""
-    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def unit_name(catalog: Catalog, code: str, period: str) -> str:

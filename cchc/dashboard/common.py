@@ -98,14 +98,23 @@ def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})
 
 
+def when(value: object, seconds: bool = False) -> str:
+    """``31/10/2026 14:05``: a stored time (Hưng Yên wall time) as people read it; blank when there is none."""
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
 def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """Submissions newest first, in words: id, unit, period, file, uploader, time, status, errors, warnings."""
+    """Submissions newest first, in words: report number, unit, period, file, uploader, time (dd/mm/yyyy),
+    status, errors, warnings."""
     names = {u.code: u.short_name for u in catalog.units}
     status = subs["status"].where(subs["superseded_by"].isna() | (subs["status"] != "accepted"), "superseded")
     table = pd.DataFrame({
-        "id": subs["id"], t("label.unit", lang): subs["unit"].map(names).fillna(subs["unit"]),
+        t("label.report_no", lang): subs["id"].astype(str).radd("#"),
+        t("label.unit", lang): subs["unit"].map(names).fillna(subs["unit"]),
         t("label.period", lang): subs["period"], t("label.file", lang): subs["filename"],
-        t("label.uploader", lang): subs["uploaded_by"], t("label.time", lang): subs["uploaded_at"],
+        t("label.uploader", lang): subs["uploaded_by"], t("label.time", lang): subs["uploaded_at"].map(when),
         t("label.status", lang): status.map(lambda s: status_label(s, lang)),
         t("label.errors", lang): subs["errors"], t("label.warnings", lang): subs["warnings"],
     })

@@ -10,6 +10,7 @@ from cchc.catalog import Catalog
 from cchc.charts import tier_colours
 from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
 from cchc.i18n import t
+from cchc.periods import parse_period
 
 ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
 
@@ -90,19 +91,23 @@ class UploadCheck:
     """One uploaded file's dry run in words: verdict, what it would supersede, its issues and its figures."""
 
     filename: str
-    level: str  # "ok", "warning", "error", "duplicate"
+    level: str  # "ok", "warning", "error", "duplicate", "refused" (not this user's unit, or a locked period)
     message: str
     supersedes: bool
     issues: pd.DataFrame
     preview: pd.DataFrame
+    punctuality: str = ""  # for a correction: which report's date counts for punctuality
 
     @property
     def storable(self) -> bool:
         return self.level in ("ok", "warning")
 
 
-def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadCheck:
-    """Word a :class:`cchc.ingest.Checked` for the upload page."""
+def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal=None,
+                 first_received: object = None) -> UploadCheck:
+    """Word a :class:`cchc.ingest.Checked` for the upload page. ``refusal`` (a :class:`cchc.report.Issue` from
+    :func:`cchc.approval.refusal`) is why this user may not store it; ``first_received`` when the unit's first
+    accepted report of the period arrived (a correction's punctuality is that report's)."""
     report, submission = checked.report, checked.submission
     issues = issue_table(pd.DataFrame([i.as_dict() for i in report.issues], columns=list(ISSUE_FIELDS)), lang)
     rows = submission.values if submission is not None else ()
@@ -116,6 +121,8 @@ def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadC
     })
     if checked.duplicate_of is not None:
         level, message = "duplicate", t("upload.duplicate", lang)
+    elif refusal is not None:
+        level, message = "refused", refusal.message
     elif not report.ok:
         level, message = "error", t("upload.check_bad", lang, count=len(report.errors))
     else:
@@ -124,7 +131,12 @@ def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadC
         level = "warning" if report.warnings else "ok"
         if report.warnings:
             message += " " + t("upload.check_warn", lang, count=len(report.warnings))
-    return UploadCheck(filename, level, message, bool(checked.supersedes) and level != "duplicate", issues, preview)
+    supersedes = bool(checked.supersedes) and level not in ("duplicate", "refused")
+    punctuality = ""
+    if supersedes and first_received is not None and pd.notna(first_received):
+        punctuality = t("upload.punctuality", lang, first=pd.Timestamp(first_received).strftime("%d/%m/%Y %H:%M"),
+                        deadline=f"{parse_period(checked.period).deadline:%d/%m/%Y}")
+    return UploadCheck(filename, level, message, supersedes, issues, preview, punctuality)
 
 
 def stored_line(result, catalog: Catalog, lang: str) -> tuple[str, bool]:
