@@ -278,6 +278,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "tiên ({first}; hạn nộp {deadline}), không theo ngày nộp bản sửa.",
                            "This is a correction: punctuality still counts from the first accepted report "
                            "({first}; deadline {deadline}), not from this correction's date."),
+    "page.map": ("Bản đồ", "Map"),
+    "map.caption": ("Các huyện, thị xã, thành phố, {period}. Bấm vào một ô (hoặc chọn tên bên dưới) để mở đơn vị.",
+                    "The districts, {period}. Click a tile (or pick a name below) to open the unit."),
+    "map.colour_by": ("Tô màu theo", "Colour by"),
+    "map.par": ("Chỉ số CCHC", "PAR index"),
+    "map.status": ("Tình trạng một chỉ tiêu", "An indicator's status"),
+    "map.value": ("Giá trị một chỉ tiêu", "An indicator's value"),
+    "map.by_par": ("Chỉ số CCHC năm {year} và xếp loại", "PAR index {year} and tier"),
+    "map.schematic": ("Bản đồ sơ đồ: mỗi ô là một đơn vị, đặt gần đúng vị trí địa lý (phía trên là phía Bắc); "
+                      "không phải ranh giới thật.", "A schematic map: one tile per unit, placed roughly where it "
+                      "lies (north at the top); not the real boundaries."),
     "label.report_no": ("Báo cáo số", "Report no."),
     "label.submitted_at": ("Nộp lúc", "Submitted"),
     "label.decided_by": ("Người quyết định", "Decided by"),

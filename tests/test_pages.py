@@ -74,6 +74,8 @@ PAGES = [
     ("pages/upload.py", "vi", "Nộp báo cáo", ["upload_unit", "upload_period", "upload_template"], 0),
     ("pages/upload.py", "en", "Upload a report", ["upload_unit", "upload_template"], 0),
     ("pages/submissions.py", "vi", "Tình hình nộp", ["subs_file", "subs_download"], 1),
+    ("pages/map.py", "vi", "Bản đồ", ["map_colour", "map_indicator"], 1),
+    ("pages/map.py", "en", "Map", ["map_colour", "map_indicator"], 1),
 ]
 
 
@@ -175,3 +177,12 @@ def test_ranking_download_is_the_official_workbook(shared_dir, monkeypatch):
     assert (sheet["A4"].value, sheet["B4"].value) == ("Xếp hạng", "Đơn vị")
     assert "Huyện" in sheet["A2"].value
     assert [sheet.cell(row, 1).value for row in range(5, 15)] == list(range(1, 11))
+
+
+@pytest.mark.parametrize("colour_by", ["par", "status", "value"])
+def test_map_shows_the_ten_districts_coloured_as_chosen(shared_dir, colour_by):
+    at = open_page("pages/map.py", period="2020")
+    at.segmented_control(key="map_colour").set_value(colour_by).run()
+    assert_clean(at)
+    names = {link.label for link in at.get("page_link")}
+    assert {"TP Hưng Yên", "Mỹ Hào", "Phù Cừ"} <= names and len(names) == 10
