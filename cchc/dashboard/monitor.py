@@ -146,7 +146,7 @@ def _heatmap(latest: pd.DataFrame, units: dict[str, str], catalog: Catalog, lang
     scored = frame.loc[frame["score"].notna(), "area"].unique()
     frame = frame[frame["area"].isin(scored)]
     frame["detail"] = frame["area"].map(lambda a: area_name(catalog, a, lang)) + "<br>" + \
-        frame["detail"].fillna(t("status.no_data", lang))
+        frame["detail"].fillna(status_label("no_data", lang))
     return frame[["unit", "unit_label", "area", "area_label", "score", "detail"]]
 
 
