@@ -33,7 +33,7 @@ with left:
     names = dict(zip(view.indicators, view.table[t("label.indicator", lang)], strict=True))
     picked = st.multiselect(t("label.indicator", lang), view.indicators, format_func=lambda c: f"{c} {names[c]}",
                             default=[c for c, s in zip(view.indicators, view.statuses, strict=True)
-                                     if s not in ("no_target", "no_data")][:4], key="unit_indicators")
+                                     if s not in ("no_target", "no_data")][:2], key="unit_indicators")
     for code in picked:
         _widgets.series_chart(unit, code, key=f"unit_series_{code}")
 with right:

@@ -142,3 +142,19 @@ def test_ranking_view_words_the_table_and_colours_tiers():
 def test_ranking_view_has_no_bars_before_anything_is_scored():
     view = reporting.ranking_view(ranking_table([0.0, 0.0]), load_criteria(), CATALOG, 2020, "huyen", "vi")
     assert view.bars.empty and len(view.table) == 2
+
+
+@pytest.mark.parametrize(("frame", "widest"), [
+    (pd.DataFrame({"Xếp hạng": [1, 2], "Đơn vị": ["Sở Lao động - Thương binh và Xã hội " * 3, "Sở Y tế"],
+                   "Chỉ số (%)": ["92,97", "61,52"]}), "Đơn vị"),
+    (pd.DataFrame({"Mã": ["2d.1"], "Chỉ tiêu": ["Tỷ lệ " * 60], "Tình trạng": ["Đã đạt mục tiêu"],
+                   "Giá trị": ["100,0%"]}), "Chỉ tiêu"),
+    (pd.DataFrame({"Đơn vị": ["A"], "Giá trị": ["1"]}), None),
+])
+def test_column_widths_fit_the_page_and_never_cut_a_header(frame, widest):
+    widths = common.column_widths(frame)
+    assert sum(widths.values()) <= common.TABLE_WIDTH or widest is None
+    assert all(widths[c] >= common.header_width(c) for c in frame.columns)
+    if widest:  # the long text gave way, the short columns kept their content's width
+        assert all(widths[c] >= common.header_width(c) for c in frame.columns if c != widest)
+        assert widths[widest] < common.header_width(frame[widest].iloc[0])

@@ -73,16 +73,22 @@ TABLE_WIDTH = 860  # pixels of the main column at 1366×768 beside the sidebar
 CHAR_PX, PAD_PX, MIN_PX = 7.5, 22, 56
 
 
+def _px(chars: int) -> int:
+    return max(MIN_PX, round(PAD_PX + CHAR_PX * chars))
+
+
+def header_width(header: object) -> int:
+    """The pixels a column needs for its header to show whole."""
+    return _px(len(str(header)))
+
+
 def column_widths(frame: pd.DataFrame, budget: int = TABLE_WIDTH) -> dict[str, int]:
     """A pixel width per column so that the table fits ``budget`` without sideways scrolling: each column as
     wide as its header and longest cell; when that is too wide, the widest text gives way (its cells cut, the
     full text on hover) but never below its header, so no header is cut."""
-    def px(chars: int) -> int:
-        return max(MIN_PX, round(PAD_PX + CHAR_PX * chars))
-
-    header = {column: px(len(str(column))) for column in frame.columns}
+    header = {column: header_width(column) for column in frame.columns}
     longest = {column: frame[column].map(lambda v: len(str(v))).max() if len(frame) else 0 for column in frame.columns}
-    widths = {column: max(header[column], px(int(longest[column]))) for column in frame.columns}
+    widths = {column: max(header[column], _px(int(longest[column]))) for column in frame.columns}
     over = sum(widths.values()) - budget
     for column in sorted(widths, key=lambda c: widths[c] - header[c], reverse=True):
         if over <= 0:
