@@ -48,9 +48,9 @@ def basis(store: Store, catalog: Catalog, *, official: bool = False) -> Basis:
 def periods(found: Basis) -> list[str]:
     """The periods a view can show: every year of the plan, and each half-year or quarter someone reported for,
     in time order."""
-    return [p.code for p in sorted(
-        {p for p in all_periods() if p.kind == "year" or p.code in set(found.progress["period"])},
-        key=lambda p: (p.end, -p.start.toordinal()))]
+    reported = set(found.progress["period"].unique())  # once: a set per period cost 0.2 s on every page view
+    return [p.code for p in sorted({p for p in all_periods() if p.kind == "year" or p.code in reported},
+                                   key=lambda p: (p.end, -p.start.toordinal()))]
 
 
 def overview(found: Basis, catalog: Catalog, period: str, block: str, lang: str) -> monitor.Overview:

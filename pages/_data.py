@@ -86,8 +86,14 @@ def basis() -> views.Basis:
     return _basis(*_key(), official())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _periods(directory: str, version: int, official: bool) -> list[str]:
+    return views.periods(_basis(directory, version, official))
+
+
 def periods() -> list[str]:
-    return views.periods(basis())
+    """The sidebar's periods (every run of app.py asks: cached per data version)."""
+    return _periods(*_key(), official())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
