@@ -110,7 +110,8 @@ def _status_bars(rows: pd.DataFrame, y: str, x: str, lang: str, hover: list[str]
     """Horizontal bars of ``rows``, one trace per status drawn (so the legend names each colour shown), with
     ``hover`` as each bar's tooltip and ``text`` (if given) written beside it."""
     rows = rows.assign(_hover=hover, _text=text if text is not None else "")
-    shown = {"textposition": "outside", "cliponaxis": False} if text is not None else {}
+    # the figure inside the bar's end (a reference line across the bars never crosses it), outside a short bar
+    shown = {"textposition": "auto", "insidetextanchor": "end", "cliponaxis": False} if text is not None else {}
     rows = rows.dropna(subset=[x])
     return [{"type": "bar", "orientation": "h", "y": list(part[y]), "x": list(part[x]),
              "name": status_label(status, lang), "marker": {"color": _colour(status)},

@@ -155,7 +155,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.year": ("Năm", "Year"),
     "label.period": ("Kỳ", "Period"),
     "label.value": ("Giá trị", "Value"),
-    "label.since_last": ("So với kỳ trước", "Since the last report"),
+    "label.since_last": ("Kỳ trước", "Last report"),
     "status.slipped": ("↓ Giảm", "↓ Worse"),
     "label.milestone": ("Mốc năm", "Milestone"),
     "label.target": ("Mục tiêu", "Target"),

@@ -22,17 +22,18 @@ def chart(figure, key: str, title: str = "") -> None:
 
 def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
                legend: dict[str, str] | None = None, decimals: int = 1, right: tuple[str, ...] = (),
-               rows: int | None = None) -> None:
+               rows: int | None = None, hidden: tuple[str, ...] = ()) -> None:
     """A table that fits the page (:func:`cchc.dashboard.common.column_widths`) with figures written the
     language's way (``1.234,5`` / ``1,234.5`` with ``decimals`` places, ``–`` when blank) and right-aligned, as
     are the already written figures of ``right``; ``labels`` names a column shown as coloured labels (colours
-    from ``legend``); ``rows`` rows are shown without scrolling (default: Streamlit's height)."""
+    from ``legend``); ``rows`` rows are shown without scrolling (default: Streamlit's height); the ``hidden``
+    columns start hidden (the table's toolbar shows them)."""
     figures = [column for column in frame.columns if frame[column].dtype.kind == "f"]
     frame = common.as_text(frame, figures, lang(), decimals)
-    widths = common.column_widths(frame)
+    widths = common.column_widths(frame.drop(columns=list(hidden)))
     config = {column: st.column_config.Column(width=widths[column],
                                               alignment="right" if column in (*figures, *right) else None)
-              for column in frame.columns}
+              if column in widths else None for column in frame.columns}
     if labels is not None and legend is not None:
         frame = common.as_labels(frame, labels)
         config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()),

@@ -23,7 +23,7 @@ if view.returned:
 st.subheader(t("unit.indicators", lang))
 _widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend,
                     right=tuple(t(k, lang) for k in ("label.value", "label.milestone", "label.target",
-                                                     "label.projection")))
+                                                     "label.projection")), hidden=(t("label.projection", lang),))
 st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
                    mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
 
