@@ -62,7 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Progress on the plan's targets, {period}, {block}: the figures of the block's units "
                          "taken together."),
     "overview.official": ("Chỉ tính các báo cáo đã được Sở Nội vụ duyệt.", "Only reports Sở Nội vụ approved count."),
-    "card.achieved": ("Chỉ tiêu đã đạt", "Targets achieved"),
+    "card.achieved": ("Đã đạt", "Achieved"),
     "card.not_achieved": ("Không đạt", "Not achieved"),
     "card.not_achieved_help": ("Đã hết thời hạn của mục tiêu mà chưa đạt.", "The target's deadline passed unmet."),
     "card.on_track": ("Đúng tiến độ", "On track"),
@@ -70,10 +70,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "card.of_targets": ("trên {total} chỉ tiêu có số trong Kế hoạch ({no_data} chưa có số liệu; chỉ tiêu bổ sung "
                         "không tính)", "of the plan's {total} numeric targets ({no_data} without data; "
                         "supplementary targets not counted)"),
-    "card.completeness": ("Báo cáo đã nộp", "Reports received"),
+    "card.completeness": ("Đã nộp", "Received"),
     "card.completeness_help": ("{received}/{expected} báo cáo kỳ {period}",
                                "{received}/{expected} reports for {period}"),
-    "card.par": ("Chỉ số CCHC bình quân", "Mean PAR index"),
+    "card.par": ("Chỉ số CCHC", "PAR index"),
     "overview.heatmap": ("Điểm theo đơn vị và lĩnh vực", "Score by unit and task area"),
     "overview.heatmap_help": ("Điểm tiến độ từ −5 (xấu đi) đến 5 (đã đạt); ô trống: chưa có số liệu.",
                               "Progress score from −5 (deteriorating) to 5 (achieved); blank: no data."),

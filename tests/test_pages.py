@@ -4,6 +4,7 @@ preselect, uploads are checked before anything is stored, and the ranking downlo
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -93,8 +94,8 @@ def test_page_renders_key_elements(shared_dir, page, lang, title, keys, charts):
 def test_overview_cards_count_the_plan_targets(shared_dir):
     at = open_page("pages/overview.py", period="2020")
     labels = [m.label for m in at.metric]
-    assert labels == ["Chỉ tiêu đã đạt", "Không đạt", "Đúng tiến độ", "Chậm tiến độ", "Báo cáo đã nộp",
-                      "Chỉ số CCHC bình quân"]
+    assert labels == ["Đã đạt", "Không đạt", "Đúng tiến độ", "Chậm tiến độ", "Đã nộp", "Chỉ số CCHC"]
+    assert re.fullmatch(r"\d\d,\d\d", at.metric[5].value)  # the PAR index, two decimals, Vietnamese comma
     counted = sum(int(m.value) for m in at.metric[:4])
     assert 0 < counted <= 18  # the plan's own numeric targets
 
