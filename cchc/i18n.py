@@ -255,7 +255,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "approval.decide": ("Duyệt báo cáo của một đơn vị", "Decide on a unit's report"),
     "approval.approve": ("Duyệt (số liệu chính thức)", "Approve (official figures)"),
     "approval.return": ("Trả lại để sửa", "Return for correction"),
-    "approval.done": ("Đã ghi nhận.", "Recorded."),
     "approval.approved": ("Đã duyệt", "Approved"),
     "approval.returned": ("Đã trả lại", "Returned"),
     "approval.pending": ("Chờ duyệt", "Pending"),

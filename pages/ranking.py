@@ -26,3 +26,4 @@ _widgets.chart(charts.ranking_bars(view.bars, view.tier_order, lang), key="ranki
 
 st.subheader(t("ranking.domains", lang))
 _widgets.show_table(view.domains, "ranking_domains", decimals=2)
+st.caption(" · ".join(f"**{code}** {name}" for code, name in view.domain_names.items()))

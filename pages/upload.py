@@ -57,7 +57,8 @@ for n, check in enumerate(checks):  # every verdict, notice and warning in sight
             _widgets.show_table(check.issues, f"upload_issues_{n}")
         if not check.preview.empty:
             with st.expander(t("upload.preview", lang)):
-                _widgets.show_table(check.preview, f"upload_preview_{n}")
+                _widgets.show_table(check.preview, f"upload_preview_{n}",
+                                    right=tuple(t(f"label.{f}", lang) for f in ("numerator", "denominator", "value")))
 
 storable = [(upload, check) for upload, check in zip(files, checks, strict=True) if check.storable]
 if not storable:

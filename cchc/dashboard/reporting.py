@@ -10,6 +10,7 @@ from cchc.catalog import Catalog
 from cchc.charts import tier_colours
 from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
 from cchc.i18n import t
+from cchc.numbers import measure_text, number_text
 from cchc.periods import parse_period
 
 ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
@@ -56,7 +57,8 @@ class RankingView:
     legend: dict[str, str]
     bars: pd.DataFrame
     tier_order: list[str]
-    domains: pd.DataFrame
+    domains: pd.DataFrame  # one column per domain, headed by its code (the table fits a projector)
+    domain_names: dict[str, str]  # code → name, the key under the table
 
 
 def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, block: str, lang: str) -> RankingView:
@@ -81,9 +83,9 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
                          "tier": tier_words})[scored.any() & table["index"].notna()]
     tree = criteria.tree(year, block)
     domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
-    domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang), **domain_names})
+    domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang)})
     domains[t("label.unit", lang)] = table["unit"].map(names)
-    return RankingView(words, colours, bars, list(tiers.values()), domains)
+    return RankingView(words, colours, bars, list(tiers.values()), domains, domain_names)
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,13 @@ def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal=No
     issues = issue_table(pd.DataFrame([i.as_dict() for i in report.issues], columns=list(ISSUE_FIELDS)), lang)
     rows = submission.values if submission is not None else ()
     names = {i.code: indicator_name(i, lang) for i in catalog.indicators}
+    measures = {i.code: i.measure for i in catalog.indicators}
     preview = pd.DataFrame({
         t("label.code", lang): [r.indicator for r in rows],
         t("label.indicator", lang): [names.get(r.indicator, r.indicator) for r in rows],
-        **{t(f"label.{field}", lang): pd.Series([getattr(r, field) for r in rows], dtype=float)
-           for field in ("numerator", "denominator", "value")},
+        **{t(f"label.{field}", lang): [number_text(getattr(r, field), lang, 0) for r in rows]
+           for field in ("numerator", "denominator")},  # counts of things: whole
+        t("label.value", lang): [measure_text(r.value, measures.get(r.indicator, "count"), lang) for r in rows],
         t("label.note", lang): [r.note for r in rows],
     })
     if checked.duplicate_of is not None:
