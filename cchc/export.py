@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc import clock
 from cchc.catalog import Catalog, load_catalog
 from cchc.completeness import COMPLETENESS_LABELS_VI
+from cchc.periods import parse_period
 from cchc.progress import STATUS_LABELS_VI
 from cchc.ranking import KIND_COLUMNS, SCORE_COLUMNS, SCORE_SHEET, SCORE_SOURCES, Criteria, block_units, load_criteria
 
@@ -168,14 +169,19 @@ def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = No
 
 
 def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None = None) -> bytes:
-    """The completeness frame (:func:`cchc.completeness.completeness`) as a workbook."""
+    """The completeness frame (:func:`cchc.completeness.completeness`) as a workbook; each unit by its name on
+    the period's last day (Mỹ Hào a huyện in 2018, a thị xã in 2020)."""
     catalog = catalog or load_catalog()
-    names = {u.code: u.name for u in catalog.units}
+    units = catalog.unit_by_code
+
+    def name(code: str, period: str) -> str:
+        return units[code].name_on(parse_period(period).end) if code in units else code
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Tình hình nộp"
     headers = ["STT", "Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Hạn nộp", "Ngày nộp", "Số ngày muộn", "Tình trạng"]
-    rows = [[n, r.unit, names.get(r.unit, r.unit), r.period, r.deadline,
+    rows = [[n, r.unit, name(r.unit, r.period), r.period, r.deadline,
              None if pd.isna(r.received_at) else r.received_at.to_pydatetime(), _int(r.days_late),
              COMPLETENESS_LABELS_VI[r.status]]
             for n, r in enumerate(frame.itertuples(index=False), start=1)]

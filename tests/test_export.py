@@ -103,6 +103,14 @@ def test_completeness_xlsx_rows(catalog):
                        "Nộp muộn")
 
 
+def test_completeness_xlsx_names_a_unit_as_it_was_called_in_the_period(catalog):
+    subs = pd.DataFrame(columns=["unit", "period", "status", "uploaded_at"])
+    frame = completeness(subs, ["2018", "2020"], catalog)
+    ws = load_workbook(io.BytesIO(completeness_xlsx(frame, "2018–2020", catalog))).active
+    names = {(r[1], r[3]): r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "MYHAO"}
+    assert names == {("MYHAO", "2018"): "Huyện Mỹ Hào", ("MYHAO", "2020"): "Thị xã Mỹ Hào"}
+
+
 def test_default_tiers_are_the_vietnamese_words():
     assert [t.name_vi for t in load_criteria().tiers] == ["Tốt", "Khá", "Trung bình", "Yếu"]
 
