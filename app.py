@@ -26,6 +26,7 @@ if _session.can_read():
         page("pages/unit.py", "page.unit", "apartment", "don-vi"),
         page("pages/area.py", "page.area", "category", "linh-vuc"),
         page("pages/ranking.py", "page.ranking", "leaderboard", "xep-hang"),
+        page("pages/map.py", "page.map", "map", "ban-do"),
     ]
     pages[t("section.report", lang)] = [
         *([page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao")] if _session.can_upload() else []),

@@ -31,7 +31,7 @@ from cchc import bootstrap, config  # noqa: E402
 from cchc.auth import User  # noqa: E402
 from cchc.i18n import KEY_USER  # noqa: E402
 
-PAGES = ("pages/overview.py", "pages/unit.py", "pages/area.py", "pages/ranking.py", "pages/upload.py",
+PAGES = ("pages/overview.py", "pages/unit.py", "pages/area.py", "pages/ranking.py", "pages/map.py", "pages/upload.py",
          "pages/submissions.py")
 GOAL_MS = 300
 CLERK = User("cb.snv", "don_vi", ("SNV",))  # a logged-in unit clerk: the upload page is listed after a login

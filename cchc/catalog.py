@@ -46,6 +46,8 @@ class Area:
     name_vi: str
     name_en: str
     tasks: tuple[Task, ...]
+    short_vi: str = ""  # a few words for a chart's axis (the full name in its tooltip)
+    short_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ def _load_areas() -> tuple[Area, ...]:
             name_vi=a["name_vi"],
             name_en=a["name_en"],
             tasks=tuple(Task(str(a["code"]), letter, text) for letter, text in a["tasks"].items()),
+            short_vi=a.get("short_vi", a["name_vi"]),
+            short_en=a.get("short_en", a["name_en"]),
         )
         for a in _read_yaml("areas.yaml")
     )

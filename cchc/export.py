@@ -18,8 +18,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc import clock
 from cchc.catalog import Catalog, load_catalog
 from cchc.completeness import COMPLETENESS_LABELS_VI
+from cchc.periods import parse_period
 from cchc.progress import STATUS_LABELS_VI
 from cchc.ranking import KIND_COLUMNS, SCORE_COLUMNS, SCORE_SHEET, SCORE_SOURCES, Criteria, block_units, load_criteria
 
@@ -32,6 +34,9 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 POINTS, PERCENT, INTEGER, TEXT = "0.00", "0.0", "0", "@"
 EXCEL_MAX_CHARS = 32_767  # one cell; Excel cuts longer texts without a word
 CUT_MARK = " … [đã cắt bớt / cut: bản đầy đủ ở tệp CSV / full text in the CSV export]"
+SOURCE = "Hệ thống theo dõi Kế hoạch cải cách hành chính tỉnh Hưng Yên (báo cáo của các đơn vị)"
+RANKING_SOURCE = ("Hệ thống theo dõi Kế hoạch cải cách hành chính tỉnh Hưng Yên (điểm tự đánh giá của các đơn vị, "
+                  "điểm thẩm định của Hội đồng, điểm điều tra xã hội học, số liệu báo cáo)")
 
 PROGRESS_CSV: tuple[str, ...] = (
     "unit", "indicator", "period", "value", "milestone", "target", "target_year", "achievement", "status",
@@ -63,18 +68,25 @@ def fit_cell(value: object) -> object:
     return value
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV, UTF-8 with a BOM (Excel then shows Vietnamese correctly), text cells neutralised."""
+def csv_bytes(frame: pd.DataFrame, decimals: int = 4) -> bytes:
+    """The frame as CSV, UTF-8 with a BOM (Excel then shows Vietnamese correctly), text cells neutralised,
+    figures with ``decimals`` places and a decimal point (a CSV is read by programs as much as by people)."""
     safe = frame.copy()
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
             safe[col] = safe[col].map(neutralise)
-    return safe.to_csv(index=False, float_format="%.4f").encode("utf-8-sig")
+    return safe.to_csv(index=False, float_format=f"%.{decimals}f").encode("utf-8-sig")
+
+
+def source_line(source: str = SOURCE) -> str:
+    """``Nguồn: … Xuất ngày 30/11/2026.``: where a table's figures come from and when it was exported."""
+    return f"Nguồn: {source}. Xuất ngày {clock.today():%d/%m/%Y}."
 
 
 def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                formats: Sequence[str], widths: Sequence[float]) -> None:
-    """A titled table: title/subtitle rows, a styled frozen header with autofilter, formats, print setup."""
+                formats: Sequence[str], widths: Sequence[float], source: str | None = None) -> None:
+    """A titled table: title/subtitle rows, a styled frozen header with autofilter, formats, print setup; with
+    ``source``, a line under the table naming the data source and the export date (:func:`source_line`)."""
     last = get_column_letter(len(headers))
     for row, text, size in ((1, title, 14), (2, subtitle, 11)):
         ws.cell(row, 1, fit_cell(neutralise(text))).font = Font(bold=row == 1, size=size)
@@ -90,6 +102,8 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
             cell.number_format, cell.border = fmt, _BORDER
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    if source is not None:
+        ws.cell(6 + len(rows), 1, source_line(source)).font = Font(italic=True, size=10)
     ws.freeze_panes = "A5"
     ws.auto_filter.ref = f"A4:{last}{max(4, 4 + len(rows))}"
     ws.print_title_rows = "4:4"
@@ -118,22 +132,24 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
     wb = Workbook()
     ws = wb.active
     ws.title = "Xếp hạng"
-    headers = ["STT", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
-               "Chỉ số (%)", "Xếp hạng", "Xếp loại", "Thay đổi thứ hạng", "Thay đổi chỉ số (%)"]
+    headers = ["Xếp hạng", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
+               "Chỉ số (%)", "Xếp loại", "Thay đổi thứ hạng", "Thay đổi chỉ số (điểm %)"]
     tiers = {t.code: t.name_vi for t in criteria.tiers}
-    rows = [[n, names.get(r.unit, r.unit), r.self_score, r.appraised_score, r.survey_score, r.score, r.index,
-             r.rank, tiers.get(r.tier, ""), _int(r.rank_change), r.score_change]
-            for n, r in enumerate(table.itertuples(index=False), start=1)]
-    formats = [INTEGER, TEXT, POINTS, POINTS, POINTS, POINTS, POINTS, INTEGER, TEXT, '+0;-0;0', '+0.00;-0.00;0.00']
-    write_sheet(ws, title, subtitle, headers, rows, formats, [6, 34, 12, 12, 12, 11, 10, 9, 12, 11, 12])
+    ordered = table.sort_values("rank", kind="stable")  # the rank is the row number: no separate STT
+    rows = [[r.rank, names.get(r.unit, r.unit), r.self_score, r.appraised_score, r.survey_score, r.score, r.index,
+             tiers.get(r.tier, ""), _int(r.rank_change), r.score_change] for r in ordered.itertuples(index=False)]
+    formats = [INTEGER, TEXT, POINTS, POINTS, POINTS, POINTS, POINTS, TEXT, '+0;-0;0', '+0.00;-0.00;0.00']
+    write_sheet(ws, title, subtitle, headers, rows, formats, [9, 34, 12, 12, 12, 11, 10, 12, 11, 13],
+                source=RANKING_SOURCE)
     domains = criteria.tree(year, block).domains
     sheet = wb.create_sheet("Điểm theo lĩnh vực")
-    headers = ["STT", "Đơn vị", *(f"{d.name_vi} (tối đa {d.max:g})" for d in domains), "Tổng điểm", "Chỉ số (%)"]
-    rows = [[n, names.get(r["unit"], r["unit"]), *(r[d.code] for d in domains), r["score"], r["index"]]
-            for n, r in enumerate(table.to_dict("records"), start=1)]
+    headers = ["Xếp hạng", "Đơn vị", *(f"{d.name_vi} (tối đa {d.max:g})" for d in domains), "Tổng điểm",
+               "Chỉ số (%)"]
+    rows = [[r["rank"], names.get(r["unit"], r["unit"]), *(r[d.code] for d in domains), r["score"], r["index"]]
+            for r in ordered.to_dict("records")]
     formats = [INTEGER, TEXT, *([POINTS] * len(domains)), POINTS, POINTS]
     write_sheet(sheet, f"ĐIỂM THEO LĨNH VỰC — CHỈ SỐ CCHC NĂM {year}", subtitle, headers, rows, formats,
-                [6, 34, *([14] * len(domains)), 11, 10])
+                [9, 34, *([14] * len(domains)), 11, 10], source=RANKING_SOURCE)
     return _bytes(wb)
 
 
@@ -157,25 +173,30 @@ def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = No
     formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, INTEGER, PERCENT, TEXT, POINTS]
     write_sheet(ws, "TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020",
                 f"{subject} — {PROVINCE_NAME}", headers, rows, formats,
-                [6, 10, 48, 12, 9, 10, 11, 12, 10, 10, 10, 18, 12])
+                [6, 10, 48, 12, 9, 10, 11, 12, 10, 10, 10, 18, 12], source=SOURCE)
     return _bytes(wb)
 
 
 def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None = None) -> bytes:
-    """The completeness frame (:func:`cchc.completeness.completeness`) as a workbook."""
+    """The completeness frame (:func:`cchc.completeness.completeness`) as a workbook; each unit by its name on
+    the period's last day (Mỹ Hào a huyện in 2018, a thị xã in 2020)."""
     catalog = catalog or load_catalog()
-    names = {u.code: u.name for u in catalog.units}
+    units = catalog.unit_by_code
+
+    def name(code: str, period: str) -> str:
+        return units[code].name_on(parse_period(period).end) if code in units else code
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Tình hình nộp"
     headers = ["STT", "Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Hạn nộp", "Ngày nộp", "Số ngày muộn", "Tình trạng"]
-    rows = [[n, r.unit, names.get(r.unit, r.unit), r.period, r.deadline,
+    rows = [[n, r.unit, name(r.unit, r.period), r.period, r.deadline,
              None if pd.isna(r.received_at) else r.received_at.to_pydatetime(), _int(r.days_late),
              COMPLETENESS_LABELS_VI[r.status]]
             for n, r in enumerate(frame.itertuples(index=False), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, "dd/mm/yyyy", "dd/mm/yyyy hh:mm", INTEGER, TEXT]
     write_sheet(ws, "TÌNH HÌNH NỘP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{subject} — {PROVINCE_NAME}", headers, rows,
-                formats, [6, 12, 34, 11, 12, 17, 10, 14])
+                formats, [6, 12, 34, 11, 12, 17, 10, 14], source=SOURCE)
     return _bytes(wb)
 
 
@@ -246,7 +267,7 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
     write_sheet(ws, title, f"{subject} — {PROVINCE_NAME}", ["STT", "Mã chỉ tiêu", "Chỉ tiêu",
                 *(TARGET_HEADERS[c][0] for c in columns[1:])], rows,
                 [INTEGER, TEXT, TEXT, *(TARGET_HEADERS[c][1] for c in columns[1:])],
-                [6, 10, 48, *([12] * (len(columns) - 1))])
+                [6, 10, 48, *([12] * (len(columns) - 1))], source=SOURCE)
     if summary is not None:
         counts = wb.create_sheet("Tổng hợp")
         write_sheet(counts, title, f"{subject} — {PROVINCE_NAME}", ["Tình trạng", "Mã", "Số chỉ tiêu"],

@@ -269,6 +269,7 @@ def check_implausible_change(ctx: Context) -> Iterator[Issue]:
                             limit=ctx.number(round(before, 1)))
 
 
+DERIVED: tuple[str, ...] = ("implausible-change",)  # warnings on the computed value of a row
 Check = Callable[[Context], Iterator[Issue]]
 CHECKS: tuple[Check, ...] = (
     check_info, check_unit, check_period, check_version, check_indicator_codes, check_duplicates, check_formulas,
@@ -303,11 +304,15 @@ def context(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] | 
 
 def validate(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] | None = None,
              lang: str = "vi") -> Report:
-    """Run every check of :data:`CHECKS`; ``previous`` maps indicator → the unit's value last period."""
+    """Run every check of :data:`CHECKS`; ``previous`` maps indicator → the unit's value last period. A
+    warning about a figure worked out from cells that already hold an error (:data:`DERIVED`) is left out: the
+    error says what to fix."""
     ctx = context(raw, catalog, previous, lang)
     report = Report()
     for check in CHECKS:
         report.extend(check(ctx))
+    wrong = {issue.indicator for issue in report.errors if issue.indicator}
+    report.issues[:] = [i for i in report.issues if not (i.code in DERIVED and i.indicator in wrong)]
     return report
 
 

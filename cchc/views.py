@@ -17,8 +17,8 @@ import pandas as pd
 from cchc import approval
 from cchc.catalog import BLOCKS, Catalog
 from cchc.completeness import completeness, default_periods
-from cchc.dashboard import monitor, reporting
-from cchc.periods import all_periods
+from cchc.dashboard import districts, monitor, reporting
+from cchc.periods import all_periods, parse_period
 from cchc.progress import progress
 from cchc.ranking import load_criteria, ranking
 from cchc.store import Store
@@ -87,3 +87,14 @@ def par_trend(found: Basis, catalog: Catalog) -> pd.DataFrame:
 def submissions(found: Basis, catalog: Catalog, year: int, block: str, lang: str) -> reporting.SubmissionsView:
     return reporting.submissions_view(found.submissions, found.completeness, found.states, catalog, year, block,
                                       lang)
+
+
+def district_map(found: Basis, catalog: Catalog, period: str, colour_by: str, indicator: str,
+                 lang: str) -> districts.DistrictMap:
+    """The districts' tiles coloured by the PAR index tier of the period's year (units nothing was scored for
+    count as without data), or by ``indicator``'s status or value in the period."""
+    tiers = {tier.code: (tier.name_en if lang == "en" else tier.name_vi) for tier in load_criteria().tiers}
+    table = ranking_table(found, catalog, parse_period(period).year, "huyen") if colour_by == "par" else \
+        pd.DataFrame(columns=["unit", "index", "tier", "score"])
+    scored = table[table["score"].fillna(0) > 0]
+    return districts.district_map(found.progress, scored, tiers, catalog, period, colour_by, indicator, lang)

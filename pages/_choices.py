@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cchc import i18n
+from cchc import clock, i18n
 from cchc.catalog import load_catalog
 from cchc.dashboard import common
 from cchc.periods import all_periods, parse_period
@@ -39,8 +39,9 @@ def area_choices(lang: str) -> dict[str, str]:
 
 
 def all_unit_choices() -> dict[str, str]:
-    """Every reporting unit, by its current name."""
-    return {u.code: u.name for u in load_catalog().reporting_units()}
+    """Every reporting unit, by the name it has today in Hưng Yên (after the registry's renamings)."""
+    today = clock.today()
+    return {u.code: u.name_on(today) for u in load_catalog().reporting_units()}
 
 
 def period_choices(lang: str, codes: list[str] | None = None) -> dict[str, str]:

@@ -17,7 +17,7 @@ import streamlit as st
 from cchc import bootstrap, config, export, i18n, views
 from cchc.auth import AuthError
 from cchc.catalog import BLOCKS, load_catalog
-from cchc.dashboard import common, monitor, reporting
+from cchc.dashboard import common, districts, monitor, reporting
 from cchc.periods import parse_period
 from cchc.store import Store, StoreBusy
 
@@ -161,6 +161,17 @@ def submissions_view() -> reporting.SubmissionsView:
     return _submissions_view(*_key(), year(), block(), lang())
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _district_map(directory: str, version: int, official: bool, period: str, colour_by: str, indicator: str,
+                  lang: str) -> districts.DistrictMap:
+    return views.district_map(_basis(directory, version, official), load_catalog(), period, colour_by, indicator,
+                              lang)
+
+
+def district_map(colour_by: str, indicator: str) -> districts.DistrictMap:
+    return _district_map(*_key(), official(), period(), colour_by, indicator, lang())
+
+
 # -- downloads -----------------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16)
 def _ranking_xlsx(directory: str, version: int, official: bool, year: int, block: str) -> bytes:
@@ -173,8 +184,9 @@ def ranking_xlsx() -> bytes:
 
 
 def ranking_csv() -> bytes:
-    """The ranking table as the page shows it (headers in the chosen language), CSV with a BOM."""
-    return export.csv_bytes(ranking_view().table)
+    """The ranking table as the page shows it (headers in the chosen language, points and index to two
+    places), CSV with a BOM."""
+    return export.csv_bytes(ranking_view().table, decimals=2)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cchc import i18n, ingest, templates
+from cchc import approval, i18n, ingest, templates
 from cchc.auth import User
 from cchc.catalog import load_catalog
 from cchc.dashboard import reporting
@@ -23,13 +23,19 @@ def template(unit: str, period: str) -> bytes:
     return templates.write_template(unit, period)
 
 
-def dry_run(file_id: str, filename: str, data: bytes) -> reporting.UploadCheck:
-    """Check a file without storing it; remembered in this session until the data changes."""
+def dry_run(file_id: str, filename: str, data: bytes, user: User) -> reporting.UploadCheck:
+    """Check a file without storing it, as ``user`` would store it (their units, the period's lock), and when
+    it corrects a report, when that report first arrived; remembered in this session until the data changes."""
     checked = st.session_state.setdefault(i18n.KEY_CHECKED, {})
     key = (file_id, store().data_version(), lang())
     if key not in checked:
         result = ingest.check_file(data, filename, store(), load_catalog())
-        checked[key] = reporting.upload_check(result, filename, load_catalog(), lang())
+        refusal = approval.refusal(user, result.unit, result.period, store().locked_periods())
+        first = None
+        if result.supersedes:
+            mine = store().submissions(period=result.period)
+            first = mine.loc[(mine["unit"] == result.unit) & (mine["status"] == "accepted"), "uploaded_at"].min()
+        checked[key] = reporting.upload_check(result, filename, load_catalog(), lang(), refusal, first)
     return checked[key]
 
 

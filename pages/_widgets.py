@@ -1,4 +1,4 @@
-"""Charts and tables as every page shows them (styled for a projector, figures written the Vietnamese way)."""
+"""Charts and tables as every page shows them (styled for a projector, figures written the language's way)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,41 @@ from cchc import charts
 from cchc.dashboard import common
 from pages._data import lang, series
 
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}  # no toolbar over the legend
 
-def chart(figure, key: str) -> None:
-    """A figure as :mod:`cchc.charts` styled it (large fonts for a projector), not re-themed by Streamlit."""
-    st.plotly_chart(figure, theme=None, key=key, config={"displaylogo": False})
 
+def chart(figure, key: str, title: str = "") -> None:
+    """A figure as :mod:`cchc.charts` styled it (large fonts for a projector), not re-themed by Streamlit;
+    ``title`` above it as a heading, which wraps with the column however narrow (a plotly title would be cut)."""
+    if title:
+        st.markdown(f"##### {title}")
+    st.plotly_chart(figure, theme=None, key=key, config=CHART_CONFIG)
 
 
 def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
-               legend: dict[str, str] | None = None) -> None:
-    """A table with figures written the Vietnamese way (``1.234,5``, ``–`` when blank) and right-aligned;
-    ``labels`` names a column shown as coloured labels (colours from ``legend``)."""
+               legend: dict[str, str] | None = None, decimals: int = 1, right: tuple[str, ...] = (),
+               rows: int | None = None, hidden: tuple[str, ...] = ()) -> None:
+    """A table that fits the page (:func:`cchc.dashboard.common.column_widths`) with figures written the
+    language's way (``1.234,5`` / ``1,234.5`` with ``decimals`` places, ``–`` when blank) and right-aligned, as
+    are the already written figures of ``right``; ``labels`` names a column shown as coloured labels (colours
+    from ``legend``); ``rows`` rows are shown without scrolling (default: Streamlit's height); the ``hidden``
+    columns start hidden (the table's toolbar shows them)."""
     figures = [column for column in frame.columns if frame[column].dtype.kind == "f"]
-    frame = common.as_text(frame, figures, lang())
-    config = {column: st.column_config.TextColumn(alignment="right") for column in figures}
+    frame = common.as_text(frame, figures, lang(), decimals)
+    widths = common.column_widths(frame.drop(columns=list(hidden)))
+    config = {column: st.column_config.Column(width=widths[column],
+                                              alignment="right" if column in (*figures, *right) else None)
+              if column in widths else None for column in frame.columns}
     if labels is not None and legend is not None:
         frame = common.as_labels(frame, labels)
-        config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()))
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+        config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()),
+                                                            width=widths[labels])
+    height = 38 + 35 * min(len(frame), rows) if rows else "auto"
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, height=height)
 
 
 def series_chart(unit: str, code: str, key: str) -> None:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
     line = series(unit, code)
     chart(charts.indicator_series(line.observed, path=line.path, target=line.target, projection=line.projection,
-                                  lang=lang(), title=line.title, percent=line.percent), key=key)
+                                  lang=lang(), measure=line.measure), key=key, title=line.title)

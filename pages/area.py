@@ -25,7 +25,7 @@ with data_side:
         st.info(t("empty.no_data", lang), icon=":material/info:")
     for item in view.indicators:
         _widgets.chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
-                                            title=item.title, percent=item.percent), key=f"area_{item.code}")
+                                            measure=item.measure), key=f"area_{item.code}", title=item.title)
     if not view.spread.empty:
         st.subheader(t("area.distribution", lang))
         _widgets.chart(charts.distribution(view.spread, lang), key="area_distribution")

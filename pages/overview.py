@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cchc import charts
+from cchc import charts, numbers
 from cchc.i18n import KEY_AREA, KEY_UNIT, block_label, t
 from cchc.progress import BLOCK_TOTALS
 from pages import _choices, _data, _session, _widgets
@@ -38,7 +38,8 @@ cards[4].metric(t("card.completeness", lang), share, border=True,
                        period=period_name))
 trend = _data.par_trend()
 latest = trend[(trend["year"] == year) & (trend["series"] == block)]["index"]
-cards[5].metric(t("card.par", lang), f"{latest.iloc[0]:.1f}%" if len(latest) else "–", border=True)
+cards[5].metric(t("card.par", lang), numbers.number_text(latest.iloc[0], lang, numbers.DECIMALS["index"])
+                if len(latest) else "–", border=True)
 
 st.subheader(t("overview.targets", lang, block=block_label(block, lang).lower()))
 _widgets.chart(charts.target_bullets(view.targets, lang), key="overview_targets")

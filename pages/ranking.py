@@ -20,8 +20,10 @@ with st.container(horizontal=True):
     st.download_button(t("ranking.csv", lang), _data.ranking_csv(), file_name=f"xep-hang-{block}-{year}.csv",
                        mime="text/csv", icon=_data.DOWNLOAD, key="ranking_csv", on_click="ignore")
 
-_widgets.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend)
+_widgets.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend, decimals=2,
+                    right=(t("label.change", lang),), rows=len(view.table))
 _widgets.chart(charts.ranking_bars(view.bars, view.tier_order, lang), key="ranking_bars")
 
 st.subheader(t("ranking.domains", lang))
-_widgets.show_table(view.domains, "ranking_domains")
+_widgets.show_table(view.domains, "ranking_domains", decimals=2)
+st.caption(" · ".join(f"**{code}** {name}" for code, name in view.domain_names.items()))

@@ -21,7 +21,9 @@ if view.returned:
     st.warning(t("unit.returned", lang, period=_data.period()), icon=":material/undo:")
 
 st.subheader(t("unit.indicators", lang))
-_widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend)
+_widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend,
+                    right=tuple(t(k, lang) for k in ("label.value", "label.milestone", "label.target",
+                                                     "label.projection")), hidden=(t("label.projection", lang),))
 st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
                    mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
 
@@ -31,7 +33,7 @@ with left:
     names = dict(zip(view.indicators, view.table[t("label.indicator", lang)], strict=True))
     picked = st.multiselect(t("label.indicator", lang), view.indicators, format_func=lambda c: f"{c} {names[c]}",
                             default=[c for c, s in zip(view.indicators, view.statuses, strict=True)
-                                     if s not in ("no_target", "no_data")][:4], key="unit_indicators")
+                                     if s not in ("no_target", "no_data")][:2], key="unit_indicators")
     for code in picked:
         _widgets.series_chart(unit, code, key=f"unit_series_{code}")
 with right:

@@ -41,21 +41,26 @@ for done, upload in enumerate(files, start=1):
     if bar:
         bar.progress(done / len(files), text=t("upload.checking", lang, name=safe_filename(upload.name), done=done,
                                                total=len(files)))
-    checks.append(_uploads.dry_run(upload.file_id, safe_filename(upload.name), upload.getvalue()))
+    checks.append(_uploads.dry_run(upload.file_id, safe_filename(upload.name), upload.getvalue(), user))
 if bar:
     bar.empty()
 
 st.subheader(t("upload.issues", lang))
-for n, check in enumerate(checks):
-    with st.expander(f"{check.filename} — {check.message}", expanded=len(checks) == 1 or not check.storable):
-        {"ok": st.success, "warning": st.warning, "error": st.error, "duplicate": st.info}[check.level](check.message)
+ALERTS = {"ok": st.success, "warning": st.warning, "error": st.error, "duplicate": st.info, "refused": st.error}
+for n, check in enumerate(checks):  # every verdict, notice and warning in sight; only the figures fold away
+    with st.container(border=True):
+        st.markdown(f"**{check.filename}**")
+        ALERTS[check.level](check.message)
         if check.supersedes:
             st.warning(t("upload.supersedes", lang), icon=":material/sync:")
+        if check.punctuality:
+            st.info(check.punctuality, icon=":material/schedule:")
         if not check.issues.empty:
             _widgets.show_table(check.issues, f"upload_issues_{n}")
         if not check.preview.empty:
-            st.caption(t("upload.preview", lang))
-            _widgets.show_table(check.preview, f"upload_preview_{n}")
+            with st.expander(t("upload.preview", lang)):
+                _widgets.show_table(check.preview, f"upload_preview_{n}",
+                                    right=tuple(t(f"label.{f}", lang) for f in ("numerator", "denominator", "value")))
 
 storable = [(upload, check) for upload, check in zip(files, checks, strict=True) if check.storable]
 if not storable:

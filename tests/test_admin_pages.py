@@ -3,6 +3,7 @@ change, the account, approval/lock and audit pages, and an upload refused for a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,9 @@ def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store, local_
     clean(at.run())
     assert "2 dòng" in at.caption[0].value and at.get("download_button")  # admin, then cb.syt
     assert at.date_input(key="audit_days").value[-1] == local_midnight.date()
+    log = at.dataframe[0].value
+    assert log["Loại việc"].tolist() == ["Tạo tài khoản", "Tạo tài khoản"]  # words, never `user.add`
+    assert log["Thời gian"].iloc[0] == local_midnight.strftime("%d/%m/%Y %H:%M:%S")  # Hưng Yên time
 
 
 def test_admin_locks_a_period_and_the_clerk_upload_is_refused(store):
@@ -135,9 +139,9 @@ def test_admin_locks_a_period_and_the_clerk_upload_is_refused(store):
     clerk.switch_page("pages/upload.py").run()
     assert clerk.selectbox(key="upload_unit").options == ["Sở Nội vụ", "Sở Tư pháp"]  # only the clerk's units
     clerk.file_uploader[0].set_value(("snv.xlsx", build_workbook("SNV", "2018"), "application/octet-stream"))
-    clerk.run()
-    clerk.button(key="upload_confirm").click().run()
+    clerk.run()  # the dry run already says the period is locked, and offers no confirm button
     assert any("đã khóa sổ" in e.value for e in clerk.error) and store.submissions().empty
+    assert not [b for b in clerk.button if b.key == "upload_confirm"]
 
 
 def test_admin_approves_a_report(store):
@@ -150,7 +154,14 @@ def test_admin_approves_a_report(store):
     clean(at.run())
     clean(at.button(key="approval_approve").click().run())
     assert approval.status(store, "2018")["state"].tolist() == ["approved"]
-    assert at.success[0].value == "Đã ghi nhận."
+    assert at.success[0].value == "Đã duyệt báo cáo của Sở Nội vụ, kỳ 2018: tình trạng mới «Đã duyệt»."
+    table = at.dataframe[0].value  # the list in words, the new state shown at once
+    assert list(table.columns) == ["Đơn vị", "Kỳ", "Báo cáo số", "Nộp lúc", "Người nộp", "Tình trạng",
+                                   "Người quyết định", "Quyết định lúc", "Ghi chú / lý do"]
+    row = table.iloc[0]
+    assert (row["Đơn vị"], row["Tình trạng"], row["Người quyết định"], row["Người nộp"]) == (
+        "Sở Nội vụ", "Đã duyệt", "admin", CLERK.name)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", row["Quyết định lúc"])
 
 
 def test_admin_enters_par_scores_from_the_sheet(store):

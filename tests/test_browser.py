@@ -27,6 +27,7 @@ from playwright.sync_api import sync_playwright
 from cchc import layout
 from cchc.catalog import load_catalog
 from cchc.config import ENV_DATA_DIR
+from cchc.dashboard import common
 from cchc.periods import parse_period
 from cchc.templates import COLUMNS, indicator_rows
 from tests.workbooks import filled_values
@@ -178,7 +179,8 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             assert page.get_by_text("dữ liệu mẫu").count() >= 1
             shoot(page, "overview", shots)
 
-            for path, name in (("don-vi?unit=TIENLU", "unit"), ("linh-vuc?area=6", "area"), ("xep-hang", "ranking")):
+            for path, name in (("don-vi?unit=TIENLU", "unit"), ("linh-vuc?area=6", "area"), ("ban-do", "map"),
+                               ("xep-hang", "ranking")):
                 page.goto(f"{app_url}/{path}")
                 settle(page)
                 page.wait_for_selector(".js-plotly-plot .main-svg")
@@ -188,7 +190,7 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             book = openpyxl.load_workbook(saved)
-            assert saved.suffix == ".xlsx" and book["Xếp hạng"]["A4"].value == "STT"
+            assert saved.suffix == ".xlsx" and book["Xếp hạng"]["A4"].value == "Xếp hạng"
             assert book["Xếp hạng"]["B5"].value
 
             log_in(page)
@@ -210,5 +212,68 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             newest = page.get_by_role("combobox", name="Chọn báo cáo").input_value()
             assert newest.endswith(f"· {unit} · {period} · {filled.name}")
             shoot(page, "submissions", shots)
+        finally:
+            browser.close()
+
+
+# -- a projector's screen: 1366×768 --------------------------------------------------------------------------
+SMALL = {"width": 1366, "height": 768}
+HEADER_PAD_PX = 16  # glide-data-grid's padding either side of a header's text
+
+TABLE_FIT = """(selector) => {
+    const grid = document.querySelector(selector);
+    const scroller = grid.querySelector('.dvn-scroller');
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = `600 14px ${getComputedStyle(grid).fontFamily}`;
+    const headers = [...grid.querySelectorAll('th')].map(th => [th.textContent, pen.measureText(th.textContent).width]);
+    return {scroll: scroller.scrollWidth - scroller.clientWidth, headers};
+}"""
+
+LABEL_BOXES = """(chart) => {
+    const boxes = (sel) => [...chart.querySelectorAll(sel)].filter(e => e.textContent.trim())
+        .map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom]; });
+    const plot = chart.querySelector('.nsewdrag').getBoundingClientRect();
+    return {x: boxes('.xtick text'), y: boxes('.ytick text'), plot: [plot.left, plot.top, plot.right, plot.bottom]};
+}"""
+
+
+def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
+    """Pairs of labels whose boxes intersect (a pixel of slack for anti-aliasing)."""
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1]
+
+
+def test_browser_fits_a_projector_at_1366_by_768(app_url):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport=SMALL)
+            page.set_default_timeout(WAIT_MS)
+            page.goto(app_url)
+            settle(page, START_TIMEOUT * 1000)
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+            charts = page.locator('[data-testid="stMain"] .js-plotly-plot')
+            for n in range(charts.count()):  # no label on another: target names, heatmap areas and units
+                labels = charts.nth(n).evaluate(LABEL_BOXES)
+                assert not overlapping(labels["x"]) and not overlapping(labels["y"]), n
+            heat = charts.nth(2).evaluate(LABEL_BOXES)  # the heatmap: its area names sit above the cells
+            assert heat["x"] and all(box[4] <= heat["plot"][1] + 1 for box in heat["x"])
+            assert not page.locator(".modebar-container .modebar-btn").count()  # no toolbar over a legend
+
+            open_in_app(page, "Xếp hạng")
+            page.wait_for_selector('[data-testid="stDataFrame"] canvas')
+            fit = page.evaluate(TABLE_FIT, '[data-testid="stDataFrame"]')
+            assert fit["scroll"] <= 0  # the ranking's columns all in view, no sideways scrolling
+            for header, text_px in fit["headers"]:  # a column is never narrower than common.column_widths's
+                assert text_px + HEADER_PAD_PX <= common.header_width(header), header  # header: none is cut
+            texts = page.locator(".js-plotly-plot .bartext").evaluate_all("all => all.map(e => e.textContent)")
+            assert texts and all(re.fullmatch(r"\d{1,3},\d\d%", text) for text in texts)  # 92,97%: Vietnamese
+
+            page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+            page.get_by_role("heading", name="Ranking", level=1).wait_for()
+            settle(page)
+            page.wait_for_selector(".js-plotly-plot .bartext")
+            texts = page.locator(".js-plotly-plot .bartext").evaluate_all("all => all.map(e => e.textContent)")
+            assert texts and all(re.fullmatch(r"\d{1,3}\.\d\d%", text) for text in texts)  # 92.97% in English
         finally:
             browser.close()

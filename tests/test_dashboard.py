@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from cchc import numbers
 from cchc.catalog import load_catalog
 from cchc.dashboard import common, monitor, reporting
 from cchc.ranking import load_criteria
@@ -22,12 +23,21 @@ def progress_rows(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(records, columns=COLUMNS)
 
 
-@pytest.mark.parametrize(("value", "lang", "text"), [
-    (1234.5, "vi", "1.234,5"), (1234.5, "en", "1,234.5"), (100.0, "vi", "100"), (float("nan"), "vi", "–"),
-    (0.25, "vi", "0,2"),
+@pytest.mark.parametrize(("value", "lang", "decimals", "text"), [
+    (1234.5, "vi", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"), (100.0, "vi", 1, "100,0"), (15.0, "vi", 0, "15"),
+    (float("nan"), "vi", 1, "–"), (None, "en", 2, "–"), (0.25, "vi", 1, "0,2"), (85.125, "en", 2, "85.12"),
+    (1234567.891, "vi", 2, "1.234.567,89"), (-0.01, "vi", 1, "0,0"),
 ])
-def test_number_text_writes_figures_the_local_way(value, lang, text):
-    assert common.number_text(value, lang) == text
+def test_number_text_writes_figures_the_local_way_with_fixed_decimals(value, lang, decimals, text):
+    assert numbers.number_text(value, lang, decimals) == text
+
+
+@pytest.mark.parametrize(("value", "measure", "lang", "text"), [
+    (68.5, "percent", "vi", "68,5%"), (68.5, "percent", "en", "68.5%"), (100.0, "yes_no", "vi", "100,0%"),
+    (15.0, "count", "vi", "15"), (1500.0, "count", "en", "1,500"), (float("nan"), "percent", "vi", "–"),
+])
+def test_measure_text_fixes_decimals_and_unit_per_measure(value, measure, lang, text):
+    assert numbers.measure_text(value, measure, lang) == text
 
 
 def test_block_units_follow_the_unit_kind_of_the_year():
@@ -61,7 +71,8 @@ def test_heatmap_scores_the_annual_rows_of_the_year_per_area():
     snv = heat[heat["unit"] == "SNV"].set_index("area")["score"]
     assert snv["2"] == 0.0 and math.isnan(snv["6"])
     assert set(heat["area"]) == {"2", "6"}  # areas nobody scored on are left out
-    assert heat.set_index(["unit", "area"]).loc[("SNV", "2"), "detail"] == "1 Đã đạt mục tiêu, 1 Đi xuống"
+    assert heat.set_index(["unit", "area"]).loc[("SNV", "2"), "detail"] == \
+        "2. Cải cách thủ tục hành chính<br>1 Đã đạt mục tiêu, 1 Đi xuống"
 
 
 def test_target_cards_count_the_plan_targets_only():
@@ -103,10 +114,10 @@ def test_series_draws_the_path_from_baseline_through_milestones_to_target():
     assert line.observed.values.tolist() == [[2017, 40.0], [2018, 50.0]]
     assert line.path.values.tolist() == [[2016, 50.0], [2020, 65.0]]
     assert line.projection.values.tolist() == [[2018, 50.0], [2020, 95.0]]
-    assert line.target == 65.0 and line.percent
+    assert line.target == 65.0 and line.measure == "percent"
 
 
-@pytest.mark.parametrize(("change", "text"), [(2, "▲ 2"), (-1, "▼ 1"), (0, "="), (None, "–"), (pd.NA, "–")])
+@pytest.mark.parametrize(("change", "text"), [(2, "▲ 2"), (-1, "▼ 1"), (0, "0"), (None, "–"), (pd.NA, "–")])
 def test_arrow_shows_rank_change(change, text):
     assert reporting.arrow(change) == text
 
@@ -123,11 +134,27 @@ def ranking_table(scores: list[float]) -> pd.DataFrame:
 def test_ranking_view_words_the_table_and_colours_tiers():
     view = reporting.ranking_view(ranking_table([92.0, 40.0]), load_criteria(), CATALOG, 2020, "huyen", "vi")
     assert view.table[["Xếp hạng", "Đơn vị", "Xếp loại", "Thay đổi"]].values.tolist() == [
-        [1, "Thành phố Hưng Yên", "Tốt", "▲ 1"], [2, "Huyện Văn Lâm", "Yếu", "–"]]
+        [1, "TP Hưng Yên", "Tốt", "▲ 1"], [2, "Văn Lâm", "Yếu", "–"]]
     assert list(view.legend) == view.tier_order == ["Tốt", "Khá", "Trung bình", "Yếu"]
-    assert view.bars["unit_label"].tolist() == ["Thành phố Hưng Yên", "Huyện Văn Lâm"]
+    assert view.bars["unit_label"].tolist() == ["TP Hưng Yên", "Văn Lâm"]
 
 
 def test_ranking_view_has_no_bars_before_anything_is_scored():
     view = reporting.ranking_view(ranking_table([0.0, 0.0]), load_criteria(), CATALOG, 2020, "huyen", "vi")
     assert view.bars.empty and len(view.table) == 2
+
+
+@pytest.mark.parametrize(("frame", "widest"), [
+    (pd.DataFrame({"Xếp hạng": [1, 2], "Đơn vị": ["Sở Lao động - Thương binh và Xã hội " * 3, "Sở Y tế"],
+                   "Chỉ số (%)": ["92,97", "61,52"]}), "Đơn vị"),
+    (pd.DataFrame({"Mã": ["2d.1"], "Chỉ tiêu": ["Tỷ lệ " * 60], "Tình trạng": ["Đã đạt mục tiêu"],
+                   "Giá trị": ["100,0%"]}), "Chỉ tiêu"),
+    (pd.DataFrame({"Đơn vị": ["A"], "Giá trị": ["1"]}), None),
+])
+def test_column_widths_fit_the_page_and_never_cut_a_header(frame, widest):
+    widths = common.column_widths(frame)
+    assert sum(widths.values()) <= common.TABLE_WIDTH or widest is None
+    assert all(widths[c] >= common.header_width(c) for c in frame.columns)
+    if widest:  # the long text gave way, the short columns kept their content's width
+        assert all(widths[c] >= common.header_width(c) for c in frame.columns if c != widest)
+        assert widths[widest] < common.header_width(frame[widest].iloc[0])

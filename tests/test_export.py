@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from cchc import cli
+from cchc import cli, clock
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
 from cchc.export import (
@@ -64,12 +64,14 @@ def test_ranking_xlsx_layout(catalog, table):
     ws = wb["Xếp hạng"]
     assert wb.sheetnames == ["Xếp hạng", "Điểm theo lĩnh vực"]
     assert "NĂM 2019" in ws["A1"].value and "Sở, ban, ngành" in ws["A2"].value and "Hưng Yên" in ws["A2"].value
-    assert [c.value for c in ws[4]] == ["STT", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH",
-                                        "Tổng điểm", "Chỉ số (%)", "Xếp hạng", "Xếp loại", "Thay đổi thứ hạng",
-                                        "Thay đổi chỉ số (%)"]
-    assert [c.value for c in ws[5]][:9] == [1, "Sở Nội vụ", 0, 0, 18, 18, pytest.approx(1800 / 97), 1, "Yếu"]
-    assert ws["G5"].number_format == "0.00" and ws["H5"].number_format == "0"
-    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == f"A4:K{4 + len(table)}"
+    assert [c.value for c in ws[4]] == ["Xếp hạng", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định",
+                                        "Điểm điều tra XHH", "Tổng điểm", "Chỉ số (%)", "Xếp loại",
+                                        "Thay đổi thứ hạng", "Thay đổi chỉ số (điểm %)"]  # no STT beside the rank
+    assert [c.value for c in ws[5]][:8] == [1, "Sở Nội vụ", 0, 0, 18, 18, pytest.approx(1800 / 97), "Yếu"]
+    assert ws["G5"].number_format == "0.00" and ws["A5"].number_format == "0"
+    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == f"A4:J{4 + len(table)}"
+    note = ws.cell(6 + len(table), 1).value
+    assert note.startswith("Nguồn: ") and f"Xuất ngày {clock.today():%d/%m/%Y}." in note
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
     assert ws.column_dimensions["B"].width == 34
     domains = wb["Điểm theo lĩnh vực"]
@@ -102,6 +104,14 @@ def test_completeness_xlsx_rows(catalog):
     snv = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "SNV")
     assert snv[2:] == ("Sở Nội vụ", "2018", pd.Timestamp("2018-12-15"), pd.Timestamp("2018-12-20 10:00"), 5,
                        "Nộp muộn")
+
+
+def test_completeness_xlsx_names_a_unit_as_it_was_called_in_the_period(catalog):
+    subs = pd.DataFrame(columns=["unit", "period", "status", "uploaded_at"])
+    frame = completeness(subs, ["2018", "2020"], catalog)
+    ws = load_workbook(io.BytesIO(completeness_xlsx(frame, "2018–2020", catalog))).active
+    names = {(r[1], r[3]): r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[1] == "MYHAO"}
+    assert names == {("MYHAO", "2018"): "Huyện Mỹ Hào", ("MYHAO", "2020"): "Thị xã Mỹ Hào"}
 
 
 def test_default_tiers_are_the_vietnamese_words():

@@ -4,6 +4,7 @@ preselect, uploads are checked before anything is stored, and the ranking downlo
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,8 @@ PAGES = [
     ("pages/upload.py", "vi", "Nộp báo cáo", ["upload_unit", "upload_period", "upload_template"], 0),
     ("pages/upload.py", "en", "Upload a report", ["upload_unit", "upload_template"], 0),
     ("pages/submissions.py", "vi", "Tình hình nộp", ["subs_file", "subs_download"], 1),
+    ("pages/map.py", "vi", "Bản đồ", ["map_colour", "map_indicator"], 1),
+    ("pages/map.py", "en", "Map", ["map_colour", "map_indicator"], 1),
 ]
 
 
@@ -90,8 +93,8 @@ def test_page_renders_key_elements(shared_dir, page, lang, title, keys, charts):
 def test_overview_cards_count_the_plan_targets(shared_dir):
     at = open_page("pages/overview.py", period="2020")
     labels = [m.label for m in at.metric]
-    assert labels == ["Chỉ tiêu đã đạt", "Không đạt", "Đúng tiến độ", "Chậm tiến độ", "Báo cáo đã nộp",
-                      "Chỉ số CCHC bình quân"]
+    assert labels == ["Đã đạt", "Không đạt", "Đúng tiến độ", "Chậm tiến độ", "Đã nộp", "Chỉ số CCHC"]
+    assert re.fullmatch(r"\d\d,\d\d", at.metric[5].value)  # the PAR index, two decimals, Vietnamese comma
     counted = sum(int(m.value) for m in at.metric[:4])
     assert 0 < counted <= 18  # the plan's own numeric targets
 
@@ -123,6 +126,9 @@ def test_upload_valid_file_supersedes_and_is_stored(data_dir):
     assert_clean(at)
     assert any(s.value.startswith("Hợp lệ: Sở Nội vụ, kỳ 2018") for s in [*at.success, *at.warning])
     assert any("thay thế" in w.value for w in at.warning)
+    first = Store(data_dir).submissions().query("unit == 'SNV' and period == '2018' and status == 'accepted'")
+    note = f"lần nộp được chấp nhận đầu tiên ({first['uploaded_at'].min():%d/%m/%Y %H:%M}; hạn nộp"
+    assert any(note in i.value for i in at.info)  # a correction: the first report's date counts
     at.button(key="upload_confirm").click().run()
     assert_clean(at)
     subs = Store(data_dir).submissions()
@@ -188,6 +194,15 @@ def test_ranking_download_is_the_official_workbook(shared_dir, monkeypatch):
     content = RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book["Xếp hạng"]
-    assert (sheet["A4"].value, sheet["B4"].value) == ("STT", "Đơn vị")
+    assert (sheet["A4"].value, sheet["B4"].value) == ("Xếp hạng", "Đơn vị")
     assert "Huyện" in sheet["A2"].value
     assert [sheet.cell(row, 1).value for row in range(5, 15)] == list(range(1, 11))
+
+
+@pytest.mark.parametrize("colour_by", ["par", "status", "value"])
+def test_map_shows_the_ten_districts_coloured_as_chosen(shared_dir, colour_by):
+    at = open_page("pages/map.py", period="2020")
+    at.segmented_control(key="map_colour").set_value(colour_by).run()
+    assert_clean(at)
+    names = {link.label for link in at.get("page_link")}
+    assert {"TP Hưng Yên", "Mỹ Hào", "Phù Cừ"} <= names and len(names) == 10

@@ -256,6 +256,15 @@ def test_check_implausible_change(make_workbook, code, fields, previous, expecte
     assert report.ok and [i.severity for i in report.issues] == ["warning"] * len(expected)
 
 
+@pytest.mark.parametrize(("fields", "error"), [
+    ({"numerator": 60, "denominator": 50}, "numerator-exceeds-denominator"),
+    ({"numerator": 45.5, "denominator": 50}, "not-an-integer"),
+])
+def test_no_derived_warning_on_a_figure_that_already_has_an_error(make_workbook, fields, error):
+    raw, report = check_workbook(make_workbook(update={"2d.3": fields}, first=["2d.3"]), previous={"2d.3": 20.0})
+    assert [(i.code, i.severity) for i in report.issues if i.indicator == "2d.3"] == [(error, "error")]
+
+
 def test_validate_issue_carries_indicator_and_message(make_workbook):
     raw, report = check_workbook(make_workbook(update={"2d.3": {"numerator": 60}}, first=["2d.3"]))
     assert [i.as_dict() for i in report.issues] == [{

@@ -141,7 +141,7 @@ def test_overview_cards_agree_between_cli_and_page(story_env, tmp_path, capsys):
     at.session_state[KEY_PERIOD], at.session_state[KEY_BLOCK] = "2020", "so"
     at.run()
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Chỉ tiêu đã đạt"] == counts["achieved"] and shown["Không đạt"] == counts["not_achieved"]
+    assert shown["Đã đạt"] == counts["achieved"] and shown["Không đạt"] == counts["not_achieved"]
     assert shown["Đúng tiến độ"] == counts["on_track"] and shown["Chậm tiến độ"] == counts["behind"]
 
 

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from cchc.catalog import Catalog
+from cchc.charts import wrapped
 from cchc.dashboard.common import (
     area_name,
+    area_short,
     block_units,
     history_table,
     in_period,
     indicator_name,
-    shorten,
     status_legend,
     yearly,
 )
 from cchc.i18n import status_label, t
+from cchc.numbers import measure_text
 from cchc.periods import parse_period
 from cchc.progress import BLOCK_TOTALS, area_scores
 
@@ -37,7 +38,7 @@ class Series:
     path: pd.DataFrame
     projection: pd.DataFrame
     target: float | None
-    percent: bool
+    measure: str
 
 
 def series(prog: pd.DataFrame, catalog: Catalog, unit: str, code: str, lang: str) -> Series:
@@ -59,12 +60,7 @@ def series(prog: pd.DataFrame, catalog: Catalog, unit: str, code: str, lang: str
         projection = pd.DataFrame({"year": [int(last["year"].iloc[0]), target.year],
                                    "value": [float(last["value"].iloc[0]), float(last["projected"].iloc[0])]})
     title = f"{code} · {indicator_name(ind, lang)}"
-    return Series(code, title, observed, path, projection, target.value if target else None, ind.measure != "count")
-
-
-def wrapped(text: str, width: int) -> str:
-    """``text`` broken into lines of about ``width`` characters for a chart label."""
-    return "<br>".join(textwrap.wrap(text, width))
+    return Series(code, title, observed, path, projection, target.value if target else None, ind.measure)
 
 
 def target_codes(catalog: Catalog) -> list[str]:
@@ -94,7 +90,7 @@ def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, l
         row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
         base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
         has_value = pd.notna(row.get("value", np.nan))
-        rows.append({"indicator": code, "label": f"{code} {shorten(indicator_name(ind, lang), 34)}", "period": period,
+        rows.append({"indicator": code, "label": f"{code} {indicator_name(ind, lang)}", "period": period,
                      "value": row.get("value", np.nan), "path": row.get("milestone", np.nan),
                      "target": ind.target.value, "comparison": ind.target.comparison, "target_year": ind.target.year,
                      "origin": ind.target.origin, "status": row.get("status", "no_data"),
@@ -149,10 +145,11 @@ def _heatmap(latest: pd.DataFrame, units: dict[str, str], catalog: Catalog, lang
     counts = _status_counts(latest, catalog, lang)
     frame = frame.merge(counts, on=["unit", "area"], how="left")
     frame["unit_label"] = frame["unit"].map(units)
-    frame["area_label"] = frame["area"].map(lambda a: wrapped(area_name(catalog, a, lang), 18))
+    frame["area_label"] = frame["area"].map(lambda a: wrapped(area_short(catalog, a, lang), 14))
     scored = frame.loc[frame["score"].notna(), "area"].unique()
     frame = frame[frame["area"].isin(scored)]
-    frame["detail"] = frame["detail"].fillna(t("status.no_data", lang))
+    frame["detail"] = frame["area"].map(lambda a: area_name(catalog, a, lang)) + "<br>" + \
+        frame["detail"].fillna(status_label("no_data", lang))
     return frame[["unit", "unit_label", "area", "area_label", "score", "detail"]]
 
 
@@ -280,19 +277,20 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, states: pd.DataFrame, cata
     peers = block_units(catalog, year, catalog.block_of(me, end))
     rows = unit_rows(prog, catalog, unit, period)
     statuses = rows["status"].reset_index(drop=True)
+    measures = [catalog.indicator_by_code[c].measure for c in rows["indicator"]]
     table = pd.DataFrame({
         t("label.code", lang): rows["indicator"],
         t("label.indicator", lang): [indicator_name(catalog.indicator_by_code[c], lang) for c in rows["indicator"]],
         t("label.status", lang): statuses.map(lambda s: status_label(s, lang)),
         t("label.since_last", lang): rows["slipped"].map(lambda flag: slipped_mark(flag, lang)),
-        **{t(key, lang): rows[column].to_numpy(dtype=float) for key, column in (
-            ("label.value", "value"), ("label.milestone", "milestone"), ("label.target", "target"),
-            ("label.projection", "projected"))},
+        **{t(key, lang): [measure_text(v, m, lang) for v, m in zip(rows[column], measures, strict=True)]
+           for key, column in (("label.value", "value"), ("label.milestone", "milestone"),
+                               ("label.target", "target"), ("label.projection", "projected"))},
     })
     scores = area_scores(in_period(prog[prog["unit"].isin(list(peers))], period), catalog)
     median = scores.groupby("area")["score"].median()
     own = scores[scores["unit"] == unit].set_index("area")["score"]
-    areas = pd.DataFrame({"area_label": [wrapped(area_name(catalog, a.code, lang), 28) for a in catalog.areas],
+    areas = pd.DataFrame({"area_label": [area_short(catalog, a.code, lang) for a in catalog.areas],
                           "score": [own.get(a.code, np.nan) for a in catalog.areas],
                           "median": [median.get(a.code, np.nan) for a in catalog.areas]})
     state = states[(states["unit"] == unit) & (states["period"] == period)]["state"]
@@ -310,7 +308,7 @@ class AcrossUnits:
     values: pd.DataFrame
     milestone: float | None
     target: float | None
-    percent: bool
+    measure: str
 
 
 @dataclass(frozen=True)
@@ -338,9 +336,9 @@ def area_view(prog: pd.DataFrame, catalog: Catalog, area: str, period: str, bloc
         milestone = province["milestone"].get(ind.code, np.nan) if ind.target else np.nan
         charts_.append(AcrossUnits(ind.code, f"{ind.code} · {indicator_name(ind, lang)}", values,
                                    None if pd.isna(milestone) else float(milestone),
-                                   ind.target.value if ind.target else None, ind.measure != "count"))
+                                   ind.target.value if ind.target else None, ind.measure))
         if ind.measure == "percent":
-            spread.append(values.assign(indicator_label=f"{ind.code} {shorten(indicator_name(ind, lang), 30)}"))
+            spread.append(values.assign(indicator_label=f"{ind.code} {indicator_name(ind, lang)}"))
     spread_frame = pd.concat(spread, ignore_index=True) if spread else \
         pd.DataFrame(columns=["unit_label", "value", "status", "indicator_label"])
     tasks = tuple((task.code, task.text) for task in catalog.area_by_code[area].tasks)

@@ -8,8 +8,10 @@ import pandas as pd
 
 from cchc.catalog import Catalog
 from cchc.charts import tier_colours
-from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label, year_end
+from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
 from cchc.i18n import t
+from cchc.numbers import measure_text, number_text
+from cchc.periods import parse_period
 
 ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
 
@@ -43,10 +45,11 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, states: pd.DataFram
 
 
 def arrow(change: object) -> str:
-    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``=`` unchanged, ``–`` no previous year."""
+    """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``0`` unchanged, ``–`` no previous year (never
+    ``=``, which a spreadsheet would take for a formula)."""
     if change is None or pd.isna(change):
         return "–"
-    return "=" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
+    return "0" if change == 0 else (f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ class RankingView:
     legend: dict[str, str]
     bars: pd.DataFrame
     tier_order: list[str]
-    domains: pd.DataFrame
+    domains: pd.DataFrame  # one column per domain, headed by its code (the table fits a projector)
+    domain_names: dict[str, str]  # code → name, the key under the table
 
 
 def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, block: str, lang: str) -> RankingView:
@@ -64,7 +68,7 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
 
     ``table`` is :func:`cchc.ranking.ranking` output, ``criteria`` :func:`cchc.ranking.load_criteria`.
     """
-    names = {u.code: u.name_on(year_end(year)) for u in catalog.units}
+    names = {u.code: u.short_name for u in catalog.units}  # short names: the table fits a projector
     tiers = {tier.code: (tier.name_en if lang == "en" else tier.name_vi) for tier in criteria.tiers}
     colours = tier_colours(list(tiers.values()))
     tier_words = table["tier"].map(tiers)
@@ -80,9 +84,9 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
                          "tier": tier_words})[scored.any() & table["index"].notna()]
     tree = criteria.tree(year, block)
     domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
-    domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang), **domain_names})
+    domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang)})
     domains[t("label.unit", lang)] = table["unit"].map(names)
-    return RankingView(words, colours, bars, list(tiers.values()), domains)
+    return RankingView(words, colours, bars, list(tiers.values()), domains, domain_names)
 
 
 @dataclass(frozen=True)
@@ -90,32 +94,40 @@ class UploadCheck:
     """One uploaded file's dry run in words: verdict, what it would supersede, its issues and its figures."""
 
     filename: str
-    level: str  # "ok", "warning", "error", "duplicate"
+    level: str  # "ok", "warning", "error", "duplicate", "refused" (not this user's unit, or a locked period)
     message: str
     supersedes: bool
     issues: pd.DataFrame
     preview: pd.DataFrame
+    punctuality: str = ""  # for a correction: which report's date counts for punctuality
 
     @property
     def storable(self) -> bool:
         return self.level in ("ok", "warning")
 
 
-def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadCheck:
-    """Word a :class:`cchc.ingest.Checked` for the upload page."""
+def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal=None,
+                 first_received: object = None) -> UploadCheck:
+    """Word a :class:`cchc.ingest.Checked` for the upload page. ``refusal`` (a :class:`cchc.report.Issue` from
+    :func:`cchc.approval.refusal`) is why this user may not store it; ``first_received`` when the unit's first
+    accepted report of the period arrived (a correction's punctuality is that report's)."""
     report, submission = checked.report, checked.submission
     issues = issue_table(pd.DataFrame([i.as_dict() for i in report.issues], columns=list(ISSUE_FIELDS)), lang)
     rows = submission.values if submission is not None else ()
     names = {i.code: indicator_name(i, lang) for i in catalog.indicators}
+    measures = {i.code: i.measure for i in catalog.indicators}
     preview = pd.DataFrame({
         t("label.code", lang): [r.indicator for r in rows],
         t("label.indicator", lang): [names.get(r.indicator, r.indicator) for r in rows],
-        **{t(f"label.{field}", lang): pd.Series([getattr(r, field) for r in rows], dtype=float)
-           for field in ("numerator", "denominator", "value")},
+        **{t(f"label.{field}", lang): [number_text(getattr(r, field), lang, 0) for r in rows]
+           for field in ("numerator", "denominator")},  # counts of things: whole
+        t("label.value", lang): [measure_text(r.value, measures.get(r.indicator, "count"), lang) for r in rows],
         t("label.note", lang): [r.note for r in rows],
     })
     if checked.duplicate_of is not None:
         level, message = "duplicate", t("upload.duplicate", lang)
+    elif refusal is not None:
+        level, message = "refused", refusal.message
     elif not report.ok:
         level, message = "error", t("upload.check_bad", lang, count=len(report.errors))
     else:
@@ -124,7 +136,12 @@ def upload_check(checked, filename: str, catalog: Catalog, lang: str) -> UploadC
         level = "warning" if report.warnings else "ok"
         if report.warnings:
             message += " " + t("upload.check_warn", lang, count=len(report.warnings))
-    return UploadCheck(filename, level, message, bool(checked.supersedes) and level != "duplicate", issues, preview)
+    supersedes = bool(checked.supersedes) and level not in ("duplicate", "refused")
+    punctuality = ""
+    if supersedes and first_received is not None and pd.notna(first_received):
+        punctuality = t("upload.punctuality", lang, first=pd.Timestamp(first_received).strftime("%d/%m/%Y %H:%M"),
+                        deadline=f"{parse_period(checked.period).deadline:%d/%m/%Y}")
+    return UploadCheck(filename, level, message, supersedes, issues, preview, punctuality)
 
 
 def stored_line(result, catalog: Catalog, lang: str) -> tuple[str, bool]:
