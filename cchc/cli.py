@@ -22,7 +22,7 @@ from pathlib import Path
 from cchc import auth, backup, clock, ingest, views
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
-from cchc.config import data_dir
+from cchc.config import data_dir, database_url
 from cchc.export import (
     BLOCK_NAMES,
     completeness_file,
@@ -102,12 +102,14 @@ def command(commands, name: str, help: str, handler: Handler) -> argparse.Argume
     parser = commands.add_parser(name, help=help, description=help)
     parser.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: biến môi trường "
                         "CCHC_DATA_DIR, nếu không có thì ./data)")
+    parser.add_argument("--database-url", metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL (mặc định: biến "
+                        "môi trường CCHC_DATABASE_URL, nếu không có thì tệp DuckDB trong thư mục dữ liệu)")
     parser.set_defaults(handler=handler)
     return parser
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(data_dir(args.data_dir))
+    return Store(data_dir(args.data_dir), database_url=database_url(args.database_url))
 
 
 def period_arg(text: str) -> Period:
@@ -205,7 +207,7 @@ def add_validate_parser(commands) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     paths = existing_paths(args.files)
     store = open_store(args)
-    known = store if store.path.exists() else None  # checking never creates a data folder
+    known = store if store.exists() else None  # checking never creates a data folder
     with known.session() if known else nullcontext():
         results = [(path, ingest.check_file(path.read_bytes(), path.name, known, lang=args.lang))
                    for path in ingest.find_workbooks(paths)]
@@ -474,7 +476,8 @@ def run_reset(args: argparse.Namespace) -> int:
         raise CliError("Lệnh reset xóa toàn bộ dữ liệu; thêm --yes để xác nhận.")
     store = open_store(args)
     store.reset()
-    print(f"Đã xóa dữ liệu trong {store.data_dir}.")
+    store.audit(operator().name, "database.reset", origin="cli")  # a used database: never refilled with the sample
+    print(f"Đã xóa dữ liệu trong {store.describe()}.")
     return 0
 
 
@@ -499,8 +502,8 @@ def add_backup_parser(commands) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     store = open_store(args)
-    if not store.path.exists():
-        raise CliError(f"Không có cơ sở dữ liệu trong «{store.data_dir}».")
+    if not store.exists():
+        raise CliError(f"Không có cơ sở dữ liệu trong «{store.describe()}».")
     done = admin_call(lambda: backup.backup(store, Path(args.out), operator()))
     print(f"Đã sao lưu {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {done.path} "
           f"({done.bytes / 1024 / 1024:.1f} MiB).")
@@ -513,9 +516,9 @@ def add_restore_parser(commands) -> None:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    target = data_dir(args.data_dir)
+    target = Store(data_dir(args.data_dir), database_url=database_url(args.database_url))
     done = admin_call(lambda: backup.restore(Path(existing_paths([args.file])[0]), target, operator()))
-    print(f"Đã khôi phục {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {target}.")
+    print(f"Đã khôi phục {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {target.describe()}.")
     return 0
 
 

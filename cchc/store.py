@@ -774,6 +774,10 @@ class Store:
         with self._connection() as con:
             return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
+    def is_empty(self) -> bool:
+        """Whether no data was stored yet (the catalog tables do not count)."""
+        return not any(self.row_count(name) for name in BACKUP_TABLES)
+
     def row_count(self, name: str) -> int:
         """The rows of one table (any table the migrations create)."""
         if ("TABLE", name) not in _OBJECTS:
