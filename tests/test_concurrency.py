@@ -192,3 +192,26 @@ def test_no_upload_slips_in_after_a_period_is_locked(tmp_path):
     assert (log[log["action"] == "submission.accepted"]["id"] < lock_id).all()
     assert (log[log["id"] > lock_id]["action"] == "submission.refused").all()
     assert len(log[log["action"].isin(["submission.accepted", "submission.refused"])]) == len(files)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # embedded, the others would wait ("busy")
+def test_six_processes_ingesting_the_sample_at_once_store_every_file_once(tmp_path):
+    """``CCHC_DATABASE_URL=… python -m cchc ingest sample_data`` from six processes at once."""
+    command = [sys.executable, "-m", "cchc", "ingest", "sample_data", "--data-dir"]
+    runs = [subprocess.Popen([*command, str(tmp_path / str(n)), "--user", f"may-{n}"], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(6)]
+    outcomes = [(run.communicate(timeout=900), run.returncode) for run in runs]
+    assert {code for _, code in outcomes} <= {0, 1}, outcomes  # 1: the run that stored the bad files rejected them
+    reference = Store(tmp_path / "one-process", database_url="")  # the same folder, one process, embedded
+    ingest.ingest_paths(reference, [ROOT / "sample_data"], user="mot")
+    store = Store(tmp_path)
+    assert sorted(store.submissions()["sha256"]) == sorted(reference.submissions()["sha256"])  # every file once
+    assert store.raw_hashes() == reference.raw_hashes()
+    assert values_per_file(store) == values_per_file(reference)  # each with all of its values
+    accepted = (store.submissions()["status"] == "accepted").sum()
+    assert sum(out.count("đã nhận —") for (out, _), _ in outcomes) == accepted  # each said so by one process
+
+
+def values_per_file(store: Store) -> dict[str, int]:
+    counts = Counter(store.table("value")["submission_id"])
+    return {row.sha256: counts.get(row.id, 0) for row in store.submissions().itertuples()}
