@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from cchc import auth, backup, clock, ingest, views
+from cchc import auth, backup, clock, ingest, migrate, views
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
 from cchc.config import data_dir, database_url
@@ -522,6 +522,24 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_migrate_parser(commands) -> None:
+    parser = command(commands, "migrate-db", "Chuyển cơ sở dữ liệu nhúng (thư mục dữ liệu) sang một cơ sở dữ liệu "
+                     "PostgreSQL trống, rồi kiểm tra bản chép.", run_migrate)
+    parser.add_argument("--to", required=True, metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL đích (trống)")
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    source = Store(data_dir(args.data_dir), database_url="")
+    try:
+        done = migrate.migrate(source, Store(source.data_dir, database_url=args.to), operator())
+    except migrate.MigrationError as error:
+        raise CliError(str(error)) from None
+    print(f"Đã chuyển {sum(done.tables.values())} dòng ({len(done.tables)} bảng) và {done.files} tệp gốc từ "
+          f"{source.describe()} sang {done.target} trong {done.seconds:.1f} giây; số dòng và tổng kiểm SHA-256 của "
+          "từng bảng và từng tệp đều khớp. Từ nay hãy đặt CCHC_DATABASE_URL (hoặc --database-url) để dùng nó.")
+    return 0
+
+
 def add_user_parser(commands) -> None:
     about = "Quản lý tài khoản đăng nhập (vai trò: lanh_dao, don_vi, quan_tri)."
     parser = command(commands, "user", about, run_user_list)  # a sub-command is required: its handler runs
@@ -572,7 +590,7 @@ def run_user_passwd(args: argparse.Namespace) -> int:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
     add_export_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
-    add_user_parser,
+    add_user_parser, add_migrate_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_export_values_parser, add_export_progress_parser, add_export_overview_parser, add_export_unit_parser,

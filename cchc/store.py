@@ -915,6 +915,14 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, names: Sequence[str], folder:
     return counts
 
 
+def table_checksums(folder: Path, names: Sequence[str]) -> list[tuple[int, str]]:
+    """Rows and a SHA-256 over the rows in order of each ``folder/<name>.parquet`` (:meth:`Store.export_tables`)."""
+    with closing(duckdb.connect()) as con:
+        return [con.execute("SELECT count(*), sha256(coalesce(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR),"
+                            " '')) FROM read_parquet(?) AS t", [str(folder / f"{name}.parquet")]).fetchone()
+                for name in names]
+
+
 def _audit(con: Any, user: str, action: str, object: str, detail: str, origin: str) -> None:
     con.execute('INSERT INTO audit ("at", "user", action, object, detail, origin) VALUES (?, ?, ?, ?, ?, ?)',
                 [clock.now(), user, action, object, detail, origin])

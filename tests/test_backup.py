@@ -32,9 +32,12 @@ def cheap_hashing(monkeypatch):
 
 @pytest.fixture
 def source(tmp_path) -> Store:
-    """A data folder with a bit of everything: accepted, superseded and rejected files, accounts, decisions,
-    PAR scores and the audit rows they leave."""
-    store = Store(tmp_path / "source")
+    return fill(Store(tmp_path / "source"))
+
+
+def fill(store: Store) -> Store:
+    """A bit of everything: accepted, superseded and rejected files, accounts, decisions, PAR scores and the
+    audit rows they leave."""
     auth.ensure_admin(store, {auth.ENV_ADMIN_PASSWORD: PASSWORD})
     auth.create_user(store, ADMIN, "cb.snv", "don_vi", PASSWORD, units=["SNV"], email="cb@hungyen.gov.vn")
     files = {"snv.xlsx": build_workbook("SNV", "2018"), "syt.xlsx": build_workbook("SYT", "2018"),
