@@ -11,7 +11,7 @@ backends chosen by configuration (:func:`cchc.config.database_url`):
   shared advisory lock that a period lock takes exclusively, so no upload slips in after a lock. Received
   files live in the database (table ``raw_file``), so app processes on several machines share them. The
   analytic reads (values, submissions, decisions, PAR scores) run on an in-process DuckDB copy of those
-  tables, loaded with ``COPY`` when their version in ``meta`` changes (see :meth:`Store._analytics`).
+  tables, loaded with ``COPY`` when their version in ``meta`` changes (see :meth:`Store.analytics_copy`).
 
 One set of migrations serves both: the SQL stays portable (bound ``?`` parameters, turned into ``%s`` for
 psycopg); what only DuckDB speaks (Arrow scans, Parquet, ``EXCLUDE``, ``ORDER BY ALL``) runs on DuckDB only.
@@ -546,13 +546,13 @@ class Store:
 
     def _analytic(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """A read of values, submissions, decisions or PAR scores, in DuckDB's SQL: on the database itself when
-        embedded, on the analytics copy (:meth:`_analytics`) on PostgreSQL."""
+        embedded, on the analytics copy (:meth:`analytics_copy`) on PostgreSQL."""
         if self.embedded:
             return self._frame(sql, params)
-        with closing(self._analytics().cursor()) as cursor:
+        with closing(self.analytics_copy().cursor()) as cursor:
             return cursor.execute(sql, list(params)).df()
 
-    def _analytics(self) -> duckdb.DuckDBPyConnection:
+    def analytics_copy(self) -> duckdb.DuckDBPyConnection:
         """PostgreSQL: the in-process DuckDB copy of the tables in :data:`_LARGE` and :data:`_SMALL`, brought
         up to date first. The versions and the rows are read in one repeatable-read transaction, so the copy is
         one consistent state; the large tables are loaded again only when ``submission_version`` changed."""
