@@ -86,12 +86,17 @@ def database(server: str) -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
 
 
+@pytest.fixture(autouse=True)
+def embedded_unless_asked(monkeypatch) -> None:
+    """Tests use the embedded store whatever the shell says; ``backend`` sets ``CCHC_DATABASE_URL`` itself."""
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+
+
 @pytest.fixture(params=["duckdb", "postgresql"])
 def backend(request, monkeypatch) -> Iterator[str]:
     """The test runs on the embedded store, then on a fresh PostgreSQL database dropped afterwards:
     ``CCHC_DATABASE_URL`` names it, so every Store of the test (and every command-line process) uses it."""
     if request.param == "duckdb":
-        monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
         yield ""
         return
     server = request.getfixturevalue("postgres_server")
