@@ -105,6 +105,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "INSERT INTO meta VALUES ('submission_version', 0, NULL)",
     ),
 )
+# Indexes for PostgreSQL's row-by-row lookups (DuckDB scans its columns; an index would only slow its inserts).
+_POSTGRES_ONLY = {3: ("CREATE INDEX value_submission ON value (submission_id)",
+                      "CREATE INDEX issue_submission ON issue (submission_id)",
+                      "CREATE INDEX submission_unit_period ON submission (unit, period)")}
 # Everything the migrations create, dropped by reset() (views first).
 _OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
     "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
@@ -555,14 +559,17 @@ class Store:
     def analytics_copy(self) -> duckdb.DuckDBPyConnection:
         """PostgreSQL: the in-process DuckDB copy of the tables in :data:`_LARGE` and :data:`_SMALL`, brought
         up to date first. The versions and the rows are read in one repeatable-read transaction, so the copy is
-        one consistent state; the large tables are loaded again only when ``submission_version`` changed."""
+        one consistent state. Submissions, values and issues are only ever added (a reset or restore starts
+        anew), so when ``submission_version`` changed only the submissions the copy lacks are loaded, with
+        their values and issues; the small tables are loaded again whenever anything changed."""
         with self._lock, self._connection() as con:
             con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 versions = dict(con.execute("SELECT key, num FROM meta WHERE key IN ('data_version',"
                                             " 'submission_version')").fetchall())
                 copy, loaded = self._copy or (None, {})
-                if copy is None or loaded["submission_version"] != versions["submission_version"]:
+                if copy is None or (loaded["submission_version"] != versions["submission_version"]
+                                    and not _add_new_submissions(con, copy)):
                     copy = _copy_of(con, (*_LARGE, *_SMALL))
                 elif loaded["data_version"] != versions["data_version"]:
                     with closing(copy.cursor()) as cursor:
@@ -882,13 +889,34 @@ def _copy_of(con: _PgConnection, tables: Sequence[str]) -> duckdb.DuckDBPyConnec
     return copy
 
 
-def _copy_tables(con: _PgConnection, copy: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+def _add_new_submissions(con: _PgConnection, copy: duckdb.DuckDBPyConnection) -> bool:
+    """Load into ``copy`` the submissions it lacks, with their values and issues; False (nothing loaded) when
+    some of its submissions are no longer stored (a reset): the copy must be made anew."""
+    stored = {i for (i,) in con.execute("SELECT id FROM submission").fetchall()}
+    with closing(copy.cursor()) as cursor:
+        held = {i for (i,) in cursor.execute("SELECT id FROM submission").fetchall()}
+        if held - stored:
+            return False
+        cursor.execute("BEGIN TRANSACTION")
+        _copy_tables(con, cursor, _LARGE, submissions=sorted(stored - held))
+        cursor.execute("COMMIT")
+    return True
+
+
+def _copy_tables(con: _PgConnection, copy: duckdb.DuckDBPyConnection, tables: Sequence[str], *,
+                 submissions: Sequence[int] | None = None) -> None:
     """Stream each table out of PostgreSQL (``COPY … TO STDOUT`` as CSV, through a temporary file) and into
-    the same table of the DuckDB ``copy``, which casts each text field to its column's type."""
+    the same table of the DuckDB ``copy``, which casts each text field to its column's type; only the rows of
+    these ``submissions`` when given (tables of :data:`_LARGE`)."""
     with tempfile.TemporaryDirectory(prefix="cchc-copy-") as work:
         for table in tables:
             path = Path(work) / f"{table}.csv"
-            with path.open("wb") as sink, con.raw.cursor().copy(f"COPY {table} TO STDOUT (FORMAT csv)") as rows:
+            query, params = table, None
+            if submissions is not None:
+                key = "id" if table == "submission" else "submission_id"
+                query, params = f"(SELECT * FROM {table} WHERE {key} = ANY(%s::BIGINT[]))", [list(submissions)]
+            with path.open("wb") as sink, con.raw.cursor().copy(f"COPY {query} TO STDOUT (FORMAT csv)",
+                                                                 params) as rows:
                 for block in rows:
                     sink.write(block)
             if path.stat().st_size:
@@ -940,7 +968,7 @@ def _account(row: tuple | None) -> Account | None:
 
 
 def _migrate(con: Any, version: int, statements: Sequence[str]) -> None:
-    for statement in statements:
+    for statement in (*statements, *(_POSTGRES_ONLY.get(version, ()) if isinstance(con, _PgConnection) else ())):
         con.execute(statement)
     con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
     if version == 1:

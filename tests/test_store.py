@@ -205,3 +205,19 @@ def test_store_waits_for_a_briefly_busy_file(tmp_path):
     store.record_submission(submission())
     process.wait()
     assert len(store.submissions()) == 1
+
+
+def test_store_analytics_follow_writes_of_other_processes(store, tmp_path):
+    """On PostgreSQL the figures come from a DuckDB copy: it takes in another process's new submissions (only
+    those) and a reset; embedded, the same reads see the same."""
+    store.record_submission(submission(b"one"))
+    assert len(store.current_values()) == 2
+    copy = store.analytics_copy() if not store.embedded else None
+    other = Store(store.data_dir)  # another process, as far as the store can tell
+    second = other.record_submission(submission(b"two", unit="STP", values=[Row("1a.1", value=3.0)]))
+    other.record_decision("approve", "2018", by="admin", unit="STP", submission_id=second.id)
+    assert store.current_values()[["unit", "value"]].values.tolist() == [["SNV", 7.0], ["SNV", 80.0], ["STP", 3.0]]
+    assert store.decisions("approval")["submission_id"].tolist() == [second.id]
+    assert store.embedded or store.analytics_copy() is copy  # extended, not loaded anew
+    other.reset()
+    assert store.current_values().empty and store.submissions().empty and store.decisions("approval").empty
