@@ -417,10 +417,10 @@ class Store:
     def keep_raws(self, blobs: Sequence[bytes]) -> list[str]:
         """Keep files under their SHA-256, durably before any submission refers to them: embedded, as files
         (temporary file + atomic rename, then one ``os.sync``, far cheaper than one fsync per file); on
-        PostgreSQL, as rows committed at once."""
+        PostgreSQL, as rows committed together."""
         hashes = [hashlib.sha256(data).hexdigest() for data in blobs]
         if not self.embedded:
-            with self._connection() as con:
+            with self._connection() as con, con.raw.transaction():  # one commit (one flush) for the batch
                 for sha256, data in zip(hashes, blobs, strict=True):
                     con.execute_binary("INSERT INTO raw_file (sha256, data) VALUES (?, ?)"
                                        " ON CONFLICT (sha256) DO NOTHING", [sha256, data])
