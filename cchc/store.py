@@ -882,6 +882,7 @@ def _pg_lock(con: _PgConnection, key: int) -> Iterator[None]:
 def _copy_of(con: _PgConnection, tables: Sequence[str]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the schema (every migration) and these tables' rows from PostgreSQL."""
     copy = duckdb.connect()
+    copy.execute("SET enable_progress_bar = false")  # a server process: no progress bar on its console
     for statements in MIGRATIONS:
         for statement in statements:
             copy.execute(statement)
