@@ -40,8 +40,10 @@ browser:
 	@command -v chromium >/dev/null && /sbin/ldconfig -p | grep -q libatomic.so.1 || \
 		{ $(APT_INSTALL) chromium libatomic1 >/dev/null; }
 
+# The tests that run on both backends need a PostgreSQL server: CCHC_TEST_DATABASE_URL, 127.0.0.1:5432, or a
+# throwaway cluster that .ci/with-postgres starts (installing Debian's postgresql when missing) and stops.
 test: install-dev browser
-	$(PY) -m pytest
+	PY=$(PY) .ci/with-postgres $(PY) -m pytest
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -13,7 +13,12 @@ Both variants end in the same ``cchc`` functions (``progress``, ``rollup``, ``co
 they differ in how the rows are fetched and reduced: SQL with bound parameters on a DuckDB file vs boolean
 masks and ``groupby`` on an in-memory pandas frame. Outputs are checked equal. Goal: each under 200 ms.
 
-Run: ``python benchmarks/analytics.py [--units-per-province 170] [--repeat 5]``.
+With ``--database-url postgresql://…`` (an empty database) PostgreSQL is the store: the values go into the
+store's ``submission`` and ``value`` tables (``COPY``), the store loads its DuckDB analytics copy from them
+(:meth:`cchc.store.Store.analytics_copy`, timed: in full, and after one upload by another process), and the
+same SQL runs on that copy (the value rows as of ``current_values``, with the province column added once).
+
+Run: ``python benchmarks/analytics.py [--units-per-province 170] [--repeat 5] [--database-url URL]``.
 The ten years reach before the plan's first year (2016), so the monitored years are widened for this
 process only (``periods.yaml`` stays as it is).
 """
@@ -34,14 +39,18 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import psycopg
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from cchc import periods  # noqa: E402
 from cchc.catalog import Unit, load_catalog  # noqa: E402
 from cchc.completeness import completeness  # noqa: E402
+from cchc.ingest import ingest_file  # noqa: E402
 from cchc.progress import PROVINCE, indicator_frame, progress, rollup  # noqa: E402
 from cchc.ranking import ranking  # noqa: E402
+from cchc.store import Store  # noqa: E402
 
 YEARS = range(2011, 2021)
 PROVINCES = 34
@@ -119,6 +128,61 @@ def build_duckdb(path: Path, values: pd.DataFrame, submissions: pd.DataFrame) ->
     con.execute("CREATE TABLE measure AS SELECT * FROM m")
     con.execute("CHECKPOINT")
     return con
+
+
+def build_from_postgres(url: str, folder: Path, values: pd.DataFrame,
+                        submissions: pd.DataFrame) -> tuple[duckdb.DuckDBPyConnection, dict[str, float]]:
+    """PostgreSQL as the store: one accepted submission per unit and period holding its value rows, loaded with
+    COPY; then the store's analytics copy (timed) and, on it, the benchmark's tables. Returns a cursor on the
+    copy and the seconds of each step."""
+    store = Store(folder, database_url=url)
+    if not store.is_empty():
+        raise SystemExit(f"{store.describe()} is not empty")
+    seconds, start = {}, time.perf_counter()
+    pairs = values[["unit", "period"]].drop_duplicates(ignore_index=True).astype(str)
+    pairs["id"] = np.arange(1, len(pairs) + 1)
+    deadlines = {c: periods.parse_period(c).deadline for c in period_codes()}
+    rows = pairs.assign(sha256=[f"{i:064x}" for i in pairs["id"]], at=pairs["period"].map(deadlines).astype(str),
+                        status="accepted")[["id", "unit", "period", "sha256", "at", "status"]]
+    ids = values[["unit", "period"]].astype(str).merge(pairs, on=["unit", "period"], how="left")["id"].to_numpy()
+    value_rows = pd.DataFrame({"submission_id": ids, "indicator": values["indicator"].astype(str),
+                               "numerator": values["numerator"], "denominator": values["denominator"],
+                               "value": values["value"]})
+    with psycopg.connect(url, autocommit=True) as pg:
+        copy_csv(pg, "submission (id, unit, period, sha256, uploaded_at, status)", rows)
+        copy_csv(pg, "value (submission_id, indicator, numerator, denominator, value)", value_rows)
+        pg.execute("SELECT setval('submission_id', (SELECT max(id) FROM submission))")
+        pg.execute("UPDATE meta SET num = num + 1 WHERE key IN ('data_version', 'submission_version')")
+        pg.execute("ANALYZE")
+    seconds["load into PostgreSQL (COPY)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    copy = store.analytics_copy()
+    seconds["snapshot refresh, full (PostgreSQL → DuckDB copy)"] = time.perf_counter() - start
+    report = next((ROOT / "sample_data" / "2018").glob("*.xlsx"))
+    ingest_file(Store(folder / "other", database_url=url), report.read_bytes(), report.name, user="bench")
+    start = time.perf_counter()
+    assert store.analytics_copy() is copy
+    seconds["snapshot refresh after one upload by another process"] = time.perf_counter() - start
+    start = time.perf_counter()
+    con = copy.cursor()
+    con.execute("CREATE SCHEMA bench")
+    con.execute("USE bench")
+    con.execute("CREATE TABLE value AS SELECT left(unit, 3) AS province, unit, period, indicator, numerator,"
+                " denominator, value FROM main.current_values WHERE submission_id IN (SELECT id FROM main.submission"
+                " WHERE uploaded_by IS NULL) ORDER BY province, unit")  # the synthetic rows: the timed upload left out
+    con.register("s", submissions)
+    con.execute("CREATE TABLE submission AS SELECT province, unit, period, status, uploaded_at FROM s"
+                " ORDER BY province, unit")
+    con.register("m", indicator_frame(load_catalog())[["indicator", "measure", "rollup"]])
+    con.execute("CREATE TABLE measure AS SELECT * FROM m")
+    seconds["benchmark tables on the copy"] = time.perf_counter() - start
+    return con, seconds
+
+
+def copy_csv(pg: psycopg.Connection, target: str, frame: pd.DataFrame, chunk: int = 1_000_000) -> None:
+    with pg.cursor().copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy:
+        for first in range(0, len(frame), chunk):
+            copy.write(frame.iloc[first:first + chunk].to_csv(index=False, header=False))
 
 
 # -- the database-side variant: SQL fetches and reduces, the cchc functions do the rest -------------------
@@ -217,6 +281,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units-per-province", type=int, default=170)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database to use as the store")
     args = parser.parse_args()
     widen_years()
     started = time.perf_counter()
@@ -228,7 +293,12 @@ def main() -> None:
     local = dataclasses.replace(base, units=(base.unit_by_code[PROVINCE],
                                              *(u for u in units if u.code.startswith(province))))
     with tempfile.TemporaryDirectory() as tmp:
-        con = build_duckdb(Path(tmp) / "bench.duckdb", values, submissions)
+        if args.database_url:
+            con, steps = build_from_postgres(args.database_url, Path(tmp), values, submissions)
+            for step, took in steps.items():
+                print(f"{step}: {took:.1f} s")
+        else:
+            con = build_duckdb(Path(tmp) / "bench.duckdb", values, submissions)
         print(f"{len(values):,} value rows, {len(submissions):,} submissions, {len(units):,} units "
               f"({PROVINCES} provinces), {len(period_codes())} periods; built in "
               f"{time.perf_counter() - started:.0f} s; {duckdb.__version__=}, {pd.__version__=}")

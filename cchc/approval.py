@@ -36,7 +36,7 @@ def lock_period(store: Store, actor: User, period: str, comment: str = "") -> No
     """Lock a period: uploads for it are refused until :func:`reopen_period`."""
     require_admin(actor, "khóa sổ kỳ báo cáo")
     code = _period(period)
-    with store.writing():  # an upload being stored finishes first; the next one sees the lock
+    with store.writing(exclusive=True):  # an upload being stored finishes first; the next one sees the lock
         if code in store.locked_periods():
             raise AuthError(f"Kỳ {code} đã khóa sổ từ trước.")
         store.record_decision("lock", code, by=actor.name, comment=comment[:MAX_COMMENT], origin=actor.origin)

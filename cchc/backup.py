@@ -4,7 +4,10 @@ A backup is one zip: ``tables/<table>.parquet`` (every data and catalog table, f
 ``raw/<xx>/<sha256>`` (every kept upload) and ``manifest.json`` (format, schema version, row counts, and the
 size and SHA-256 of every other member). A restore trusts nothing in the zip: member names must be ones a
 backup writes, every size and checksum must match the manifest, and it fills a staging folder that becomes
-the data folder only when all of it checked out, so a failed restore leaves nothing half-done.
+the data folder only when all of it checked out, so a failed restore leaves nothing half-done. On PostgreSQL
+the backup reads the tables in one repeatable-read transaction and the received files from the database; a
+restore needs an empty database and loads the tables in one transaction (after the received files, which are
+kept by hash and so harmless if it fails).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +61,10 @@ def backup(store: Store, out: Path, user: User) -> BackupSummary:
         try:
             with zipfile.ZipFile(temp, "w") as archive:
                 for name in sorted(tables):
-                    entries.append(_add(archive, Path(work) / f"{name}.parquet", f"tables/{name}.parquet"))
-                for path in _raw_files(store.raw_dir):  # listed after the snapshot: every stored file is there
-                    entries.append(_add(archive, path, f"{RAW_DIR}/{path.parent.name}/{path.name}"))
+                    entries.append(_add(archive, (Path(work) / f"{name}.parquet").read_bytes(),
+                                        f"tables/{name}.parquet"))
+                for sha256 in store.raw_hashes():  # listed after the snapshot: every stored file is there
+                    entries.append(_add(archive, store.raw_file(sha256), f"{RAW_DIR}/{sha256[:2]}/{sha256}"))
                 manifest = {"format": FORMAT, "version": FORMAT_VERSION, "schema_version": store.schema_version(),
                             "created_at": clock.now().isoformat(), "created_by": user.name, "tables": tables,
                             "members": entries}
@@ -75,52 +78,53 @@ def backup(store: Store, out: Path, user: User) -> BackupSummary:
     return BackupSummary(out, tables, files, out.stat().st_size)
 
 
-def restore(source: Path, data_dir: Path, user: User) -> BackupSummary:
-    """Restore a backup into ``data_dir``, which must be empty or absent; the zip is checked before use."""
-    data_dir = Path(data_dir)
-    if data_dir.exists() and any(data_dir.iterdir()):
+def restore(source: Path, target: Store, user: User) -> BackupSummary:
+    """Restore a backup into ``target``: an embedded store whose data folder is empty or absent, or an empty
+    PostgreSQL database. The zip is checked (into a staging folder) before anything is used."""
+    data_dir = target.data_dir
+    if target.embedded and data_dir.exists() and any(data_dir.iterdir()):
         raise BackupError(f"Thư mục dữ liệu «{data_dir}» không trống; chỉ khôi phục vào một thư mục trống.")
+    if not target.embedded and not target.is_empty():
+        raise BackupError(f"Cơ sở dữ liệu «{target.describe()}» không trống; chỉ khôi phục vào một cơ sở dữ liệu"
+                          " trống.")
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as error:
         raise BackupError(f"«{source}» không phải tệp sao lưu hợp lệ ({error}).") from None
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
+    if target.embedded:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
+    else:
+        staging = Path(tempfile.mkdtemp(prefix="cchc-restore-"))
     try:
         with archive:
             manifest = _manifest(archive)
             for entry in manifest["members"]:
                 _extract(archive, entry, staging)
         tables = staging / "tables"
-        restored = Store(staging)
+        restored = Store(staging, database_url="") if target.embedded else target
         if restored.schema_version() < manifest["schema_version"]:
             raise BackupError("Tệp sao lưu được tạo bởi phiên bản mới hơn của chương trình; hãy cập nhật trước.")
         (staging / RAW_DIR).mkdir(exist_ok=True)
+        if not target.embedded:
+            for path in sorted((staging / RAW_DIR).glob("??/*")):
+                restored.keep_raw(path.read_bytes())
         restored.import_tables(tables)
         shutil.rmtree(tables)
         restored.audit(user.name, "backup.restore", Path(source).name, manifest["created_at"], origin=user.origin)
-        if data_dir.exists():
-            data_dir.rmdir()
-        os.replace(staging, data_dir)
-    except BaseException:
+        if target.embedded:
+            if data_dir.exists():
+                data_dir.rmdir()
+            os.replace(staging, data_dir)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     files = sum(str(e["name"]).startswith(RAW_DIR) for e in manifest["members"])
     return BackupSummary(data_dir, dict(manifest["tables"]), files, Path(source).stat().st_size)
 
 
-def _raw_files(raw_dir: Path) -> Iterator[Path]:
-    if raw_dir.is_dir():
-        yield from sorted(p for p in raw_dir.glob("??/*") if re.fullmatch(r"[0-9a-f]{64}", p.name))
-
-
-def _add(archive: zipfile.ZipFile, path: Path, name: str) -> dict[str, object]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    archive.write(path, name, compress_type=zipfile.ZIP_STORED if name.startswith(RAW_DIR) else zipfile.ZIP_DEFLATED)
-    return {"name": name, "size": path.stat().st_size, "sha256": digest.hexdigest()}
+def _add(archive: zipfile.ZipFile, data: bytes, name: str) -> dict[str, object]:
+    archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name.startswith(RAW_DIR) else zipfile.ZIP_DEFLATED)
+    return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict:

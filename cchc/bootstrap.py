@@ -9,6 +9,9 @@ crash mid-load leaves no half database. Later starts find the database and retur
 
 Starting clean: ``python -m cchc reset --yes`` empties the database but keeps the file, and an existing
 database (even an empty one) is never refilled; delete the data folder to get the sample again.
+With PostgreSQL (``CCHC_DATABASE_URL``) the first process to find a database that was never used (an empty
+audit log: every action leaves a row, a reset too) loads the sample into it directly, under an advisory lock
+that the other processes wait on; a crash mid-load leaves part of the sample (reset, then start again).
 Whether the current data came from the sample is recorded in the audit log (action ``sample.loaded``).
 """
 
@@ -41,10 +44,17 @@ class BootstrapResult:
     seconds: float
 
 
-def ensure_database(data_dir: str | os.PathLike[str], sample_dir: Path = SAMPLE_DIR) -> BootstrapResult:
-    """Create and fill the database from ``sample_dir`` unless ``data_dir`` already has one."""
+def ensure_database(data_dir: str | os.PathLike[str], sample_dir: Path = SAMPLE_DIR, *,
+                    database_url: str | None = None) -> BootstrapResult:
+    """Create and fill the database from ``sample_dir`` unless ``data_dir`` already has one (or, on PostgreSQL,
+    unless the database was used already)."""
     start = time.perf_counter()
     data_dir = Path(data_dir)
+    shared = Store(data_dir, database_url=database_url)
+    if not shared.embedded:
+        with shared.first_start():
+            loaded = load_sample(shared, sample_dir) if shared.audit_log(1).empty else None
+        return BootstrapResult(loaded is not None, loaded or 0, time.perf_counter() - start)
     if (data_dir / DB_FILE).exists():
         return BootstrapResult(False, 0, time.perf_counter() - start)
     with _exclusive(data_dir):
@@ -52,7 +62,7 @@ def ensure_database(data_dir: str | os.PathLike[str], sample_dir: Path = SAMPLE_
             return BootstrapResult(False, 0, time.perf_counter() - start)
         work = data_dir / ".bootstrap"
         shutil.rmtree(work, ignore_errors=True)  # left over by a crash
-        loaded = load_sample(Store(work), sample_dir)
+        loaded = load_sample(Store(work, database_url=""), sample_dir)
         if (work / RAW_DIR).exists():
             _merge(work / RAW_DIR, data_dir / RAW_DIR)
         wal = work / f"{DB_FILE}.wal"

@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from cchc import auth, backup, clock, ingest, views
+from cchc import auth, backup, clock, ingest, migrate, views
 from cchc.catalog import BLOCKS, load_catalog
 from cchc.completeness import completeness
-from cchc.config import ENV_DATA_DIR, data_dir
+from cchc.config import ENV_DATA_DIR, data_dir, database_url
 from cchc.export import (
     BLOCK_NAMES,
     completeness_file,
@@ -102,12 +102,14 @@ def command(commands, name: str, help: str, handler: Handler) -> argparse.Argume
     parser = commands.add_parser(name, help=help, description=help)
     parser.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: biến môi trường "
                         "CCHC_DATA_DIR, nếu không có thì ./data)")
+    parser.add_argument("--database-url", metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL (mặc định: biến "
+                        "môi trường CCHC_DATABASE_URL, nếu không có thì tệp DuckDB trong thư mục dữ liệu)")
     parser.set_defaults(handler=handler)
     return parser
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(data_dir(args.data_dir))
+    return Store(data_dir(args.data_dir), database_url=database_url(args.database_url))
 
 
 def period_arg(text: str) -> Period:
@@ -205,7 +207,7 @@ def add_validate_parser(commands) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     paths = existing_paths(args.files)
     store = open_store(args)
-    known = store if store.path.exists() else None  # checking never creates a data folder
+    known = store if store.exists() else None  # checking never creates a data folder
     with known.session() if known else nullcontext():
         results = [(path, ingest.check_file(path.read_bytes(), path.name, known, lang=args.lang))
                    for path in ingest.find_workbooks(paths)]
@@ -499,7 +501,8 @@ def run_reset(args: argparse.Namespace) -> int:
         raise CliError("Lệnh reset xóa toàn bộ dữ liệu; thêm --yes để xác nhận.")
     store = open_store(args)
     store.reset()
-    print(f"Đã xóa dữ liệu trong {store.data_dir}.")
+    store.audit(operator().name, "database.reset", origin="cli")  # a used database: never refilled with the sample
+    print(f"Đã xóa dữ liệu trong {store.describe()}.")
     return 0
 
 
@@ -542,8 +545,8 @@ def add_backup_parser(commands) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     store = open_store(args)
-    if not store.path.exists():
-        raise CliError(f"Không có cơ sở dữ liệu trong «{store.data_dir}».")
+    if not store.exists():
+        raise CliError(f"Không có cơ sở dữ liệu trong «{store.describe()}».")
     done = admin_call(lambda: backup.backup(store, Path(args.out), operator()))
     print(f"Đã sao lưu {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {done.path} "
           f"({done.bytes / 1024 / 1024:.1f} MiB).")
@@ -556,9 +559,27 @@ def add_restore_parser(commands) -> None:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    target = data_dir(args.data_dir)
+    target = Store(data_dir(args.data_dir), database_url=database_url(args.database_url))
     done = admin_call(lambda: backup.restore(Path(existing_paths([args.file])[0]), target, operator()))
-    print(f"Đã khôi phục {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {target}.")
+    print(f"Đã khôi phục {sum(done.tables.values())} dòng dữ liệu và {done.files} tệp gốc vào {target.describe()}.")
+    return 0
+
+
+def add_migrate_parser(commands) -> None:
+    parser = command(commands, "migrate-db", "Chuyển cơ sở dữ liệu nhúng (thư mục dữ liệu) sang một cơ sở dữ liệu "
+                     "PostgreSQL trống, rồi kiểm tra bản chép.", run_migrate)
+    parser.add_argument("--to", required=True, metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL đích (trống)")
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    source = Store(data_dir(args.data_dir), database_url="")
+    try:
+        done = migrate.migrate(source, Store(source.data_dir, database_url=args.to), operator())
+    except migrate.MigrationError as error:
+        raise CliError(str(error)) from None
+    print(f"Đã chuyển {sum(done.tables.values())} dòng ({len(done.tables)} bảng) và {done.files} tệp gốc từ "
+          f"{source.describe()} sang {done.target} trong {done.seconds:.1f} giây; số dòng và tổng kiểm SHA-256 của "
+          "từng bảng và từng tệp đều khớp. Từ nay hãy đặt CCHC_DATABASE_URL (hoặc --database-url) để dùng nó.")
     return 0
 
 
@@ -612,8 +633,7 @@ def run_user_passwd(args: argparse.Namespace) -> int:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
     add_export_parser, add_report_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
-    add_user_parser,
-    add_serve_parser,
+    add_user_parser, add_migrate_parser, add_serve_parser,
 ]
 EXPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_export_values_parser, add_export_progress_parser, add_export_overview_parser, add_export_unit_parser,

@@ -1,10 +1,20 @@
-"""The only module that speaks SQL: the DuckDB schema, its migrations, every write and every query.
+"""The only module that speaks SQL: the schema, its migrations, every write and every query, on one of two
+backends chosen by configuration (:func:`cchc.config.database_url`):
 
-Connections are short-lived (one per operation, or one per :meth:`Store.session` for a batch), so the
-dashboard and the command line can share ``data/cchc.duckdb``. DuckDB lets one process open the file at a
-time: a locked file is retried briefly, then :class:`StoreBusy` says so in Vietnamese. Raw uploads are kept
-by SHA-256 under ``data/raw/``. The SQL stays plain (sequences, views, bound ``?`` parameters) so that a
-PostgreSQL attached through DuckDB's postgres extension can take over as configuration.
+- **embedded** (the default): ``data/cchc.duckdb``. Connections are short-lived (one per operation, or one
+  per :meth:`Store.session` for a batch), so the dashboard and the command line can share the file. DuckDB
+  lets one process open it at a time: a locked file is retried briefly, then :class:`StoreBusy` says so in
+  Vietnamese. Received files are kept by SHA-256 under ``data/raw/``.
+- **PostgreSQL** (``CCHC_DATABASE_URL=postgresql://…``, through psycopg 3): one connection per thread, kept.
+  Writers in many processes run at once; each write is one transaction, submissions are stored under a
+  short transaction-level advisory lock (duplicates and supersedes decided in order), and uploads hold a
+  shared advisory lock that a period lock takes exclusively, so no upload slips in after a lock. Received
+  files live in the database (table ``raw_file``), so app processes on several machines share them. The
+  analytic reads (values, submissions, decisions, PAR scores) run on an in-process DuckDB copy of those
+  tables, loaded with ``COPY`` when their version in ``meta`` changes (see :meth:`Store.analytics_copy`).
+
+One set of migrations serves both: the SQL stays portable (bound ``?`` parameters, turned into ``%s`` for
+psycopg); what only DuckDB speaks (Arrow scans, Parquet, ``EXCLUDE``, ``ORDER BY ALL``) runs on DuckDB only.
 Times are Hưng Yên local time (UTC+7, from :mod:`cchc.clock`), stored without a zone.
 """
 
@@ -15,19 +25,21 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import psycopg
 import pyarrow as pa
 
-from cchc import clock
+from cchc import clock, config
 from cchc.catalog import Catalog, load_catalog
 from cchc.periods import all_periods, previous_period
 
@@ -49,7 +61,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " name_vi VARCHAR NOT NULL, name_en VARCHAR, measure VARCHAR NOT NULL, direction VARCHAR NOT NULL,"
         " applies_to VARCHAR, only_units VARCHAR, required BOOLEAN, baseline_year INTEGER, source VARCHAR)",
         "CREATE TABLE target (indicator VARCHAR NOT NULL, kind VARCHAR NOT NULL, year INTEGER NOT NULL,"
-        " value DOUBLE NOT NULL, comparison VARCHAR NOT NULL, basis VARCHAR)",
+        " value DOUBLE PRECISION NOT NULL, comparison VARCHAR NOT NULL, basis VARCHAR)",
         'CREATE TABLE period (code VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, year INTEGER NOT NULL,'
         ' start DATE NOT NULL, "end" DATE NOT NULL, deadline DATE NOT NULL)',
         "CREATE SEQUENCE submission_id",
@@ -57,8 +69,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " period VARCHAR, sha256 VARCHAR NOT NULL UNIQUE, filename VARCHAR, size BIGINT, uploaded_by VARCHAR,"
         " uploaded_at TIMESTAMP NOT NULL, status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected')),"
         " supersedes BIGINT, template_version VARCHAR, reporter VARCHAR, report_date DATE)",
-        "CREATE TABLE value (submission_id BIGINT NOT NULL, indicator VARCHAR NOT NULL, numerator DOUBLE,"
-        " denominator DOUBLE, value DOUBLE, note VARCHAR, source_cell VARCHAR)",
+        "CREATE TABLE value (submission_id BIGINT NOT NULL, indicator VARCHAR NOT NULL, numerator DOUBLE PRECISION,"
+        " denominator DOUBLE PRECISION, value DOUBLE PRECISION, note VARCHAR, source_cell VARCHAR)",
         "CREATE TABLE issue (submission_id BIGINT NOT NULL, severity VARCHAR NOT NULL, code VARCHAR NOT NULL,"
         " sheet VARCHAR, cell VARCHAR, indicator VARCHAR, message VARCHAR)",
         "CREATE SEQUENCE audit_id",
@@ -67,7 +79,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE SEQUENCE par_score_id",
         "CREATE TABLE par_score (id BIGINT PRIMARY KEY DEFAULT nextval('par_score_id'), year INTEGER NOT NULL,"
         " unit VARCHAR NOT NULL, criterion VARCHAR NOT NULL,"
-        " source VARCHAR NOT NULL CHECK (source IN ('self', 'appraised', 'survey')), score DOUBLE NOT NULL,"
+        " source VARCHAR NOT NULL CHECK (source IN ('self', 'appraised', 'survey')), score DOUBLE PRECISION NOT NULL,"
         " entered_by VARCHAR, reason VARCHAR, entered_at TIMESTAMP NOT NULL)",
         "CREATE VIEW current_submission AS SELECT s.* FROM submission s WHERE s.status = 'accepted'"
         " AND s.id = (SELECT max(n.id) FROM submission n"
@@ -87,11 +99,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " decided_at TIMESTAMP NOT NULL)",
         "ALTER TABLE audit ADD COLUMN origin VARCHAR",
     ),
+    (  # received files in the database (PostgreSQL; the embedded store keeps them under data/raw/), and the
+       # version of the submission tables, which the PostgreSQL store's analytics copy follows
+        "CREATE TABLE raw_file (sha256 VARCHAR PRIMARY KEY, data BYTEA NOT NULL)",
+        "INSERT INTO meta VALUES ('submission_version', 0, NULL)",
+    ),
 )
+# Indexes for PostgreSQL's row-by-row lookups (DuckDB scans its columns; an index would only slow its inserts).
+_POSTGRES_ONLY = {3: ("CREATE INDEX value_submission ON value (submission_id)",
+                      "CREATE INDEX issue_submission ON issue (submission_id)",
+                      "CREATE INDEX submission_unit_period ON submission (unit, period)")}
 # Everything the migrations create, dropped by reset() (views first).
 _OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
     "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
-    "par_score", "account", "decision", "schema_version")),
+    "par_score", "account", "decision", "raw_file", "schema_version")),
     *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id", "decision_id")))
 # What a backup holds: the data tables (restored) and the catalog tables (kept for reference: the code rebuilds them).
 BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision")
@@ -109,10 +130,24 @@ _ACCOUNT_COLUMNS = ("name", "role", "units", "email", "password_hash", "active",
                     "created_at", "password_changed_at")
 _ACCOUNT_CHANGES = frozenset(_ACCOUNT_COLUMNS[1:8]) | {"password_changed_at"}
 _DECISION_KINDS = {"approval": ("approve", "return"), "lock": ("lock", "reopen")}
+# Tables the PostgreSQL store copies into DuckDB for analytic reads: reloaded when ``submission_version``
+# changes (the large ones), or when anything changes (the small ones).
+_LARGE = ("submission", "value", "issue")
+_SMALL = ("decision", "par_score")
+# PostgreSQL advisory lock keys: schema migrations, the first start's sample load, uploads vs period locks,
+# and the storing of submissions.
+_SCHEMA_LOCK, _BOOTSTRAP_LOCK, _PERIOD_LOCK, _SUBMIT_LOCK = 72_016_001, 72_016_002, 72_016_003, 72_016_004
+# PostgreSQL type oids → Arrow types, so a frame read from PostgreSQL has the dtypes DuckDB gives.
+_ARROW_TYPES = {16: pa.bool_(), 17: pa.binary(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(),
+                701: pa.float64(), 1082: pa.date32(), 1114: pa.timestamp("us")}
 
 
 class StoreBusy(RuntimeError):
-    """The database file is held by another process for longer than we are willing to wait."""
+    """The database file is held by another process for longer than we are willing to wait, or the PostgreSQL
+    server does not answer."""
+
+
+CONSTRAINT_ERRORS: tuple[type[Exception], ...] = (duckdb.ConstraintException, psycopg.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -164,11 +199,13 @@ class Account:
 
 
 class Store:
-    """The database (``<data_dir>/cchc.duckdb``) and the raw files (``<data_dir>/raw/``) of one data folder."""
+    """The database and the received files of one installation: embedded (``<data_dir>/cchc.duckdb`` and
+    ``<data_dir>/raw/``) or PostgreSQL (``database_url``; None reads ``CCHC_DATABASE_URL``, "" is embedded)."""
 
-    def __init__(self, data_dir: str | os.PathLike[str], *, catalog: Catalog | None = None,
-                 busy_timeout: float | None = None) -> None:
+    def __init__(self, data_dir: str | os.PathLike[str], *, database_url: str | None = None,
+                 catalog: Catalog | None = None, busy_timeout: float | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.database_url = config.database_url() if database_url is None else database_url
         self.path = self.data_dir / DB_FILE
         self.raw_dir = self.data_dir / RAW_DIR
         self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
@@ -176,12 +213,34 @@ class Store:
         self._fingerprint = ""
         self._local = threading.local()
         self._version: tuple[Any, int] | None = None
+        self._ready = False  # PostgreSQL: the schema was checked by this object
+        self._lock = threading.RLock()  # PostgreSQL: the schema check and the analytics copy, one thread at a time
+        self._copy: tuple[duckdb.DuckDBPyConnection, dict[str, int]] | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return not self.database_url
+
+    def describe(self) -> str:
+        """Where the data lives, for messages (a PostgreSQL address without its password)."""
+        if self.embedded:
+            return str(self.data_dir)
+        info = psycopg.conninfo.conninfo_to_dict(self.database_url)
+        return f"postgresql://{info.get('host', '')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+    def exists(self) -> bool:
+        """Whether the database was created already (nothing is created by asking)."""
+        if self.embedded:
+            return self.path.exists()
+        with closing(self._connect_pg()) as con:
+            return con.execute("SELECT to_regclass('schema_version') IS NOT NULL", []).fetchone()[0]
 
     # -- connections -------------------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Keep one connection open for a batch of operations in this thread (the file stays locked meanwhile)."""
-        if getattr(self._local, "con", None) is not None:
+        """Keep one connection open for a batch of operations in this thread (the file stays locked meanwhile;
+        on PostgreSQL each thread keeps its connection anyway)."""
+        if getattr(self._local, "con", None) is not None or not self.embedded:
             yield
             return
         con = self._open()
@@ -193,7 +252,17 @@ class Store:
             con.close()
 
     @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _connection(self) -> Iterator[Any]:
+        if not self.embedded:
+            con = getattr(self._local, "pg", None)
+            if con is None or con.raw.closed:
+                con = self._local.pg = self._connect_pg()
+                if not self._ready:
+                    with self._lock:
+                        self._ensure_schema(con)
+                        self._ready = True
+            yield con
+            return
         con = getattr(self._local, "con", None)
         if con is not None:
             yield con
@@ -203,6 +272,13 @@ class Store:
             yield con
         finally:
             con.close()
+
+    def _connect_pg(self) -> _PgConnection:
+        try:
+            return _PgConnection(self.database_url)
+        except psycopg.OperationalError as error:
+            raise StoreBusy(f"Không kết nối được máy chủ cơ sở dữ liệu PostgreSQL {self.describe()} ({error})."
+                            " Hãy kiểm tra máy chủ rồi thử lại.") from None
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -229,21 +305,44 @@ class Store:
         return con
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold this process's write turn across a check and the writes that depend on it (a period's lock
-        and the uploads it refuses), so no other thread's write comes between them."""
-        with _WRITE_LOCK:
+    def writing(self, *, exclusive: bool = False) -> Iterator[None]:
+        """Hold the write turn across a check and the writes that depend on it (a period's lock and the uploads
+        it refuses), so no other write comes between them. Embedded: this process's threads take turns (other
+        processes are kept out by the file lock). PostgreSQL: uploads hold it shared, a lock decision
+        ``exclusive`` (an advisory lock, across processes)."""
+        if self.embedded:
+            with _WRITE_LOCK:
+                yield
+            return
+        with self._advisory(_PERIOD_LOCK, shared=not exclusive):
             yield
 
-    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    @contextmanager
+    def first_start(self) -> Iterator[None]:
+        """PostgreSQL: one process at a time fills a new database (see :mod:`cchc.bootstrap`)."""
+        with self._advisory(_BOOTSTRAP_LOCK):
+            yield
+
+    @contextmanager
+    def _advisory(self, key: int, *, shared: bool = False) -> Iterator[None]:
+        kind = "_shared" if shared else ""
+        with self._connection() as con:
+            con.execute(f"SELECT pg_advisory_lock{kind}(?)", [key])
+            try:
+                yield
+            finally:
+                with suppress(psycopg.Error):
+                    con.execute(f"SELECT pg_advisory_unlock{kind}(?)", [key])
+
+    def _write(self, work: Callable[[Any], Any]) -> Any:
         with self._connection() as con:
             return _transact(con, work)
 
     # -- schema --------------------------------------------------------------------------------------------
-    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        with _WRITE_LOCK:  # threads opening a new database at once would race to create it
-            exists = con.execute("SELECT count(*) FROM information_schema.tables"
-                                 " WHERE table_name = 'schema_version'").fetchone()[0]
+    def _ensure_schema(self, con: Any) -> None:
+        with _WRITE_LOCK if self.embedded else _pg_lock(con, _SCHEMA_LOCK):  # creators of a new database race
+            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+                                 " AND table_schema = current_schema()").fetchone()[0]
             if not exists:
                 con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
                             " applied_at TIMESTAMP)")
@@ -268,7 +367,7 @@ class Store:
             self._fingerprint = hashlib.sha256(repr((self.catalog, all_periods())).encode()).hexdigest()
         return self._fingerprint
 
-    def _load_catalog(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _load_catalog(self, con: Any) -> None:
         catalog = self.catalog
         tables = {
             "unit": (("code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to"),
@@ -289,7 +388,7 @@ class Store:
                        [(p.code, p.kind, p.year, p.start, p.end, p.deadline) for p in all_periods()]),
         }
 
-        def refresh(con: duckdb.DuckDBPyConnection) -> None:
+        def refresh(con: Any) -> None:
             for table, (columns, rows) in tables.items():
                 con.execute(f"DELETE FROM {table}")
                 _insert(con, table, columns, rows)
@@ -305,7 +404,7 @@ class Store:
             shutil.rmtree(self.raw_dir, ignore_errors=True)
             self._ensure_schema(con)
 
-    # -- raw files --------------------------------------------------------------------------------------
+    # -- raw files (embedded: files under data/raw/; PostgreSQL: table raw_file) ------------------------
     def _raw_path(self, sha256: str) -> Path:
         if not _SHA256.match(sha256):
             raise ValueError(f"not a SHA-256: {sha256!r}")
@@ -316,12 +415,17 @@ class Store:
         return self.keep_raws([data])[0]
 
     def keep_raws(self, blobs: Sequence[bytes]) -> list[str]:
-        """Keep files under their SHA-256 (temporary file + atomic rename), then flush them to disk with one
-        ``os.sync`` (far cheaper than one fsync per file), so a submission never refers to a lost file."""
-        hashes = []
-        for data in blobs:
-            sha256 = hashlib.sha256(data).hexdigest()
-            hashes.append(sha256)
+        """Keep files under their SHA-256, durably before any submission refers to them: embedded, as files
+        (temporary file + atomic rename, then one ``os.sync``, far cheaper than one fsync per file); on
+        PostgreSQL, as rows committed together."""
+        hashes = [hashlib.sha256(data).hexdigest() for data in blobs]
+        if not self.embedded:
+            with self._connection() as con, con.raw.transaction():  # one commit (one flush) for the batch
+                for sha256, data in zip(hashes, blobs, strict=True):
+                    con.execute_binary("INSERT INTO raw_file (sha256, data) VALUES (?, ?)"
+                                       " ON CONFLICT (sha256) DO NOTHING", [sha256, data])
+            return hashes
+        for sha256, data in zip(hashes, blobs, strict=True):
             path = self._raw_path(sha256)
             if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256:
                 continue
@@ -333,7 +437,23 @@ class Store:
         return hashes
 
     def raw_file(self, sha256: str) -> bytes:
-        return self._raw_path(sha256).read_bytes()
+        path = self._raw_path(sha256)
+        if self.embedded:
+            return path.read_bytes()
+        with self._connection() as con:
+            row = con.execute("SELECT data FROM raw_file WHERE sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            raise FileNotFoundError(path.name)
+        return bytes(row[0])
+
+    def raw_hashes(self) -> list[str]:
+        """The SHA-256 of every kept file, in order."""
+        if not self.embedded:
+            with self._connection() as con:
+                return [h for (h,) in con.execute("SELECT sha256 FROM raw_file ORDER BY sha256").fetchall()]
+        if not self.raw_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.raw_dir.glob("??/*") if _SHA256.match(p.name))
 
     # -- submissions ----------------------------------------------------------------------------------
     def find_submission(self, sha256: str) -> SubmissionRow | None:
@@ -363,7 +483,9 @@ class Store:
         if any(item.status not in ("accepted", "rejected") for item in items):
             raise ValueError("status must be 'accepted' or 'rejected'")
 
-        def work(con: duckdb.DuckDBPyConnection) -> list[SubmissionRow]:
+        def work(con: Any) -> list[SubmissionRow]:
+            if not self.embedded:  # writers in other processes store theirs before or after, never between
+                con.execute("SELECT pg_advisory_xact_lock(?)", [_SUBMIT_LOCK])
             shas = [item.sha256 for item in items]
             seen = {row[0]: SubmissionRow(*row[1:]) for row in con.execute(
                 "SELECT sha256, id, unit, period, status, supersedes FROM submission"
@@ -402,11 +524,13 @@ class Store:
             _insert(con, "value", _VALUE_COLUMNS, values)
             _insert(con, "issue", _ISSUE_COLUMNS, issues)
             _insert(con, "audit", _AUDIT_COLUMNS, audits)
+            con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'submission_version'",
+                        [time.time_ns() // 1000])
             return results
 
         try:
             return self._write(work)
-        except duckdb.ConstraintException:  # another writer stored one of these files meanwhile: now a duplicate
+        except CONSTRAINT_ERRORS:  # another writer stored one of these files meanwhile: now a duplicate
             return self._write(work)
 
     def previous_values(self, unit: str, period: str) -> dict[str, float]:
@@ -422,11 +546,46 @@ class Store:
     # -- reads -------------------------------------------------------------------------------------------
     def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         with self._connection() as con:
-            return con.execute(sql, list(params)).df()
+            return con.execute(sql, list(params)).df() if self.embedded else con.frame(sql, params)
+
+    def _analytic(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A read of values, submissions, decisions or PAR scores, in DuckDB's SQL: on the database itself when
+        embedded, on the analytics copy (:meth:`analytics_copy`) on PostgreSQL."""
+        if self.embedded:
+            return self._frame(sql, params)
+        with closing(self.analytics_copy().cursor()) as cursor:
+            return cursor.execute(sql, list(params)).df()
+
+    def analytics_copy(self) -> duckdb.DuckDBPyConnection:
+        """PostgreSQL: the in-process DuckDB copy of the tables in :data:`_LARGE` and :data:`_SMALL`, brought
+        up to date first. The versions and the rows are read in one repeatable-read transaction, so the copy is
+        one consistent state. Submissions, values and issues are only ever added (a reset or restore starts
+        anew), so when ``submission_version`` changed only the submissions the copy lacks are loaded, with
+        their values and issues; the small tables are loaded again whenever anything changed."""
+        with self._lock, self._connection() as con:
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                versions = dict(con.execute("SELECT key, num FROM meta WHERE key IN ('data_version',"
+                                            " 'submission_version')").fetchall())
+                copy, loaded = self._copy or (None, {})
+                if copy is None or (loaded["submission_version"] != versions["submission_version"]
+                                    and not _add_new_submissions(con, copy)):
+                    copy = _copy_of(con, (*_LARGE, *_SMALL))
+                elif loaded["data_version"] != versions["data_version"]:
+                    with closing(copy.cursor()) as cursor:
+                        cursor.execute("BEGIN TRANSACTION")
+                        for table in _SMALL:
+                            cursor.execute(f"DELETE FROM {table}")
+                        _copy_tables(con, cursor, _SMALL)
+                        cursor.execute("COMMIT")
+            finally:
+                con.execute("COMMIT")
+            self._copy = (copy, versions)
+            return copy
 
     def current_values(self, period: str | None = None, unit: str | None = None) -> pd.DataFrame:
         """``unit, period, indicator, numerator, denominator, value, note, source_cell, submission_id``."""
-        return self._frame("SELECT * FROM current_values WHERE (? IS NULL OR period = ?) AND (? IS NULL OR unit = ?)"
+        return self._analytic("SELECT * FROM current_values WHERE (? IS NULL OR period = ?) AND (? IS NULL OR unit = ?)"
                            " ORDER BY unit, period, indicator", [period, period, unit, unit])
 
     def counted_values(self, *, approved_only: bool = False) -> pd.DataFrame:
@@ -437,10 +596,10 @@ class Store:
                     " (PARTITION BY submission_id ORDER BY id DESC) AS rn FROM decision"
                     " WHERE kind IN ('approve', 'return')) WHERE rn = 1")
         if not approved_only:
-            return self._frame(f"WITH verdict AS ({verdicts}) SELECT * FROM current_values"
+            return self._analytic(f"WITH verdict AS ({verdicts}) SELECT * FROM current_values"
                                " WHERE submission_id NOT IN (SELECT submission_id FROM verdict WHERE kind = 'return')"
                                " ORDER BY unit, period, indicator")
-        return self._frame(
+        return self._analytic(
             f"WITH verdict AS ({verdicts}), chosen AS (SELECT s.unit, s.period, max(s.id) AS id FROM submission s"
             " JOIN verdict ON verdict.submission_id = s.id WHERE verdict.kind = 'approve' AND s.status = 'accepted'"
             " GROUP BY s.unit, s.period)"
@@ -450,7 +609,7 @@ class Store:
 
     def submissions(self, unit: str | None = None, period: str | None = None) -> pd.DataFrame:
         """Every submission (accepted or rejected) with ``superseded_by`` and its error / warning counts."""
-        return self._frame(
+        return self._analytic(
             f"SELECT {', '.join('s.' + c for c in _SUBMISSION_COLUMNS)},"
             " (SELECT min(n.id) FROM submission n WHERE n.supersedes = s.id) AS superseded_by,"
             " (SELECT count(*) FROM issue i WHERE i.submission_id = s.id AND i.severity = 'error') AS errors,"
@@ -464,7 +623,7 @@ class Store:
 
     def data_version(self) -> int:
         """A number that changes whenever anything is written (a file stat answers when nothing changed)."""
-        stamp = _stamp(self.path)
+        stamp = _stamp(self.path) if self.embedded else None
         if self._version is not None and stamp is not None and self._version[0] == stamp:
             return self._version[1]
         with self._connection() as con:
@@ -482,7 +641,7 @@ class Store:
         if unknown:
             raise ValueError(f"unknown PAR score source(s): {sorted(unknown)}")
 
-        def work(con: duckdb.DuckDBPyConnection) -> int:
+        def work(con: Any) -> int:
             _insert(con, "par_score", _PAR_COLUMNS, data)
             _insert(con, "audit", _AUDIT_COLUMNS, [(at, user, "par.record", "par_score", f"{len(data)} điểm",
                                                     origin)])
@@ -492,7 +651,7 @@ class Store:
 
     def par_scores(self, year: int | None = None) -> pd.DataFrame:
         """The latest score per year, unit, criterion and source."""
-        return self._frame(
+        return self._analytic(
             "SELECT year, unit, criterion, source, score, entered_by, reason, entered_at FROM ("
             " SELECT *, row_number() OVER (PARTITION BY year, unit, criterion, source ORDER BY id DESC) AS rn"
             " FROM par_score WHERE (? IS NULL OR year = ?)) WHERE rn = 1 ORDER BY year, unit, criterion, source",
@@ -509,7 +668,7 @@ class Store:
         return self._frame(
             'SELECT * FROM audit WHERE (? IS NULL OR "user" = ?) AND (? IS NULL OR starts_with(action, ?))'
             ' AND (? IS NULL OR "at" >= ?) AND (? IS NULL OR "at" < ?) AND (? IS NULL OR'
-            " contains(lower(concat_ws(' ', object, detail)), lower(?))) ORDER BY id DESC LIMIT ?",
+            " strpos(lower(concat_ws(' ', object, detail)), lower(?)) > 0) ORDER BY id DESC LIMIT ?",
             [user, user, action, action, since, since, until, until, text, text, limit])
 
     # -- accounts (cchc.auth) ------------------------------------------------------------------------------
@@ -533,7 +692,7 @@ class Store:
         """Create an account (audited); False when the name is taken."""
         row = [*_account_values(account)[:8], account.created_at or clock.now(), account.password_changed_at]
 
-        def work(con: duckdb.DuckDBPyConnection) -> bool:
+        def work(con: Any) -> bool:
             if con.execute("SELECT count(*) FROM account WHERE name = ?", [account.name]).fetchone()[0]:
                 return False
             con.execute(f"INSERT INTO account ({', '.join(_ACCOUNT_COLUMNS)}) VALUES ({', '.join('?' * len(row))})",
@@ -543,7 +702,7 @@ class Store:
 
         try:
             return self._write(work)
-        except duckdb.ConstraintException:  # created by another process meanwhile
+        except CONSTRAINT_ERRORS:  # created by another process meanwhile
             return False
 
     def update_account(self, name: str, changes: Mapping[str, Any], *, by: str, action: str, detail: str = "",
@@ -554,7 +713,7 @@ class Store:
             raise ValueError(f"cannot change account fields {sorted(unknown)}")
         values = {k: " ".join(v) if k == "units" else v for k, v in changes.items()}
 
-        def work(con: duckdb.DuckDBPyConnection) -> bool:
+        def work(con: Any) -> bool:
             found = con.execute(f"UPDATE account SET {', '.join(f'{k} = ?' for k in values)} WHERE name = ?"
                                 " RETURNING name", [*values.values(), name]).fetchall()
             if found:
@@ -565,7 +724,7 @@ class Store:
 
     def record_login(self, name: str, *, ok: bool, origin: str = "", detail: str = "") -> None:
         """Audit a login attempt (``login`` or ``login.failed``); the account keeps its failures in a row."""
-        def work(con: duckdb.DuckDBPyConnection) -> None:
+        def work(con: Any) -> None:
             con.execute("UPDATE account SET failed_logins = CASE WHEN ? THEN 0 ELSE failed_logins + 1 END"
                         " WHERE name = ?", [ok, name])
             _audit(con, name, "login" if ok else "login.failed", name, detail, origin)
@@ -587,7 +746,7 @@ class Store:
     def record_decision(self, kind: str, period: str, *, by: str, unit: str = "", submission_id: int | None = None,
                         comment: str = "", origin: str = "") -> int:
         """Append an approval (``approve``/``return`` of a unit's report) or a period ``lock``/``reopen``."""
-        def work(con: duckdb.DuckDBPyConnection) -> int:
+        def work(con: Any) -> int:
             new_id = con.execute(
                 "INSERT INTO decision (kind, period, unit, submission_id, comment, decided_by, decided_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -603,7 +762,7 @@ class Store:
         """``id, kind, period, unit, submission_id, comment, decided_by, decided_at`` of one ``scope``
         (``approval`` or ``lock``): the latest per unit and period (``latest``), or the whole history."""
         kinds = list(_DECISION_KINDS[scope])
-        return self._frame(
+        return self._analytic(
             "SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY period, unit ORDER BY id DESC)"
             " AS rn FROM decision WHERE kind IN (SELECT unnest(?::VARCHAR[])) AND (? IS NULL OR period = ?))"
             " WHERE rn = 1 OR NOT ? ORDER BY period, unit, id DESC", [kinds, period, period, latest])
@@ -613,7 +772,7 @@ class Store:
         with self._connection() as con:
             rows = con.execute(
                 "SELECT period FROM (SELECT period, kind, row_number() OVER (PARTITION BY period ORDER BY id DESC)"
-                " AS rn FROM decision WHERE kind IN ('lock', 'reopen')) WHERE rn = 1 AND kind = 'lock'").fetchall()
+                " AS rn FROM decision WHERE kind IN ('lock', 'reopen')) AS d WHERE rn = 1 AND kind = 'lock'").fetchall()
         return frozenset(p for (p,) in rows)
 
     # -- backup and restore (cchc.backup) ----------------------------------------------------------------
@@ -621,42 +780,178 @@ class Store:
         with self._connection() as con:
             return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
+    def is_empty(self) -> bool:
+        """Whether no data was stored yet (the catalog tables do not count)."""
+        return not any(self.row_count(name) for name in BACKUP_TABLES)
+
+    def row_count(self, name: str) -> int:
+        """The rows of one table (any table the migrations create)."""
+        if ("TABLE", name) not in _OBJECTS:
+            raise ValueError(f"unknown table {name!r}")
+        with self._connection() as con:
+            return con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+
     def table(self, name: str) -> pd.DataFrame:
         """A whole data or catalog table, in a stable order (for backups and their checks)."""
         if name not in (*BACKUP_TABLES, *CATALOG_TABLES):
             raise ValueError(f"unknown table {name!r}")
-        return self._frame(f"SELECT * FROM {name} ORDER BY ALL")
+        width = len(self._frame(f"SELECT * FROM {name} LIMIT 0").columns)
+        return self._frame(f"SELECT * FROM {name} ORDER BY {', '.join(map(str, range(1, width + 1)))}")
 
     def export_tables(self, folder: Path) -> dict[str, int]:
         """Write every data and catalog table to ``folder/<table>.parquet`` from one snapshot; rows per table."""
-        counts = {}
+        names = (*BACKUP_TABLES, *CATALOG_TABLES)
         with self._connection() as con:
-            con.execute("BEGIN TRANSACTION")
+            if self.embedded:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    return _write_parquet(con, names, folder)
+                finally:
+                    con.execute("ROLLBACK")
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                for name in (*BACKUP_TABLES, *CATALOG_TABLES):
-                    con.sql(f"SELECT * FROM {name} ORDER BY ALL").write_parquet(str(folder / f"{name}.parquet"))
-                    counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                copy = _copy_of(con, names)
             finally:
-                con.execute("ROLLBACK")
-        return counts
+                con.execute("COMMIT")
+        with closing(copy):
+            return _write_parquet(copy, names, folder)
 
     def import_tables(self, folder: Path) -> None:
         """Load the data tables written by :meth:`export_tables` into this empty store, in one transaction,
         and move the id sequences past the loaded ids."""
-        def work(con: duckdb.DuckDBPyConnection) -> None:
+        def work(con: Any) -> None:
             for name in BACKUP_TABLES:
                 if con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
                     raise ValueError(f"table {name} is not empty")
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)",
-                            [str(folder / f"{name}.parquet")])
+                path = str(folder / f"{name}.parquet")
+                if self.embedded:
+                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [path])
+                else:
+                    _copy_parquet(con, name, path)
             for name, sequence in _SEQUENCES:
                 top = con.execute(f"SELECT coalesce(max(id), 0) FROM {name}").fetchone()[0]
-                con.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [top])
+                con.execute(f"SELECT max(nextval('{sequence}')) FROM generate_series(1, ?)", [top])
+            con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'submission_version'",
+                        [time.time_ns() // 1000])
 
         self._write(work)
 
 
-def _audit(con: duckdb.DuckDBPyConnection, user: str, action: str, object: str, detail: str, origin: str) -> None:
+class _PgConnection:
+    """A psycopg 3 connection speaking the store's SQL: ``?`` parameters, bound on the client (so a NULL
+    parameter needs no type, as in DuckDB), autocommit unless a transaction is begun explicitly."""
+
+    def __init__(self, url: str) -> None:
+        self.raw = psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor, connect_timeout=10)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
+        return self.raw.execute(sql.replace("%", "%%").replace("?", "%s"), list(params))
+
+    def execute_binary(self, sql: str, params: Sequence[Any]) -> None:
+        """Execute with the parameters sent apart from the statement (large ``bytes`` stay binary)."""
+        with psycopg.Cursor(self.raw) as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """The rows as a DataFrame with the dtypes DuckDB's ``.df()`` gives (they pass through DuckDB)."""
+        cursor = self.execute(sql, params)
+        names = [d.name for d in cursor.description]
+        types = [_ARROW_TYPES.get(d.type_code, pa.string()) for d in cursor.description]
+        columns = list(zip(*cursor.fetchall(), strict=True)) or [()] * len(names)
+        table = pa.table([pa.array(list(c), type=t) for c, t in zip(columns, types, strict=True)], names=names)
+        with closing(_ARROW.cursor()) as duck:
+            return duck.from_arrow(table).df()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+_ARROW = duckdb.connect()  # turns Arrow tables read from PostgreSQL into DataFrames
+
+
+@contextmanager
+def _pg_lock(con: _PgConnection, key: int) -> Iterator[None]:
+    con.execute("SELECT pg_advisory_lock(?)", [key])
+    try:
+        yield
+    finally:
+        con.execute("SELECT pg_advisory_unlock(?)", [key])
+
+
+def _copy_of(con: _PgConnection, tables: Sequence[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the schema (every migration) and these tables' rows from PostgreSQL."""
+    copy = duckdb.connect()
+    copy.execute("SET enable_progress_bar = false")  # a server process: no progress bar on its console
+    for statements in MIGRATIONS:
+        for statement in statements:
+            copy.execute(statement)
+    _copy_tables(con, copy, tables)
+    return copy
+
+
+def _add_new_submissions(con: _PgConnection, copy: duckdb.DuckDBPyConnection) -> bool:
+    """Load into ``copy`` the submissions it lacks, with their values and issues; False (nothing loaded) when
+    some of its submissions are no longer stored (a reset): the copy must be made anew."""
+    stored = {i for (i,) in con.execute("SELECT id FROM submission").fetchall()}
+    with closing(copy.cursor()) as cursor:
+        held = {i for (i,) in cursor.execute("SELECT id FROM submission").fetchall()}
+        if held - stored:
+            return False
+        cursor.execute("BEGIN TRANSACTION")
+        _copy_tables(con, cursor, _LARGE, submissions=sorted(stored - held))
+        cursor.execute("COMMIT")
+    return True
+
+
+def _copy_tables(con: _PgConnection, copy: duckdb.DuckDBPyConnection, tables: Sequence[str], *,
+                 submissions: Sequence[int] | None = None) -> None:
+    """Stream each table out of PostgreSQL (``COPY … TO STDOUT`` as CSV, through a temporary file) and into
+    the same table of the DuckDB ``copy``, which casts each text field to its column's type; only the rows of
+    these ``submissions`` when given (tables of :data:`_LARGE`)."""
+    with tempfile.TemporaryDirectory(prefix="cchc-copy-") as work:
+        for table in tables:
+            path = Path(work) / f"{table}.csv"
+            query, params = table, None
+            if submissions is not None:
+                key = "id" if table == "submission" else "submission_id"
+                query, params = f"(SELECT * FROM {table} WHERE {key} = ANY(%s::BIGINT[]))", [list(submissions)]
+            with path.open("wb") as sink, con.raw.cursor().copy(f"COPY {query} TO STDOUT (FORMAT csv)",
+                                                                 params) as rows:
+                for block in rows:
+                    sink.write(block)
+            if path.stat().st_size:
+                copy.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, all_varchar = true,"
+                             " allow_quoted_nulls = false, quote = '\"', escape = '\"', delim = ',')", [str(path)])
+
+
+def _copy_parquet(con: _PgConnection, table: str, path: str) -> None:
+    """Load a Parquet file into a PostgreSQL table by column name (``COPY … FROM STDIN``)."""
+    with closing(duckdb.connect()) as duck:
+        result = duck.execute("SELECT * FROM read_parquet(?)", [path])
+        columns = [f'"{d[0]}"' for d in result.description]
+        with con.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            while batch := result.fetchmany(10_000):
+                for row in batch:
+                    copy.write_row(row)
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, names: Sequence[str], folder: Path) -> dict[str, int]:
+    counts = {}
+    for name in names:
+        con.sql(f"SELECT * FROM {name} ORDER BY ALL").write_parquet(str(folder / f"{name}.parquet"))
+        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    return counts
+
+
+def table_checksums(folder: Path, names: Sequence[str]) -> list[tuple[int, str]]:
+    """Rows and a SHA-256 over the rows in order of each ``folder/<name>.parquet`` (:meth:`Store.export_tables`)."""
+    with closing(duckdb.connect()) as con:
+        return [con.execute("SELECT count(*), sha256(coalesce(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR),"
+                            " '')) FROM read_parquet(?) AS t", [str(folder / f"{name}.parquet")]).fetchone()
+                for name in names]
+
+
+def _audit(con: Any, user: str, action: str, object: str, detail: str, origin: str) -> None:
     con.execute('INSERT INTO audit ("at", "user", action, object, detail, origin) VALUES (?, ?, ?, ?, ?, ?)',
                 [clock.now(), user, action, object, detail, origin])
 
@@ -672,20 +967,23 @@ def _account(row: tuple | None) -> Account | None:
     return Account(row[0], row[1], tuple(row[2].split()), *row[3:])
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, version: int, statements: Sequence[str]) -> None:
-    for statement in statements:
+def _migrate(con: Any, version: int, statements: Sequence[str]) -> None:
+    for statement in (*statements, *(_POSTGRES_ONLY.get(version, ()) if isinstance(con, _PgConnection) else ())):
         con.execute(statement)
     con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
     if version == 1:
         con.execute("INSERT INTO meta VALUES ('data_version', ?, NULL), ('catalog', 0, '')", [time.time_ns() // 1000])
 
 
-def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], Any], *,
-              retries: int = 5) -> Any:
+def _transact(con: Any, work: Callable[[Any], Any], *, retries: int = 5) -> Any:
     """Run ``work`` in one transaction that also bumps the data version; retried on a write conflict.
-    This process's writers take turns (every write touches the data-version row, so concurrent threads would
-    otherwise conflict faster than retries resolve it); other processes are kept out by DuckDB's file lock."""
-    with _WRITE_LOCK:
+    Embedded, this process's writers take turns (every write touches the data-version row, so concurrent
+    threads would otherwise conflict faster than retries resolve it; other processes are kept out by DuckDB's
+    file lock). On PostgreSQL the row lock on the data version orders the commits; a deadlock is retried."""
+    embedded = not isinstance(con, _PgConnection)
+    conflicts = (duckdb.TransactionException,) if embedded else (psycopg.errors.DeadlockDetected,
+                                                                 psycopg.errors.SerializationFailure)
+    with _WRITE_LOCK if embedded else nullcontext():
         for attempt in range(retries):
             con.execute("BEGIN TRANSACTION")
             try:
@@ -694,21 +992,29 @@ def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyCon
                             [time.time_ns() // 1000])
                 con.execute("COMMIT")
                 return result
-            except duckdb.TransactionException:
+            except conflicts:
                 con.execute("ROLLBACK")
                 if attempt == retries - 1:
                     raise
             except BaseException:
-                con.execute("ROLLBACK")
+                with suppress(duckdb.Error, psycopg.Error):
+                    con.execute("ROLLBACK")
                 raise
     raise AssertionError("unreachable")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert many rows in one statement, scanned from an Arrow table (far faster than bound row lists)."""
-    if rows:
-        incoming = pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
-        con.from_arrow(incoming).query("incoming", f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM incoming")
+def _insert(con: Any, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert many rows at once: embedded, scanned from an Arrow table (far faster than bound row lists); on
+    PostgreSQL, with ``COPY … FROM STDIN``."""
+    if not rows:
+        return
+    if isinstance(con, _PgConnection):
+        with con.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    incoming = pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
+    con.from_arrow(incoming).query("incoming", f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM incoming")
 
 
 def _stamp(path: Path) -> tuple | None:

@@ -10,6 +10,8 @@ from cchc import approval, cli, ingest
 from cchc.auth import AuthError, PermissionDenied, User
 from cchc.store import NewSubmission, Store
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 ADMIN = User("snv.admin", "quan_tri", (), "10.0.0.9")
 
 

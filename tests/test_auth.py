@@ -12,6 +12,8 @@ from cchc import auth, cli, clock, ingest
 from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
 from cchc.store import Store
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 PASSWORD = "mật-khẩu-đủ-dài-1"
 ADMIN = User("admin", "quan_tri", (), "10.0.0.1")
 
@@ -63,9 +65,9 @@ def test_ensure_admin_generates_prints_once_and_stores_only_the_hash(tmp_path):
     assert store.audit_log(action="user.add")["object"].tolist() == ["admin"]
 
 
-def test_ensure_admin_takes_the_environment_password_silently(store, tmp_path):
+def test_ensure_admin_takes_the_environment_password_silently(store, tmp_path, make_store):
     console = io.StringIO()
-    fresh = Store(tmp_path / "e")
+    fresh = make_store(tmp_path / "e")
     assert auth.ensure_admin(fresh, {auth.ENV_ADMIN_PASSWORD: PASSWORD}, console)
     assert console.getvalue() == ""
     assert auth.authenticate(fresh, "ADMIN ", PASSWORD) == User("admin", "quan_tri", (), "")

@@ -18,6 +18,8 @@ from cchc.backup import BackupError
 from cchc.store import BACKUP_TABLES, CATALOG_TABLES, Store
 from tests.workbooks import build_workbook
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 ADMIN = User("admin", "quan_tri", (), "cli")
 PASSWORD = "mật-khẩu-đủ-dài-1"
 
@@ -28,11 +30,14 @@ def cheap_hashing(monkeypatch):
     monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-@pytest.fixture(scope="module")
-def source(tmp_path_factory) -> Store:
-    """A data folder with a bit of everything: accepted, superseded and rejected files, accounts, decisions,
-    PAR scores and the audit rows they leave."""
-    store = Store(tmp_path_factory.mktemp("source") / "data")
+@pytest.fixture
+def source(tmp_path) -> Store:
+    return fill(Store(tmp_path / "source"))
+
+
+def fill(store: Store) -> Store:
+    """A bit of everything: accepted, superseded and rejected files, accounts, decisions, PAR scores and the
+    audit rows they leave."""
     auth.ensure_admin(store, {auth.ENV_ADMIN_PASSWORD: PASSWORD})
     auth.create_user(store, ADMIN, "cb.snv", "don_vi", PASSWORD, units=["SNV"], email="cb@hungyen.gov.vn")
     files = {"snv.xlsx": build_workbook("SNV", "2018"), "syt.xlsx": build_workbook("SYT", "2018"),
@@ -59,14 +64,13 @@ def tables(store: Store) -> dict[str, pd.DataFrame]:
 
 
 def raw_files(store: Store) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in store.raw_dir.rglob("*") if p.is_file()}
+    return {sha256: store.raw_file(sha256) for sha256 in store.raw_hashes()}
 
 
-def test_backup_restore_round_trip_keeps_every_table_and_file(source, archive, tmp_path):
+def test_backup_restore_round_trip_keeps_every_table_and_file(source, archive, tmp_path, make_store):
     before = tables(source)  # taken after the backup: it includes the backup's own audit row
-    target = tmp_path / "restored"
-    summary = backup.restore(archive, target, ADMIN)
-    restored = Store(target)
+    restored = make_store(tmp_path / "restored")
+    summary = backup.restore(archive, restored, ADMIN)
     after = tables(restored)
     audit = after.pop("audit")
     assert audit.iloc[-1][["user", "action", "object"]].tolist() == ["admin", "backup.restore", "sao-luu.zip"]
@@ -78,22 +82,23 @@ def test_backup_restore_round_trip_keeps_every_table_and_file(source, archive, t
         "audit": len(audit) - 1}
 
 
-def test_restored_store_keeps_working(archive, tmp_path):
-    store = Store(tmp_path / "restored")
-    backup.restore(archive, store.data_dir, ADMIN)
+def test_restored_store_keeps_working(archive, tmp_path, make_store):
+    store = make_store(tmp_path / "restored")
+    backup.restore(archive, store, ADMIN)
     assert auth.authenticate(store, "cb.snv", PASSWORD).units == ("SNV",)
     result = ingest.ingest_file(store, build_workbook("SYT", "2019"), "syt19.xlsx", user="admin")
     assert (result.status, result.submission_id) == ("accepted", 5)  # ids continue after the restored ones
     assert store.locked_periods() == {"2018"}
 
 
-def test_restore_refuses_a_folder_that_is_not_empty(archive, tmp_path):
+def test_restore_refuses_a_store_that_is_not_empty(source, archive, tmp_path):
     target = tmp_path / "busy"
     target.mkdir()
     (target / "note.txt").write_text("x")
     with pytest.raises(BackupError, match="không trống"):
-        backup.restore(archive, target, ADMIN)
+        backup.restore(archive, source if not source.embedded else Store(target), ADMIN)
     assert [p.name for p in target.iterdir()] == ["note.txt"]
+    assert len(source.submissions()) == 4
 
 
 def rewrite(archive: Path, out: Path, change) -> Path:
@@ -125,12 +130,14 @@ def manifest_with_traversal(name: str, data: bytes):
     (manifest_with_traversal, "bản kê"),
     (lambda n, d: [(n, b'{"format": "khac"}' if n == "manifest.json" else d)], "không phải bản sao lưu"),
 ])
-def test_restore_refuses_a_damaged_backup(archive, tmp_path, change, message):
+def test_restore_refuses_a_damaged_backup(archive, tmp_path, change, message, make_store):
     damaged = rewrite(archive, tmp_path / "hong.zip", change)
+    target = make_store(tmp_path / "target")
     with pytest.raises(BackupError, match=message):
-        backup.restore(damaged, tmp_path / "target", ADMIN)
+        backup.restore(damaged, target, ADMIN)
     assert not (tmp_path / "target").exists() and not (tmp_path.parent / "evil.txt").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+    assert target.embedded or (target.is_empty() and target.raw_hashes() == [])
 
 
 def damage_compressed(archive: Path, out: Path, member: str) -> Path:
@@ -156,20 +163,22 @@ def test_restore_of_a_damaged_compressed_member_says_so_and_exits_2(archive, tmp
 
 
 @pytest.mark.parametrize("data", [b"", b"PK\x03\x04 truncated", b"x" * 100])
-def test_restore_refuses_what_is_not_a_zip(tmp_path, data):
+def test_restore_refuses_what_is_not_a_zip(tmp_path, data, make_store):
     path = tmp_path / "khong-phai.zip"
     path.write_bytes(data)
     with pytest.raises(BackupError, match="không phải tệp sao lưu"):
-        backup.restore(path, tmp_path / "target", ADMIN)
+        backup.restore(path, make_store(tmp_path / "target"), ADMIN)
 
 
-def test_cli_backup_and_restore(source, tmp_path, capsys):
+def test_cli_backup_and_restore(source, tmp_path, capsys, make_store):
     out = tmp_path / "sl.zip"
     assert cli.main(["backup", "--out", str(out), "--data-dir", str(source.data_dir)]) == 0
     assert "4 tệp gốc" in capsys.readouterr().out
-    target = tmp_path / "moi"
-    assert cli.main(["restore", str(out), "--data-dir", str(target)]) == 0
-    assert len(Store(target).table("submission")) == 4
-    assert cli.main(["restore", str(out), "--data-dir", str(target)]) == 2
+    target = make_store(tmp_path / "moi")
+    where = ["--data-dir", str(target.data_dir), "--database-url", target.database_url]
+    assert cli.main(["restore", str(out), *where]) == 0
+    assert len(target.table("submission")) == 4
+    assert cli.main(["restore", str(out), *where]) == 2
     assert "không trống" in capsys.readouterr().err
-    assert cli.main(["backup", "--out", str(out), "--data-dir", str(tmp_path / "khong-co")]) == 2
+    if source.embedded:  # a PostgreSQL database always exists
+        assert cli.main(["backup", "--out", str(out), "--data-dir", str(tmp_path / "khong-co")]) == 2

@@ -30,6 +30,8 @@ from cchc.store import Store, StoreBusy
 from tests.hostile import INFO, rezip
 from tests.workbooks import build_workbook
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("SNV", "SYT", "STP", "STC")
 PERIODS = ("2017", "2018", "2019")
@@ -103,9 +105,9 @@ def test_concurrent_uploads_and_cli_lose_and_duplicate_nothing(tmp_path):
     threads = [threading.Thread(target=worker, args=(uploads[i::8],)) for i in range(8)]
     for thread in threads[:4]:
         thread.start()
-    marker = Store(data_dir)._raw_path(hashlib.sha256(own).hexdigest())
-    while not marker.exists() and cli.poll() is None:  # the others once the command holds the database
-        time.sleep(0.01)
+    marker = hashlib.sha256(own).hexdigest()
+    while marker not in Store(data_dir).raw_hashes() and cli.poll() is None:  # the others once the command is
+        time.sleep(0.01)                                                        # storing (holds the file, embedded)
     for thread in threads[4:]:
         thread.start()
     for thread in threads:
@@ -118,6 +120,7 @@ def test_concurrent_uploads_and_cli_lose_and_duplicate_nothing(tmp_path):
     assert cli.returncode == 0, err
     assert all(message.startswith("Cơ sở dữ liệu") for message in busy)
     store = Store(data_dir)
+    assert store.embedded or not busy  # PostgreSQL: writers never wait for a "busy" database
     assert Counter(r.status for r in results)["duplicate"] >= 8
     assert len(store.submissions()) == len(files) + 1 == len(set(store.submissions()["sha256"]))
     assert check_all_or_nothing(store) == {"accepted": len(files) + 1}
@@ -189,3 +192,26 @@ def test_no_upload_slips_in_after_a_period_is_locked(tmp_path):
     assert (log[log["action"] == "submission.accepted"]["id"] < lock_id).all()
     assert (log[log["id"] > lock_id]["action"] == "submission.refused").all()
     assert len(log[log["action"].isin(["submission.accepted", "submission.refused"])]) == len(files)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # embedded, the others would wait ("busy")
+def test_six_processes_ingesting_the_sample_at_once_store_every_file_once(tmp_path):
+    """``CCHC_DATABASE_URL=… python -m cchc ingest sample_data`` from six processes at once."""
+    command = [sys.executable, "-m", "cchc", "ingest", "sample_data", "--data-dir"]
+    runs = [subprocess.Popen([*command, str(tmp_path / str(n)), "--user", f"may-{n}"], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(6)]
+    outcomes = [(run.communicate(timeout=900), run.returncode) for run in runs]
+    assert {code for _, code in outcomes} <= {0, 1}, outcomes  # 1: the run that stored the bad files rejected them
+    reference = Store(tmp_path / "one-process", database_url="")  # the same folder, one process, embedded
+    ingest.ingest_paths(reference, [ROOT / "sample_data"], user="mot")
+    store = Store(tmp_path)
+    assert sorted(store.submissions()["sha256"]) == sorted(reference.submissions()["sha256"])  # every file once
+    assert store.raw_hashes() == reference.raw_hashes()
+    assert values_per_file(store) == values_per_file(reference)  # each with all of its values
+    accepted = (store.submissions()["status"] == "accepted").sum()
+    assert sum(out.count("đã nhận —") for (out, _), _ in outcomes) == accepted  # each said so by one process
+
+
+def values_per_file(store: Store) -> dict[str, int]:
+    counts = Counter(store.table("value")["submission_id"])
+    return {row.sha256: counts.get(row.id, 0) for row in store.submissions().itertuples()}

@@ -10,6 +10,8 @@ import pytest
 from cchc.ingest import check_file, find_workbooks, ingest_file, ingest_paths, safe_filename
 from cchc.store import Store
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def store(tmp_path) -> Store:
@@ -105,7 +107,7 @@ def write(folder, name, data):
     return path
 
 
-def test_ingest_paths_walks_folders_and_matches_one_by_one_ingest(tmp_path, make_workbook):
+def test_ingest_paths_walks_folders_and_matches_one_by_one_ingest(tmp_path, make_workbook, make_store):
     files = tmp_path / "in"
     write(files, "2017/snv.xlsx", make_workbook("SNV", "2017", update={"1a.1": {"value": 30}}))
     snv = write(files, "2018/snv.xlsx", make_workbook("SNV", "2018", update={"1a.1": {"value": 300}}))
@@ -114,12 +116,12 @@ def test_ingest_paths_walks_folders_and_matches_one_by_one_ingest(tmp_path, make
     write(files, "2018/~$snv.xlsx", b"Office lock file")
     write(files, "2018/ghi chu.txt", b"not a workbook")
     seen = []
-    batch = ingest_paths(Store(tmp_path / "batch"), [files], user="an", progress=lambda done, total: seen.append(
+    batch = ingest_paths(make_store(tmp_path / "batch"), [files], user="an", progress=lambda done, total: seen.append(
         (done, total)))
     assert statuses(batch) == [("snv.xlsx", "accepted", "SNV", "2017"), ("snv copy.xlsx", "accepted", "SNV", "2018"),
                                ("snv.xlsx", "duplicate", "SNV", "2018"), ("stp.xlsx", "rejected", "STP", "2018")]
     assert seen == [(4, 4)]
-    single = Store(tmp_path / "single")
+    single = make_store(tmp_path / "single")
     one_by_one = [ingest_file(single, p.read_bytes(), str(p), user="an") for p in find_workbooks([files])]
     assert statuses(one_by_one) == statuses(batch)
     assert [r.report.flatten(("cell", "code")) for r in one_by_one] == [r.report.flatten(("cell", "code"))
