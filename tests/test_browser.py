@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from cchc import layout
+from cchc import clock, layout
 from cchc.catalog import load_catalog
 from cchc.config import ENV_DATA_DIR
 from cchc.dashboard import common
@@ -159,6 +159,10 @@ def log_in(page) -> None:
     settle(page)
 
 
+AUDIT_ROWS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] tr')]
+    .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)).filter(cells => cells.length)"""
+
+
 def shoot(page, name: str, folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
@@ -212,6 +216,12 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             newest = page.get_by_role("combobox", name="Chọn báo cáo").input_value()
             assert newest.endswith(f"· {unit} · {period} · {filled.name}")
             shoot(page, "submissions", shots)
+
+            open_in_app(page, "Nhật ký")  # today's log-in, in words, Hưng Yên's date, from the browser's address
+            page.wait_for_function("() => document.querySelector('[data-testid=\"stDataFrame\"] td')")
+            rows = page.evaluate(AUDIT_ROWS)
+            today = clock.today().strftime("%d/%m/%Y")
+            assert any(r[0].startswith(today) and r[2] == "Đăng nhập" and r[5] == "127.0.0.1" for r in rows), rows
         finally:
             browser.close()
 
