@@ -6,6 +6,8 @@ template show as ``?`` rather than raising, and an unknown key shows as itself s
 
 from __future__ import annotations
 
+import re
+
 from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
 from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
 
@@ -335,12 +337,18 @@ class _Blank(dict):
         return "?"
 
 
+_PLURAL = re.compile(r"(\{count\} (?:valid )?\w+?)s\b")  # "{count} indicators", "{count} valid files"
+
+
 def t(key: str, lang: str = "vi", **fields: object) -> str:
-    """The text for ``key`` in ``lang`` (Vietnamese unless ``lang == "en"``), filled with ``fields``."""
+    """The text for ``key`` in ``lang`` (Vietnamese unless ``lang == "en"``), filled with ``fields``; in English a
+    ``count`` of 1 takes the singular ("1 indicator", never "1 indicators")."""
     pair = STRINGS.get(key)
     if pair is None:
         return key
     template = pair[1] if lang == "en" else pair[0]
+    if lang == "en" and fields.get("count") == 1:
+        template = _PLURAL.sub(r"\1", template)
     return template.format_map(_Blank(fields)) if fields else template
 
 
