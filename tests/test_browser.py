@@ -270,6 +270,18 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             assert heat["x"] and all(box[4] <= heat["plot"][1] + 1 for box in heat["x"])
             assert not page.locator(".modebar-container .modebar-btn").count()  # no toolbar over a legend
 
+            open_in_app(page, "Bản đồ")  # a click on a district's tile opens that unit
+            page.wait_for_selector(".js-plotly-plot .scatterlayer .point")
+            tiles = page.locator(".js-plotly-plot .scatterlayer .point")
+            assert tiles.count() == 10
+            tiles.first.click(force=True)
+            page.get_by_role("heading", name="Đơn vị", level=1).wait_for()
+            settle(page)
+            catalog = load_catalog()
+            districts = {catalog.unit_by_code[code].name_on(dt.date(2020, 12, 31))
+                         for code in common.block_units(catalog, 2020, "huyen")}
+            assert page.locator('[data-testid="stMain"] h2').first.text_content() in districts
+
             open_in_app(page, "Xếp hạng")
             page.wait_for_selector('[data-testid="stDataFrame"] canvas')
             fit = page.evaluate(TABLE_FIT, '[data-testid="stDataFrame"]')
