@@ -65,7 +65,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "taken together."),
     "overview.official": ("Chỉ tính các báo cáo đã được Sở Nội vụ duyệt.", "Only reports Sở Nội vụ approved count."),
     "card.achieved": ("Đã đạt", "Achieved"),
-    "card.not_achieved": ("Không đạt", "Not achieved"),
+    "card.not_achieved": ("Không đạt", "Missed"),
     "card.not_achieved_help": ("Đã hết thời hạn của mục tiêu mà chưa đạt.", "The target's deadline passed unmet."),
     "card.on_track": ("Đúng tiến độ", "On track"),
     "card.behind": ("Chậm tiến độ", "Behind"),
