@@ -247,6 +247,10 @@ LABEL_BOXES = """(chart) => {
 }"""
 
 
+ALL_DRAWN = """() => { const charts = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+    return charts.length >= 4 && charts.every(chart => chart.querySelector('.nsewdrag')); }"""
+
+
 def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
     """Pairs of labels whose boxes intersect (a pixel of slack for anti-aliasing)."""
     return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -261,7 +265,7 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             page.set_default_timeout(WAIT_MS)
             page.goto(app_url)
             settle(page, START_TIMEOUT * 1000)
-            page.wait_for_selector(".js-plotly-plot .main-svg")
+            page.wait_for_function(ALL_DRAWN)
             charts = page.locator('[data-testid="stMain"] .js-plotly-plot')
             for n in range(charts.count()):  # no label on another: target names, heatmap areas and units
                 labels = charts.nth(n).evaluate(LABEL_BOXES)
@@ -288,6 +292,7 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             assert fit["scroll"] <= 0  # the ranking's columns all in view, no sideways scrolling
             for header, text_px in fit["headers"]:  # a column is never narrower than common.column_widths's
                 assert text_px + HEADER_PAD_PX <= common.header_width(header), header  # header: none is cut
+            page.wait_for_selector(".js-plotly-plot .bartext")
             texts = page.locator(".js-plotly-plot .bartext").evaluate_all("all => all.map(e => e.textContent)")
             assert texts and all(re.fullmatch(r"\d{1,3},\d\d%", text) for text in texts)  # 92,97%: Vietnamese
 
