@@ -254,8 +254,10 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
     ordered = values.sort_values("value", ascending=True, na_position="first")
     shown = ordered.dropna(subset=["value"])
     texts = [measure_text(v, measure, lang) for v in shown["value"]]
-    hover = [f"<b>{u}</b><br>{t('label.value', lang)}: {v}<br>{t('label.status', lang)}: {status_label(s, lang)}"
-             for u, v, s in zip(shown["unit_label"], texts, shown["status"], strict=True)]
+    levels = "".join(f"<br>{t(key, lang)}: {measure_text(level, measure, lang)}" for level, key in (
+        (milestone, "label.milestone"), (target, "label.target")) if level is not None and not pd.isna(level))
+    hover = [f"<b>{u}</b><br>{t('label.value', lang)}: {v}{levels}<br>{t('label.status', lang)}: "
+             f"{status_label(s, lang)}" for u, v, s in zip(shown["unit_label"], texts, shown["status"], strict=True)]
     bars = _status_bars(shown, "unit_label", "value", lang, hover, texts)
     if milestone == target:  # in the target year the milestone is the target: one line
         milestone = None

@@ -6,6 +6,8 @@ template show as ``?`` rather than raising, and an unknown key shows as itself s
 
 from __future__ import annotations
 
+import re
+
 from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
 from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
 
@@ -68,7 +70,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "shortcomings and proposals are left for the writer."),
     "overview.official": ("Chỉ tính các báo cáo đã được Sở Nội vụ duyệt.", "Only reports Sở Nội vụ approved count."),
     "card.achieved": ("Đã đạt", "Achieved"),
-    "card.not_achieved": ("Không đạt", "Not achieved"),
+    "card.not_achieved": ("Không đạt", "Missed"),
     "card.not_achieved_help": ("Đã hết thời hạn của mục tiêu mà chưa đạt.", "The target's deadline passed unmet."),
     "card.on_track": ("Đúng tiến độ", "On track"),
     "card.behind": ("Chậm tiến độ", "Behind"),
@@ -341,12 +343,18 @@ class _Blank(dict):
         return "?"
 
 
+_PLURAL = re.compile(r"(\{count\} (?:valid )?\w+?)s\b")  # "{count} indicators", "{count} valid files"
+
+
 def t(key: str, lang: str = "vi", **fields: object) -> str:
-    """The text for ``key`` in ``lang`` (Vietnamese unless ``lang == "en"``), filled with ``fields``."""
+    """The text for ``key`` in ``lang`` (Vietnamese unless ``lang == "en"``), filled with ``fields``; in English a
+    ``count`` of 1 takes the singular ("1 indicator", never "1 indicators")."""
     pair = STRINGS.get(key)
     if pair is None:
         return key
     template = pair[1] if lang == "en" else pair[0]
+    if lang == "en" and fields.get("count") == 1:
+        template = _PLURAL.sub(r"\1", template)
     return template.format_map(_Blank(fields)) if fields else template
 
 

@@ -23,9 +23,13 @@ def user() -> User | None:
 
 
 def origin() -> str:
-    """Where this session's requests come from, for the audit log (the browser's IP address when known)."""
+    """Where this session's requests come from, for the audit log: the browser's IP address; Streamlit hides
+    a loopback one (a browser on the server itself, or a reverse proxy there), which is written ``127.0.0.1``;
+    ``web`` only without a browser connection (a test)."""
     address = st.context.ip_address
-    return address if isinstance(address, str) and address else "web"
+    if isinstance(address, str) and address:
+        return address
+    return "127.0.0.1" if st.context.headers.get("Host") else "web"
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,6 +9,7 @@ from cchc import charts
 from cchc.dashboard import common
 from pages._data import lang, series
 
+ROW_PX = 36
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}  # no toolbar over the legend
 
 
@@ -38,8 +39,8 @@ def show_table(frame: pd.DataFrame, key: str, *, labels: str | None = None,
         frame = common.as_labels(frame, labels)
         config[labels] = st.column_config.MultiselectColumn(options=list(legend), color=list(legend.values()),
                                                             width=widths[labels])
-    height = 38 + 35 * min(len(frame), rows) if rows else "auto"
-    st.dataframe(frame, hide_index=True, column_config=config, key=key, height=height)
+    height = ROW_PX * (min(len(frame), rows) + 1) + 3 if rows else "auto"  # the header row, the border
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, height=height, row_height=ROW_PX)
 
 
 def series_chart(unit: str, code: str, key: str) -> None:

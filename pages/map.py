@@ -4,6 +4,7 @@ index, an indicator's status or its value; a click on a tile, or a name below, o
 import streamlit as st
 
 from cchc import charts
+from cchc.catalog import load_catalog
 from cchc.dashboard import districts
 from cchc.i18n import KEY_UNIT, t
 from pages import _choices, _data, _widgets
@@ -15,7 +16,7 @@ st.caption(t("map.caption", lang, period=period_name))
 
 colour_by = st.segmented_control(t("map.colour_by", lang), districts.COLOUR_BY,
                                    format_func=lambda key: t(f"map.{key}", lang), default="par", key="map_colour")
-choices = districts.map_indicators(_data.load_catalog(), period, lang)
+choices = districts.map_indicators(load_catalog(), period, lang)
 indicator = st.selectbox(t("label.indicator", lang), list(choices), format_func=choices.get, key="map_indicator",
                             disabled=colour_by in (None, "par"))
 view = _data.district_map(colour_by or "par", indicator)

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from cchc import layout
+from cchc import clock, layout
 from cchc.catalog import load_catalog
 from cchc.config import ENV_DATA_DIR
 from cchc.dashboard import common
@@ -159,6 +159,10 @@ def log_in(page) -> None:
     settle(page)
 
 
+AUDIT_ROWS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] tr')]
+    .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)).filter(cells => cells.length)"""
+
+
 def shoot(page, name: str, folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
@@ -212,6 +216,12 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             newest = page.get_by_role("combobox", name="Chọn báo cáo").input_value()
             assert newest.endswith(f"· {unit} · {period} · {filled.name}")
             shoot(page, "submissions", shots)
+
+            open_in_app(page, "Nhật ký")  # today's log-in, in words, Hưng Yên's date, from the browser's address
+            page.wait_for_function("() => document.querySelector('[data-testid=\"stDataFrame\"] td')")
+            rows = page.evaluate(AUDIT_ROWS)
+            today = clock.today().strftime("%d/%m/%Y")
+            assert any(r[0].startswith(today) and r[2] == "Đăng nhập" and r[5] == "127.0.0.1" for r in rows), rows
         finally:
             browser.close()
 
@@ -237,6 +247,10 @@ LABEL_BOXES = """(chart) => {
 }"""
 
 
+ALL_DRAWN = """() => { const charts = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+    return charts.length >= 4 && charts.every(chart => chart.querySelector('.nsewdrag')); }"""
+
+
 def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
     """Pairs of labels whose boxes intersect (a pixel of slack for anti-aliasing)."""
     return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -251,7 +265,7 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             page.set_default_timeout(WAIT_MS)
             page.goto(app_url)
             settle(page, START_TIMEOUT * 1000)
-            page.wait_for_selector(".js-plotly-plot .main-svg")
+            page.wait_for_function(ALL_DRAWN)
             charts = page.locator('[data-testid="stMain"] .js-plotly-plot')
             for n in range(charts.count()):  # no label on another: target names, heatmap areas and units
                 labels = charts.nth(n).evaluate(LABEL_BOXES)
@@ -260,12 +274,25 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             assert heat["x"] and all(box[4] <= heat["plot"][1] + 1 for box in heat["x"])
             assert not page.locator(".modebar-container .modebar-btn").count()  # no toolbar over a legend
 
+            open_in_app(page, "Bản đồ")  # a click on a district's tile opens that unit
+            page.wait_for_selector(".js-plotly-plot .scatterlayer .point")
+            tiles = page.locator(".js-plotly-plot .scatterlayer .point")
+            assert tiles.count() == 10
+            tiles.first.click(force=True)
+            page.get_by_role("heading", name="Đơn vị", level=1).wait_for()
+            settle(page)
+            catalog = load_catalog()
+            districts = {catalog.unit_by_code[code].name_on(dt.date(2020, 12, 31))
+                         for code in common.block_units(catalog, 2020, "huyen")}
+            assert page.locator('[data-testid="stMain"] h2').first.text_content() in districts
+
             open_in_app(page, "Xếp hạng")
             page.wait_for_selector('[data-testid="stDataFrame"] canvas')
             fit = page.evaluate(TABLE_FIT, '[data-testid="stDataFrame"]')
             assert fit["scroll"] <= 0  # the ranking's columns all in view, no sideways scrolling
             for header, text_px in fit["headers"]:  # a column is never narrower than common.column_widths's
                 assert text_px + HEADER_PAD_PX <= common.header_width(header), header  # header: none is cut
+            page.wait_for_selector(".js-plotly-plot .bartext")
             texts = page.locator(".js-plotly-plot .bartext").evaluate_all("all => all.map(e => e.textContent)")
             assert texts and all(re.fullmatch(r"\d{1,3},\d\d%", text) for text in texts)  # 92,97%: Vietnamese
 

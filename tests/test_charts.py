@@ -92,6 +92,8 @@ def test_across_units_sorts_keeps_units_without_data_and_draws_milestone_and_tar
     assert [trace.name for trace in fig.data if trace.type == "scatter" and trace.showlegend is not False] == [
         "Mốc năm: 50,0%", "Mục tiêu: 90,0%"]
     assert fig.data[-1].text == ("Chưa có số liệu",)
+    assert "<b>A</b><br>Giá trị: 70,0%<br>Mốc năm: 50,0%<br>Mục tiêu: 90,0%<br>Tình trạng: Đúng tiến độ" in [
+        h for trace in fig.data if trace.type == "bar" for h in trace.customdata]
     assert sorted(shape.x0 for shape in fig.layout.shapes) == [50.0, 90.0] and not fig.layout.annotations
 
 

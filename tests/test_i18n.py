@@ -53,3 +53,19 @@ def test_audit_actions_read_as_words(lang):
     for action in ("login", "login.failed", "submission.accepted", "approval.return", "period.lock", "user.add",
                    "par.record", "backup.restore", "sample.loaded"):
         assert admin.action_word(action, lang) != action and "." not in admin.action_word(action, lang)
+
+
+@pytest.mark.parametrize(("key", "count", "text"), [
+    ("upload.check_ok", 1, "Valid: SNV, 2020, 1 indicator."),
+    ("upload.check_ok", 2, "Valid: SNV, 2020, 2 indicators."),
+    ("upload.confirm", 1, "Store 1 valid file"),
+    ("reason.missing", 1, "1 report missing"),
+    ("audit.count", 1, "1 row (at most 5000, newest first)."),
+    ("upload.check_warn", 0, "0 warnings to review."),
+])
+def test_english_counts_agree_in_number(key, count, text):
+    assert i18n.t(key, "en", count=count, unit="SNV", period="2020", limit=5000) == text
+
+
+def test_vietnamese_counts_are_left_alone():
+    assert i18n.t("upload.check_ok", "vi", count=1, unit="SNV", period="2020") == "Hợp lệ: SNV, kỳ 2020, 1 chỉ tiêu."

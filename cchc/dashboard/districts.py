@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def positions() -> dict[str, tuple[int, int]]:
     return {code: (int(row), int(col)) for code, row, col in frame.itertuples(index=False)}
 
 
-def boundaries(env: dict[str, str] | os._Environ = os.environ) -> dict | None:
+def boundaries(env: Mapping[str, str] = os.environ) -> dict | None:
     """The installation's GeoJSON (``CCHC_BOUNDARIES``), or None when unset or unreadable."""
     path = env.get(ENV_BOUNDARIES)
     if not path:

@@ -12,6 +12,7 @@ from cchc.dashboard.common import block_units, history_table, indicator_name, un
 from cchc.i18n import t
 from cchc.numbers import measure_text, number_text
 from cchc.periods import parse_period
+from cchc.report import Issue
 
 ISSUE_FIELDS: tuple[str, ...] = ("severity", "sheet", "cell", "indicator", "message")
 
@@ -106,7 +107,7 @@ class UploadCheck:
         return self.level in ("ok", "warning")
 
 
-def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal=None,
+def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal: Issue | None = None,
                  first_received: object = None) -> UploadCheck:
     """Word a :class:`cchc.ingest.Checked` for the upload page. ``refusal`` (a :class:`cchc.report.Issue` from
     :func:`cchc.approval.refusal`) is why this user may not store it; ``first_received`` when the unit's first
