@@ -1,0 +1,108 @@
+"""What every command shares: the parser with Vietnamese messages, the user-mistake error, and the
+arguments most commands take (data folder, period, output file)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cchc import auth, backup
+from cchc.config import data_dir, database_url
+from cchc.periods import Period, PeriodError, parse_period
+from cchc.report import make_issue
+from cchc.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A user's mistake: the message is printed on stderr and the exit code is 2."""
+
+
+_ARGPARSE_VI = (  # argparse's own messages, in Vietnamese
+    (re.compile(r"the following arguments are required: (.*)"), "thiếu tham số bắt buộc: {0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "tham số không hiểu được: {0}"),
+    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"),
+     "tham số {0}: giá trị {1} không hợp lệ (chọn một trong: {2})"),
+    (re.compile(r"argument (.*?): expected one argument"), "tham số {0} cần một giá trị"),
+    (re.compile(r"argument (.*?): invalid (\w+) value: (.*)"), "tham số {0}: {2} không phải giá trị hợp lệ"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        for pattern, vietnamese in _ARGPARSE_VI:
+            if match := pattern.fullmatch(message):
+                message = vietnamese.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {message}\n")
+
+
+def command(commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
+    """A subcommand with ``--data-dir`` (every command takes it) and its handler."""
+    parser = commands.add_parser(name, help=help, description=help)
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: biến môi trường "
+                        "CCHC_DATA_DIR, nếu không có thì ./data)")
+    parser.add_argument("--database-url", metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL (mặc định: biến "
+                        "môi trường CCHC_DATABASE_URL, nếu không có thì tệp DuckDB trong thư mục dữ liệu)")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store(data_dir(args.data_dir), database_url=database_url(args.database_url))
+
+
+def period_arg(text: str) -> Period:
+    """The period, or a CliError with the same Vietnamese message the validation gives."""
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        code = "unknown-period" if "outside" in str(error) else "malformed-period"
+        raise CliError(make_issue(code, value=text).message) from None
+
+
+def emit(rows: Sequence[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
+    """Rows on stdout as CSV (``fmt == 'csv'``) or as an aligned text table."""
+    text = [["" if v is None else str(v) for v in row] for row in rows]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(text)
+        return
+    widths = [max([len(c), *(len(r[i]) for r in text)]) for i, c in enumerate(columns)]
+    for row in [list(columns), *text]:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def existing_paths(paths: Sequence[str]) -> list[Path]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise CliError("Không tìm thấy: " + ", ".join(f"«{p}»" for p in missing) + ".")
+    return [Path(p) for p in paths]
+
+
+def output_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise CliError(f"Tệp xuất «{path}» phải có đuôi .csv hoặc .xlsx.")
+    return suffix[1:]
+
+
+def operator() -> auth.User:
+    """Whoever runs the command line holds the data folder, so acts as an administrator under their login."""
+    return auth.operator(getpass.getuser(), "cli")
+
+
+def admin_call(call: Callable[[], object]) -> object:
+    """Run an account or backup operation; its refusals (Vietnamese already) become CliErrors."""
+    try:
+        return call()
+    except (auth.AuthError, backup.BackupError) as error:
+        raise CliError(str(error)) from None
