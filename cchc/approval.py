@@ -70,11 +70,13 @@ def refusal(user: User, unit: str, period: str, locked: frozenset[str]) -> Issue
     return None
 
 
-def status(store: Store, period: str | None = None) -> pd.DataFrame:
+def status(store: Store, period: str | None = None, *, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per unit and period with a current report: ``unit, period, submission_id, state, approved_id,
     comment, decided_by, decided_at``. ``state`` is ``approved`` only when the approval is of the current
-    report: a newer upload after an approval (or a return) is ``pending`` again."""
-    current = store.submissions(period=period)
+    report: a newer upload after an approval (or a return) is ``pending`` again. ``submissions``: the store's
+    submissions (every period) when the caller has read them already."""
+    current = store.submissions(period=period) if submissions is None else \
+        submissions[submissions["period"] == period] if period else submissions
     current = current[(current["status"] == "accepted") & current["superseded_by"].isna()]
     decided = store.decisions("approval", period)
     frame = current[["unit", "period", "id"]].rename(columns={"id": "submission_id"}).merge(

@@ -22,9 +22,9 @@ from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cchc.dashboard.common import number_text
 from cchc.export import BLOCK_NAMES
 from cchc.i18n import status_label
+from cchc.numbers import number_text
 from cchc.progress import STATUS_COLORS, STATUS_LABELS_VI
 from cchc.synthesis import AreaSection, Synthesis
 

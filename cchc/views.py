@@ -42,7 +42,8 @@ def basis(store: Store, catalog: Catalog, *, official: bool = False) -> Basis:
     """Read the store once and compute progress and completeness over the reports that count."""
     subs = store.submissions()
     return Basis(progress(store.counted_values(approved_only=official), catalog), subs,
-                 completeness(subs, catalog=catalog), approval.status(store), store.par_scores(), official)
+                 completeness(subs, catalog=catalog), approval.status(store, submissions=subs), store.par_scores(),
+                 official)
 
 
 def periods(submissions: pd.DataFrame) -> list[str]:

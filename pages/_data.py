@@ -25,6 +25,7 @@ YEARS: list[int] = list(views.YEARS)
 USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy, AuthError)
 DOWNLOAD = ":material/download:"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def lang() -> str:
