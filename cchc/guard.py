@@ -185,7 +185,7 @@ def _attributes(attrs: dict[str, str]) -> dict[str, str]:
     return {local(k): v for k, v in attrs.items()}
 
 
-class _Collect(_Scan):
+class Collect(_Scan):
     """The attributes of every element with one local name (``sheet``, ``Relationship``)."""
 
     def __init__(self, element: str) -> None:
@@ -351,9 +351,9 @@ class _Ods(_Scan):
 
 # --- zip: .xlsx, .xlsm, .ods -------------------------------------------------------------------------------
 
-def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
-    """Refuse a damaged or bomb-like zip from its directory, an ODS from its content part; for OOXML, return
-    the per-sheet guard (shared strings already checked)."""
+def open_zip(data: bytes, lang: str) -> tuple[zipfile.ZipFile, set[str]]:
+    """The archive and its member names, after refusing a damaged or bomb-like zip from its directory (too
+    many members, too many bytes declared, a member compressed beyond :data:`MAX_COMPRESSION_RATIO`)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -364,7 +364,13 @@ def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
                for m in members)
     if len(members) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES or bomb:
         raise Refused(make_issue("suspicious-archive", lang=lang, size=mib(total), limit=mib(MAX_UNCOMPRESSED_BYTES)))
-    names = {m.filename for m in members}
+    return archive, {m.filename for m in members}
+
+
+def check_zip(data: bytes, lang: str) -> OoxmlGuard | None:
+    """Refuse a damaged or bomb-like zip (:func:`open_zip`), an ODS from its content part; for OOXML, return
+    the per-sheet guard (shared strings already checked)."""
+    archive, names = open_zip(data, lang)
     if "xl/workbook.xml" in names:
         return OoxmlGuard(archive, names, lang)
     if "content.xml" not in names:
@@ -395,7 +401,7 @@ class OoxmlGuard:
 
 def _sheet_parts(archive: zipfile.ZipFile, lang: str) -> Iterator[tuple[str, str]]:
     """(sheet name, zip member) for every sheet of an OOXML workbook, from workbook.xml and its rels."""
-    sheets, rels = _Collect("sheet"), _Collect("Relationship")
+    sheets, rels = Collect("sheet"), Collect("Relationship")
     scan(archive, "xl/workbook.xml", sheets, lang)
     scan(archive, "xl/_rels/workbook.xml.rels", rels, lang)
     targets = {r.get("Id"): r.get("Target", "") for r in rels.found}

@@ -169,6 +169,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo {value} đã khóa sổ; Sở Nội vụ phải mở lại kỳ thì mới nộp được. Tệp không được lưu.",
         "Period {value} is locked; the Department of Home Affairs must reopen it first. The file was not stored.",
     ),
+    # evidence files (tài liệu kiểm chứng) behind the PAR self-assessment: cchc.evidence, cchc.sniff
+    "evidence-empty": (
+        "Tệp «{value}» rỗng (0 byte); tệp không được lưu.",
+        "The file «{value}» is empty (0 bytes); it was not stored.",
+    ),
+    "evidence-bad-name": (
+        "Tên tệp «{value}» không hợp lệ (để trống, quá dài, chứa đường dẫn hoặc ký tự điều khiển); tệp không được "
+        "lưu.",
+        "The file name «{value}» is not valid (blank, too long, with a path or control characters); the file was "
+        "not stored.",
+    ),
+    "evidence-type": (
+        "Tệp «{value}» không phải PDF, Word (.docx), Excel (.xlsx), PNG hay JPEG (xét theo nội dung tệp, không theo "
+        "tên); tệp không được lưu.",
+        "The file «{value}» is not a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file (judged by its content, not "
+        "its name); it was not stored.",
+    ),
+    "evidence-type-mismatch": (
+        "Tệp «{value}» thực chất là tệp {kind}, nhưng tên có đuôi khác; hãy đặt đúng đuôi ({suffix}) rồi tải lên lại.",
+        "The file «{value}» is in fact a {kind} file but its name says otherwise; name it with {suffix} and upload "
+        "it again.",
+    ),
+    "evidence-not-permitted": (
+        "Tài khoản «{user}» không được đính kèm tài liệu kiểm chứng cho đơn vị «{value}»; tệp không được lưu.",
+        "Account «{user}» may not attach evidence for unit «{value}»; the file was not stored.",
+    ),
+    "evidence-unknown-criterion": (
+        "Mã tiêu chí «{value}» không có trong bộ tiêu chí Chỉ số CCHC năm {year} (xem: python -m cchc criteria).",
+        "Criterion «{value}» is not in the PAR criteria of {year} (see: python -m cchc criteria).",
+    ),
+    "evidence-duplicate": (
+        "Tệp «{value}» đã được đính kèm cho tiêu chí này trước đó; không lưu lại.",
+        "The file «{value}» was attached to this criterion before; not stored again.",
+    ),
 }
 
 

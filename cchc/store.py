@@ -104,6 +104,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE raw_file (sha256 VARCHAR PRIMARY KEY, data BYTEA NOT NULL)",
         "INSERT INTO meta VALUES ('submission_version', 0, NULL)",
     ),
+    (  # evidence files behind the PAR self-assessment (the bytes kept by SHA-256 like received reports), and the
+       # appraisal of each unit, year and criterion (append-only: the latest counts)
+        "CREATE SEQUENCE evidence_id",
+        "CREATE TABLE evidence (id BIGINT PRIMARY KEY DEFAULT nextval('evidence_id'), unit VARCHAR NOT NULL,"
+        " year INTEGER NOT NULL, criterion VARCHAR NOT NULL, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,"
+        " size BIGINT NOT NULL, media_type VARCHAR NOT NULL, note VARCHAR NOT NULL CHECK (length(note) <= 500),"
+        " uploaded_by VARCHAR NOT NULL, uploaded_at TIMESTAMP NOT NULL)",
+        "CREATE SEQUENCE appraisal_id",
+        "CREATE TABLE appraisal (id BIGINT PRIMARY KEY DEFAULT nextval('appraisal_id'), year INTEGER NOT NULL,"
+        " unit VARCHAR NOT NULL, criterion VARCHAR NOT NULL, score DOUBLE PRECISION,"
+        " comment VARCHAR NOT NULL CHECK (length(comment) <= 1000), insufficient BOOLEAN NOT NULL,"
+        " appraised_by VARCHAR NOT NULL, appraised_at TIMESTAMP NOT NULL)",
+    ),
 )
 # Indexes for PostgreSQL's row-by-row lookups (DuckDB scans its columns; an index would only slow its inserts).
 _POSTGRES_ONLY = {3: ("CREATE INDEX value_submission ON value (submission_id)",
@@ -112,13 +125,15 @@ _POSTGRES_ONLY = {3: ("CREATE INDEX value_submission ON value (submission_id)",
 # Everything the migrations create, dropped by reset() (views first).
 _OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
     "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
-    "par_score", "account", "decision", "raw_file", "schema_version")),
-    *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id", "decision_id")))
+    "par_score", "account", "decision", "raw_file", "evidence", "appraisal", "schema_version")),
+    *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id", "decision_id", "evidence_id",
+                                "appraisal_id")))
 # What a backup holds: the data tables (restored) and the catalog tables (kept for reference: the code rebuilds them).
-BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision")
+BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision", "evidence", "appraisal")
+LATER_TABLES = frozenset({"evidence", "appraisal"})  # absent from backups made before they existed: restored empty
 CATALOG_TABLES = ("unit", "unit_event", "indicator", "target", "period")
 _SEQUENCES = (("submission", "submission_id"), ("audit", "audit_id"), ("par_score", "par_score_id"),
-              ("decision", "decision_id"))
+              ("decision", "decision_id"), ("evidence", "evidence_id"), ("appraisal", "appraisal_id"))
 
 _SUBMISSION_COLUMNS = ("id", "unit", "period", "sha256", "filename", "size", "uploaded_by", "uploaded_at", "status",
                        "supersedes", "template_version", "reporter", "report_date")
@@ -126,6 +141,8 @@ _VALUE_COLUMNS = ("submission_id", "indicator", "numerator", "denominator", "val
 _ISSUE_COLUMNS = ("submission_id", "severity", "code", "sheet", "cell", "indicator", "message")
 _AUDIT_COLUMNS = ('"at"', '"user"', "action", "object", "detail", "origin")
 _PAR_COLUMNS = ("year", "unit", "criterion", "source", "score", "entered_by", "reason", "entered_at")
+_EVIDENCE_COLUMNS = ("unit", "year", "criterion", "file_name", "sha256", "size", "media_type", "note", "uploaded_by",
+                     "uploaded_at")
 _ACCOUNT_COLUMNS = ("name", "role", "units", "email", "password_hash", "active", "failed_logins", "locked_until",
                     "created_at", "password_changed_at")
 _ACCOUNT_CHANGES = frozenset(_ACCOUNT_COLUMNS[1:8]) | {"password_changed_at"}
@@ -180,6 +197,21 @@ class NewSubmission:
     values: tuple = ()
     issues: tuple = ()
     origin: str = ""  # where the upload came from (an IP address, ``cli``), for the audit log
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """An evidence file to record (its bytes kept already by :meth:`Store.keep_raws`)."""
+
+    unit: str
+    year: int
+    criterion: str
+    file_name: str
+    sha256: str
+    size: int
+    media_type: str
+    note: str
+    user: str
 
 
 @dataclass(frozen=True)
@@ -671,6 +703,67 @@ class Store:
             " strpos(lower(concat_ws(' ', object, detail)), lower(?)) > 0) ORDER BY id DESC LIMIT ?",
             [user, user, action, action, since, since, until, until, text, text, limit])
 
+    # -- evidence files and their appraisal (cchc.evidence) ----------------------------------------------
+    def record_evidence(self, items: Sequence[NewEvidence], *, origin: str = "") -> list[int]:
+        """Record evidence files (their bytes kept already), each audited, in one transaction; their ids."""
+        at = clock.now()
+
+        def work(con: Any) -> list[int]:
+            ids = []
+            for e in items:
+                ids.append(con.execute(
+                    f"INSERT INTO evidence ({', '.join(_EVIDENCE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " RETURNING id", [e.unit, e.year, e.criterion, e.file_name, e.sha256, e.size, e.media_type,
+                                      e.note, e.user, at]).fetchone()[0])
+                _audit(con, e.user, "evidence.add", f"{e.unit}/{e.year}/{e.criterion}#{ids[-1]}",
+                       f"{e.file_name} ({e.sha256[:12]}, {e.size} B)", origin)
+            return ids
+
+        return self._write(work)
+
+    def evidence(self, unit: str | None = None, year: int | None = None,
+                 criterion: str | None = None) -> pd.DataFrame:
+        """``id, unit, year, criterion, file_name, sha256, size, media_type, note, uploaded_by, uploaded_at``,
+        by unit, year, criterion and upload order."""
+        return self._frame(
+            f"SELECT id, {', '.join(_EVIDENCE_COLUMNS)} FROM evidence WHERE (? IS NULL OR unit = ?)"
+            " AND (? IS NULL OR year = ?) AND (? IS NULL OR criterion = ?) ORDER BY unit, year, criterion, id",
+            [unit, unit, year, year, criterion, criterion])
+
+    def missing_evidence_files(self) -> list[str]:
+        """The SHA-256 of evidence files recorded but not kept (a restore or a move checks there are none)."""
+        with self._connection() as con:
+            wanted = [h for (h,) in con.execute("SELECT DISTINCT sha256 FROM evidence ORDER BY sha256").fetchall()]
+        return sorted(set(wanted) - set(self.raw_hashes()))
+
+    def record_appraisal(self, year: int, unit: str, criterion: str, *, score: float | None, comment: str,
+                         insufficient: bool, by: str, origin: str = "") -> None:
+        """Append an appraisal of one unit, year and criterion (audited); a ``score`` is also recorded as the
+        criterion's appraised PAR score, with the comment as its reason, in the same transaction."""
+        at = clock.now()
+
+        def work(con: Any) -> None:
+            con.execute("INSERT INTO appraisal (year, unit, criterion, score, comment, insufficient, appraised_by,"
+                        " appraised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [year, unit, criterion, score, comment, insufficient, by, at])
+            if score is not None:
+                _insert(con, "par_score", _PAR_COLUMNS, [(year, unit, criterion, "appraised", float(score), by,
+                                                          comment, at)])
+            _audit(con, by, "evidence.appraise", f"{unit}/{year}/{criterion}",
+                   f"{'' if score is None else f'{score:g} điểm; '}{'chưa đủ bằng chứng; ' if insufficient else ''}"
+                   f"{comment[:200]}", origin)
+
+        self._write(work)
+
+    def appraisals(self, year: int | None = None, unit: str | None = None) -> pd.DataFrame:
+        """The latest appraisal per year, unit and criterion: ``year, unit, criterion, score, comment,
+        insufficient, appraised_by, appraised_at``."""
+        return self._frame(
+            "SELECT year, unit, criterion, score, comment, insufficient, appraised_by, appraised_at FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY year, unit, criterion ORDER BY id DESC) AS rn FROM appraisal"
+            " WHERE (? IS NULL OR year = ?) AND (? IS NULL OR unit = ?)) AS a WHERE rn = 1"
+            " ORDER BY year, unit, criterion", [year, year, unit, unit])
+
     # -- accounts (cchc.auth) ------------------------------------------------------------------------------
     def account(self, name: str) -> Account | None:
         with self._connection() as con:
@@ -824,6 +917,8 @@ class Store:
                 if con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
                     raise ValueError(f"table {name} is not empty")
                 path = str(folder / f"{name}.parquet")
+                if name in LATER_TABLES and not Path(path).exists():
+                    continue
                 if self.embedded:
                     con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [path])
                 else:
