@@ -1,13 +1,13 @@
 """Backup and restore of a data folder: ``python -m cchc backup --out FILE.zip`` / ``restore FILE.zip``.
 
 A backup is one zip: ``tables/<table>.parquet`` (every data and catalog table, from one database snapshot),
-``raw/<xx>/<sha256>`` (every kept upload) and ``manifest.json`` (format, schema version, row counts, and the
-size and SHA-256 of every other member). A restore trusts nothing in the zip: member names must be ones a
-backup writes, every size and checksum must match the manifest, and it fills a staging folder that becomes
-the data folder only when all of it checked out, so a failed restore leaves nothing half-done. On PostgreSQL
-the backup reads the tables in one repeatable-read transaction and the received files from the database; a
-restore needs an empty database and loads the tables in one transaction (after the received files, which are
-kept by hash and so harmless if it fails).
+``raw/<xx>/<sha256>`` (every kept upload and evidence file) and ``manifest.json`` (format, schema version, row
+counts, and the size and SHA-256 of every other member). A restore trusts nothing in the zip: member names must be
+ones a backup writes, every size and checksum must match the manifest, every evidence file the tables name must be
+there, and it fills a staging folder that becomes the data folder only when all of it checked out, so a failed
+restore leaves nothing half-done. On PostgreSQL the backup reads the tables in one repeatable-read transaction and
+the received files from the database; a restore needs an empty database and loads the tables in one transaction
+(after the received files, which are kept by hash and so harmless if it fails).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cchc import clock
 from cchc.auth import User
-from cchc.store import RAW_DIR, Store
+from cchc.store import RAW_DIR, Store, evidence_hashes
 
 FORMAT = "cchc-backup"
 FORMAT_VERSION = 1
@@ -102,6 +102,10 @@ def restore(source: Path, target: Store, user: User) -> BackupSummary:
             for entry in manifest["members"]:
                 _extract(archive, entry, staging)
         tables = staging / "tables"
+        kept = {path.name for path in (staging / RAW_DIR).glob("??/*")}
+        if missing := sorted(evidence_hashes(tables) - kept):
+            raise BackupError(f"Bản sao lưu thiếu {len(missing)} tài liệu kiểm chứng (ví dụ {missing[0][:12]}…); "
+                              "bản sao lưu không trọn vẹn.")
         restored = Store(staging, database_url="") if target.embedded else target
         if restored.schema_version() < manifest["schema_version"]:
             raise BackupError("Tệp sao lưu được tạo bởi phiên bản mới hơn của chương trình; hãy cập nhật trước.")

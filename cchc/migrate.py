@@ -1,10 +1,10 @@
-"""Moving up: ``python -m cchc migrate-db --to postgresql://…`` copies an embedded installation (every table and
-every received file) into an empty PostgreSQL database, then checks the copy before saying it is done.
+"""Moving up: ``python -m cchc migrate-db --to postgresql://…`` copies an embedded installation (every table and every
+received report and evidence file) into an empty PostgreSQL database, then checks the copy before saying it is done.
 
-The tables travel as in a backup (Parquet from one snapshot, loaded in one transaction); the received files
-go first (kept by hash, so a failed run leaves nothing that counts). The check reads the copy back from
-PostgreSQL and compares, table by table, the row count and a SHA-256 over the rows in order, and re-hashes
-every received file. The embedded database is left as it was.
+The tables travel as in a backup (Parquet from one snapshot, loaded in one transaction); the received files go first
+(kept by hash, so a failed run leaves nothing that counts). The check reads the copy back from PostgreSQL and
+compares, table by table, the row count and a SHA-256 over the rows in order, and re-hashes every received file, and
+checks every evidence file the tables name is there. The embedded database is left as it was.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def migrate(source: Store, target: Store, user: User) -> Migration:
     if target.raw_hashes() != hashes or any(hashlib.sha256(target.raw_file(h)).hexdigest() != h for h in hashes):
         raise MigrationError(f"Các tệp gốc trong «{target.describe()}» không khớp; hãy xóa cơ sở dữ liệu đích rồi chạy"
                              " lại.")
+    if target.missing_evidence_files():
+        raise MigrationError(f"Thiếu tài liệu kiểm chứng trong «{target.describe()}» (tệp gốc của đơn vị chưa được "
+                             "giữ); hãy xóa cơ sở dữ liệu đích rồi chạy lại.")
     target.audit(user.name, "database.migrate", source.describe(), f"{sum(tables.values())} dòng, {len(hashes)} tệp",
                  origin=user.origin)
     return Migration(target.describe(), tables, len(hashes), time.perf_counter() - start)

@@ -1046,6 +1046,16 @@ def table_checksums(folder: Path, names: Sequence[str]) -> list[tuple[int, str]]
                 for name in names]
 
 
+def evidence_hashes(folder: Path) -> set[str]:
+    """The SHA-256 of every evidence file the ``folder/evidence.parquet`` written by :meth:`Store.export_tables`
+    names (none when a backup predates evidence files)."""
+    path = folder / "evidence.parquet"
+    if not path.exists():
+        return set()
+    with closing(duckdb.connect()) as con:
+        return {h for (h,) in con.execute("SELECT DISTINCT sha256 FROM read_parquet(?)", [str(path)]).fetchall()}
+
+
 def _audit(con: Any, user: str, action: str, object: str, detail: str, origin: str) -> None:
     con.execute('INSERT INTO audit ("at", "user", action, object, detail, origin) VALUES (?, ?, ?, ?, ?, ?)',
                 [clock.now(), user, action, object, detail, origin])

@@ -2,8 +2,9 @@
 
 Each command is one ``add_<command>_parser(commands)`` that registers its options and handler, in a module by
 purpose: :mod:`cchc.cli.reports` (registries, templates, validation, ingest), :mod:`cchc.cli.exports` (the view
-API's figures, the drafted report), :mod:`cchc.cli.operations` (running an installation); ``export`` has kinds
-registered the same way in :data:`cchc.cli.exports.EXPORTS`. Adding a command is one function plus one line in
+API's figures, the drafted report), :mod:`cchc.cli.operations` (running an installation), :mod:`cchc.cli.evidence`
+(the PAR criteria, evidence files); ``export`` has kinds registered the same way in
+:data:`cchc.cli.exports.EXPORTS`. Adding a command is one function plus one line in
 :data:`COMMANDS`. A user's mistake (unknown unit, malformed period, missing file, busy database) prints a
 Vietnamese message on stderr and exits with 2, never a traceback.
 """
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cchc.cli.base import CliError, Parser
+from cchc.cli.evidence import add_criteria_parser, add_evidence_parser
 from cchc.cli.exports import add_export_parser, add_report_parser
 from cchc.cli.operations import (
     add_backup_parser,
@@ -66,5 +68,5 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_units_parser, add_indicators_parser, add_template_parser, add_validate_parser, add_ingest_parser,
     add_export_parser, add_report_parser, add_sample_parser, add_reset_parser, add_backup_parser, add_restore_parser,
-    add_user_parser, add_migrate_parser, add_serve_parser,
+    add_user_parser, add_migrate_parser, add_serve_parser, add_criteria_parser, add_evidence_parser,
 ]
