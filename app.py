@@ -29,13 +29,16 @@ if _session.can_read():
         page("pages/map.py", "page.map", "map", "ban-do"),
     ]
     pages[t("section.report", lang)] = [
-        *([page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao")] if _session.can_upload() else []),
+        *([page("pages/upload.py", "page.upload", "upload_file", "nop-bao-cao"),
+           page("pages/evidence.py", "page.evidence", "attach_file", "tai-lieu-kiem-chung")]
+          if _session.can_upload() else []),
         page("pages/submissions.py", "page.submissions", "fact_check", "tinh-hinh-nop"),
     ]
 if user is not None and user.is_admin:
     pages[t("section.admin", lang)] = [
         page("pages/admin_approval.py", "page.approval", "task_alt", "duyet-khoa-so"),
         page("pages/admin_scores.py", "page.scores", "scoreboard", "diem-chi-so"),
+        page("pages/admin_appraisal.py", "page.appraisal", "rule", "tham-dinh"),
         page("pages/admin_users.py", "page.users", "group", "tai-khoan-nguoi-dung"),
         page("pages/admin_audit.py", "page.audit", "history", "nhat-ky"),
     ]

@@ -3,7 +3,8 @@
 The sample is replayed in ``manifest.csv`` order with each file's upload time and uploader, so lateness and
 the one corrected report are real history; then its PAR score sheets (``par_scores/``) are read with
 ``read_score_sheet`` and recorded (self-assessments as each unit's account, appraisal and survey scores as
-the council member who uploaded the sheet). The load happens in a private folder beside the data folder and
+the council member who uploaded the sheet), and its evidence files (``evidence/``) are attached as each unit's
+account. The load happens in a private folder beside the data folder and
 moves into place when complete, under an exclusive lock: two sessions starting at once load it once, and a
 crash mid-load leaves no half database. Later starts find the database and return at once.
 
@@ -26,9 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc import evidence
+from cchc.auth import User
 from cchc.ingest import Upload, ingest_uploads
 from cchc.ranking import read_score_sheet
 from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
+from cchc.sample_evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, read_evidence_manifest
 from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
 from cchc.store import DB_FILE, RAW_DIR, Store
 
@@ -81,6 +85,7 @@ def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
     with store.session():
         ingest_uploads(store, uploads)
         load_scores(store, sample_dir)
+        load_evidence(store, sample_dir)
         store.audit("system", SAMPLE_ACTION, str(sample_dir), f"{len(entries)} tệp mẫu")
     return len(entries)
 
@@ -103,6 +108,21 @@ def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
             user = row["unit"].lower() if row["source"] == "self" else entry.appraised_by
             by_user.setdefault(user, []).append(row)
     return sum(store.record_par_scores(rows, user) for user, rows in by_user.items())
+
+
+def load_evidence(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
+    """Attach the sample's evidence files (``evidence/manifest.csv``) through :func:`cchc.evidence.attach`, each
+    as its unit's account; nothing when the store holds evidence already. Returns the count attached."""
+    manifest = sample_dir / EVIDENCE_DIR / EVIDENCE_MANIFEST
+    if not manifest.exists() or not store.evidence().empty:
+        return 0
+    attached = 0
+    for entry in read_evidence_manifest(manifest):
+        clerk = User(entry.unit.lower(), "don_vi", (entry.unit,), "sample")
+        results = evidence.attach(store, clerk, entry.unit, entry.year, entry.criterion,
+                                  [(Path(entry.file).name, (sample_dir / entry.file).read_bytes())], entry.note)
+        attached += sum(r.issue is None for r in results)
+    return attached
 
 
 def sample_loaded(store: Store) -> bool:

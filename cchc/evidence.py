@@ -165,7 +165,7 @@ def appraise(store: Store, actor: User, unit: str, year: int, criterion: str, *,
         raise AuthError(make_issue("evidence-unknown-criterion", value=criterion, year=year).message)
     comment = comment.strip()[:MAX_COMMENT_CHARS]
     if score is not None and (found.kind == "survey" or not 0 <= score <= found.max):
-        raise AuthError(f"Điểm thẩm định của tiêu chí {criterion} phải từ 0 đến {found.max:g}"
+        raise AuthError(f"Điểm thẩm định của tiêu chí {criterion} phải từ 0 đến {found.max:g}."
                         if found.kind != "survey" else f"Tiêu chí {criterion} lấy điểm điều tra xã hội học, không "
                         "chấm điểm thẩm định.")
     if insufficient and not comment:

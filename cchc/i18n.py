@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
+from cchc.i18n_evidence import EVIDENCE_STRINGS
 from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -335,6 +336,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action.backup.restore": ("Khôi phục từ bản sao lưu", "Backup restored"),
     "action.sample": ("Dữ liệu mẫu", "Sample data"),
     "action.sample.loaded": ("Nạp dữ liệu mẫu", "Sample data loaded"),
+    **EVIDENCE_STRINGS,
 }
 
 

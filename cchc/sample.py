@@ -4,7 +4,8 @@ Writes, through the real template writer, one filled workbook per reporting unit
 2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample_story`, a ``manifest.csv`` replaying
 when each file arrived (most on time, some late, a few never sent, one corrected later), the faulty files of
 :mod:`cchc.sample_bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample_scores` under
-``par_scores/`` and a README. The same seed gives the same bytes.
+``par_scores/``, the evidence files of :mod:`cchc.sample_evidence` under ``evidence/`` and a README. The
+same seed gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cchc import layout
 from cchc.catalog import Catalog, Unit, load_catalog
 from cchc.periods import parse_period
 from cchc.sample_bad import write_bad
+from cchc.sample_evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, write_evidence
 from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_scores
 from cchc.sample_story import Figure, UnitStory, choose_cast, profile
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, build_template, indicator_rows, workbook_bytes
@@ -173,6 +175,7 @@ def generate(out: Path = SAMPLE_DIR, seed: int = DEFAULT_SEED, units: Iterable[s
     write_manifest(out / MANIFEST, entries)
     if chosen is None:
         scores = write_scores(out, story.stories, catalog, seed)
+        write_evidence(out)
         write_readme(out / "README.md", story, entries, catalog, scores)
         units_by_code = catalog.unit_by_code
         write_bad(out / BAD_DIR, lambda u, p: filled_workbook(story, units_by_code[u], p, catalog,
@@ -241,6 +244,9 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
         f"the reason; the appraiser is the sheet's uploader in `{SCORE_DIR}/{SCORE_MANIFEST}`) and survey scores "
         "following the unit's satisfaction figures. The first start records them after the reports (self-scores "
         "as the unit's account).",
+        f"- Evidence files `{EVIDENCE_DIR}/UNIT_CRITERION_NAME.pdf` (cchc/sample_evidence.py, tiny one-page PDFs "
+        f"built byte by byte) behind a few 2020 self-assessments, listed in `{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}`; "
+        "the first start attaches them as each unit's account, so the appraisal view is not empty.",
         f"- Corrected: {CORRECTION[0]} sent `{CORRECTION[1]}/{CORRECTION[0]}_{CORRECTION[1]}_v2.xlsx` later; it "
         f"supersedes the first file, whose {CORRECTION[2]} numerator lacked a digit.",
         "",

@@ -7,7 +7,8 @@ import streamlit as st
 
 from cchc import charts
 from cchc.dashboard import common
-from pages._data import lang, series
+from cchc.i18n import t
+from pages._data import lang, series, store
 
 ROW_PX = 36
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}  # no toolbar over the legend
@@ -48,3 +49,16 @@ def series_chart(unit: str, code: str, key: str) -> None:
     line = series(unit, code)
     chart(charts.indicator_series(line.observed, path=line.path, target=line.target, projection=line.projection,
                                   lang=lang(), measure=line.measure), key=key, title=line.title)
+
+
+def evidence_files(files: pd.DataFrame, key: str) -> None:
+    """Evidence files (rows of ``Store.evidence``) with their description, uploader and a download button each;
+    a file's bytes are read only when it is downloaded."""
+    for row in files.itertuples():
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(f"**{row.criterion}** · {row.file_name} · {row.size / 1024:,.0f} KB · {row.uploaded_by}, "
+                      f"{row.uploaded_at:%d/%m/%Y %H:%M}" + (f"  \n{row.note}" if row.note else ""))
+        right.download_button(t("evidence.download", lang(), name=row.file_name),
+                              lambda sha256=row.sha256: store().raw_file(sha256), file_name=row.file_name,
+                              mime=row.media_type, icon=":material/download:", key=f"{key}_{row.id}",
+                              on_click="ignore")

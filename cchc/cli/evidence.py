@@ -26,7 +26,7 @@ def run_criteria(args: argparse.Namespace) -> int:
 
 def add_evidence_parser(commands) -> None:
     about = "Tài liệu kiểm chứng của điểm tự đánh giá Chỉ số CCHC: đính kèm (add), liệt kê (list)."
-    parser = commands.add_parser("evidence", help=about, description=about)
+    parser = command(commands, "evidence", about, run_list)  # a sub-command is required: its handler runs
     actions = parser.add_subparsers(metavar="VIỆC", required=True, parser_class=Parser)
     add = command(actions, "add", "Đính kèm tài liệu kiểm chứng (PDF, .docx, .xlsx, PNG, JPEG) cho một tiêu chí.",
                   run_add)

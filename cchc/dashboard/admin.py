@@ -14,7 +14,7 @@ from cchc.i18n import t
 from cchc.periods import parse_period
 
 AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "submission", "approval", "period", "user", "par", "backup",
-                                 "sample")
+                                 "sample", "evidence")
 
 
 def unit_name(catalog: Catalog, code: str, period: str) -> str:
