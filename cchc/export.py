@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -26,6 +26,7 @@ from cchc.progress import STATUS_LABELS_VI
 from cchc.ranking import KIND_COLUMNS, SCORE_COLUMNS, SCORE_SHEET, SCORE_SOURCES, Criteria, block_units, load_criteria
 
 PROVINCE_NAME = "tỉnh Hưng Yên"
+COL_EVIDENCE = "Tài liệu kiểm chứng"  # the score sheet's list of each criterion's evidence files
 BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -200,10 +201,12 @@ def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None
     return _bytes(wb)
 
 
-def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None,
-                        criteria: Criteria | None = None) -> bytes:
+def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None, criteria: Criteria | None = None,
+                        evidence: Mapping[tuple[str, str], Sequence[str]] | None = None) -> bytes:
     """The sheet the units (self-assessment) and the appraisal council fill (read back by
-    :func:`cchc.ranking.read_score_sheet`); the score cells a criterion does not take are greyed."""
+    :func:`cchc.ranking.read_score_sheet`); the score cells a criterion does not take are greyed. With
+    ``evidence`` ((unit, criterion) → file names, :func:`cchc.evidence.file_names`), a last column lists each
+    criterion's evidence files (the reader ignores it)."""
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = _unit_names(catalog, year)
     wb = Workbook()
@@ -211,10 +214,13 @@ def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None,
     ws.title = SCORE_SHEET
     grey = PatternFill("solid", fgColor="EEEEEE")
     chosen = [(u, c) for u in block_units(catalog, year, block) for c in criteria.tree(year, block).criteria]
-    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None] for u, c in chosen]
+    more = 0 if evidence is None else 1
+    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None,
+             *(["; ".join(evidence.get((u, c.code), ()))] if more else [])] for u, c in chosen]
     write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
-                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", SCORE_COLUMNS, rows,
-                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT], [12, 34, 10, 52, 10, 12, 12, 12, 40])
+                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", [*SCORE_COLUMNS, COL_EVIDENCE][:9 + more], rows,
+                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT, TEXT][:9 + more],
+                [12, 34, 10, 52, 10, 12, 12, 12, 40, 48][:9 + more])
     ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "Năm", year, "Khối", f"{block} ({BLOCK_NAMES[block]})"
     at = {column: SCORE_COLUMNS.index(column) + 1 for column in SCORE_SOURCES}
     for r, kind in enumerate((c.kind for _, c in chosen), start=5):

@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from cchc import approval, export
+from cchc import approval, evidence, export
 from cchc.i18n import block_label, t
 from cchc.ranking import read_score_sheet
 from pages import _data, _session, _widgets
@@ -14,7 +14,8 @@ admin = _session.require_admin(lang)
 st.title(t("page.scores", lang))
 _session.show_flash()
 st.caption(t("scores.caption", lang, year=year, block=block_label(block, lang)))
-st.download_button(t("scores.template", lang), export.score_template_xlsx(year, block), mime=_data.XLSX_MIME,
+st.download_button(t("scores.template", lang), export.score_template_xlsx(
+                   year, block, evidence=evidence.file_names(_data.store(), year)), mime=_data.XLSX_MIME,
                    file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_data.DOWNLOAD, key="scores_template",
                    on_click="ignore")
 sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], key="scores_file")
