@@ -19,7 +19,8 @@ from cchc.auth import AuthError, User
 from cchc.backup import BackupError
 from cchc.export import COL_EVIDENCE, score_template_xlsx
 from cchc.guard import Refused
-from cchc.sample_evidence import pdf_bytes
+from cchc.sample import SAMPLE_DIR
+from cchc.sample_evidence import DOCUMENTS, EVIDENCE_DIR, EVIDENCE_MANIFEST, YEAR, pdf_bytes, write_evidence
 from cchc.sniff import MAX_EVIDENCE_BYTES, sniff
 from cchc.store import MIGRATIONS, Store
 from tests.conftest import database
@@ -271,3 +272,19 @@ def test_migrate_db_moves_the_evidence_files(tmp_path, postgres_server):
         target = Store(tmp_path / "elsewhere", database_url=url)
         assert migrate.migrate(source, target, ADMIN).files == 1
         assert target.raw_file(target.evidence()["sha256"][0]) == PDF and not target.missing_evidence_files()
+
+
+def test_sample_installation_has_evidence_to_appraise(sample_install):
+    store = Store(sample_install)
+    listed = evidence.listing(store)
+    assert len(listed) == len(DOCUMENTS) and set(listed["year"]) == {YEAR}
+    assert (listed["uploaded_by"] == listed["unit"].str.lower()).all() and not store.missing_evidence_files()
+    table = evidence.appraisal_table(store, "SNV", YEAR)
+    assert table.loc[table["files"] > 0, "criterion"].tolist() == ["1.1", "2.2"]
+
+
+def test_sample_evidence_regenerates_byte_identical(tmp_path):
+    entries = write_evidence(tmp_path)
+    assert [(tmp_path / e.file).read_bytes() for e in entries] == [(SAMPLE_DIR / e.file).read_bytes() for e in entries]
+    assert (tmp_path / EVIDENCE_DIR / EVIDENCE_MANIFEST).read_bytes() == (
+        SAMPLE_DIR / EVIDENCE_DIR / EVIDENCE_MANIFEST).read_bytes()
