@@ -4,9 +4,9 @@ The sample is replayed in ``manifest.csv`` order with each file's upload time an
 the one corrected report are real history; then its PAR score sheets (``par_scores/``) are read with
 ``read_score_sheet`` and recorded (self-assessments as each unit's account, appraisal and survey scores as
 the council member who uploaded the sheet), and its evidence files (``evidence/``) are attached as each unit's
-account. The load happens in a private folder beside the data folder and
-moves into place when complete, under an exclusive lock: two sessions starting at once load it once, and a
-crash mid-load leaves no half database. Later starts find the database and return at once.
+account. The load happens in a private folder beside the data folder and moves into place when complete,
+under an exclusive lock: two sessions starting at once load it once, and a crash mid-load leaves no half
+database. Later starts find the database and return at once.
 
 Starting clean: ``python -m cchc reset --yes`` empties the database but keeps the file, and an existing
 database (even an empty one) is never refilled; delete the data folder to get the sample again.

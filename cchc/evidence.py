@@ -20,11 +20,11 @@ import pandas as pd
 from cchc.auth import AuthError, User, require_admin
 from cchc.catalog import Catalog
 from cchc.guard import Refused
-from cchc.periods import all_periods
 from cchc.ranking import Criterion, load_criteria  # the PAR criteria: the one import of them in this feature
 from cchc.report import Issue, make_issue
 from cchc.sniff import sniff
 from cchc.store import NewEvidence, Store
+from cchc.views import YEARS
 
 MAX_NOTE_CHARS = 500  # the store refuses longer (a CHECK constraint)
 MAX_COMMENT_CHARS = 1000
@@ -42,10 +42,6 @@ class Attached:
     file_name: str
     evidence_id: int | None = None
     issue: Issue | None = None
-
-
-def years() -> tuple[int, ...]:
-    return tuple(p.year for p in all_periods(("year",)))
 
 
 def criteria(year: int, block: str | None = None) -> tuple[Criterion, ...]:
@@ -74,7 +70,7 @@ def unit_criteria(catalog: Catalog, unit: str, year: int) -> tuple[Criterion, ..
 
 def refusal(store: Store, user: User, unit: str, year: int, criterion: str, lang: str = "vi") -> Issue | None:
     """Why ``user`` may not attach evidence to this unit, year and criterion, or None."""
-    if year not in years():
+    if year not in YEARS:
         return make_issue("unknown-period", lang=lang, value=year)
     if not unit_criteria(store.catalog, unit, year):
         return make_issue("unknown-unit", lang=lang, value=unit)

@@ -9,12 +9,13 @@ from cchc import auth, evidence
 from cchc.cli.base import CliError, Parser, admin_call, command, emit, existing_paths, open_store, operator
 from cchc.guard import Refused
 from cchc.sniff import check_size
+from cchc.views import YEARS
 
 
 def add_criteria_parser(commands) -> None:
     parser = command(commands, "criteria", "Bộ tiêu chí Chỉ số CCHC của một năm (mã, lĩnh vực, tên, điểm tối đa).",
                      run_criteria)
-    parser.add_argument("--year", type=int, metavar="NĂM", help=f"năm đánh giá (mặc định: {evidence.years()[-1]})")
+    parser.add_argument("--year", type=int, metavar="NĂM", help=f"năm đánh giá (mặc định: {YEARS[-1]})")
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="dạng in ra (mặc định: table)")
 
 
@@ -78,7 +79,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _year(year: int | None) -> int:
     if year is None:
-        return evidence.years()[-1]
-    if year not in evidence.years():
-        raise CliError(f"Năm {year} nằm ngoài giai đoạn của Kế hoạch ({evidence.years()[0]}–{evidence.years()[-1]}).")
+        return YEARS[-1]
+    if year not in YEARS:
+        raise CliError(f"Năm {year} nằm ngoài giai đoạn của Kế hoạch ({YEARS[0]}–{YEARS[-1]}).")
     return year
