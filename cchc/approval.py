@@ -12,8 +12,8 @@ import pandas as pd
 
 from cchc.auth import AuthError, User, require_admin
 from cchc.periods import PeriodError, parse_period
-from cchc.ranking import read_score_sheet
 from cchc.report import Issue, make_issue
+from cchc.score_sheet import read_sheet
 from cchc.store import Store
 
 MAX_COMMENT = 1000
@@ -54,7 +54,7 @@ def enter_scores(store: Store, actor: User, data: bytes) -> tuple[int, list[Issu
     """Record a filled PAR score sheet (self-assessment, appraisal and survey scores; administrators only):
     the number of scores stored, and the sheet's issues (nothing is stored when one is an error)."""
     require_admin(actor, "nhập điểm Chỉ số CCHC")
-    rows, issues = read_score_sheet(data)
+    rows, issues = read_sheet(data)
     if any(i.severity == "error" for i in issues) or not rows:
         return 0, issues
     return store.record_par_scores(rows, actor.name, origin=actor.origin), issues

@@ -2,7 +2,7 @@
 
 The sample is replayed in ``manifest.csv`` order with each file's upload time and uploader, so lateness and
 the one corrected report are real history; then its PAR score sheets (``par_scores/``) are read with
-``read_score_sheet`` and recorded (self-assessments as each unit's account, appraisal and survey scores as
+``read_sheet`` and recorded (self-assessments as each unit's account, appraisal and survey scores as
 the council member who uploaded the sheet), and its evidence files (``evidence/``) are attached as each unit's
 account. The load happens in a private folder beside the data folder and moves into place when complete,
 under an exclusive lock: two sessions starting at once load it once, and a crash mid-load leaves no half
@@ -30,10 +30,10 @@ from pathlib import Path
 from cchc import evidence
 from cchc.auth import User
 from cchc.ingest import Upload, ingest_uploads
-from cchc.ranking import read_score_sheet
 from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
 from cchc.sample_evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, read_evidence_manifest
 from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
+from cchc.score_sheet import read_sheet
 from cchc.store import DB_FILE, RAW_DIR, Store
 
 SAMPLE_ACTION = "sample.loaded"
@@ -91,7 +91,7 @@ def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
 
 
 def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
-    """Record the sample's PAR score sheets (``par_scores/manifest.csv``) read by ``read_score_sheet``:
+    """Record the sample's PAR score sheets (``par_scores/manifest.csv``) read by ``read_sheet``:
     self-assessments as entered by each unit's account, appraisal and survey scores by the council member who
     uploaded the sheet. A sheet with an error, or whose year and units already have scores, is left out.
     Returns the count of scores recorded."""
@@ -101,7 +101,7 @@ def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
     known = {(int(y), u) for y, u in store.par_scores()[["year", "unit"]].itertuples(index=False)}
     by_user: dict[str, list[dict]] = {}
     for entry in read_score_manifest(manifest):
-        rows, issues = read_score_sheet((sample_dir / entry.file).read_bytes())
+        rows, issues = read_sheet((sample_dir / entry.file).read_bytes())
         if any(i.severity == "error" for i in issues) or any((r["year"], r["unit"]) in known for r in rows):
             continue
         for row in rows:

@@ -190,6 +190,13 @@ class Catalog:
     def block_of(self, unit: Unit, day: dt.date) -> str:
         return self.kinds[unit.kind_on(day)].block
 
+    def block_units(self, year: int, block: str) -> tuple[Unit, ...]:
+        """The reporting units that existed in ``year`` and belong to ``block`` at its end (a unit that closed
+        during the year: on its last day), in catalog order."""
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return tuple(u for u in self.reporting_units()
+                     if u.valid_between(start, end) and self.block_of(u, min(end, u.valid_to or end)) == block)
+
     def indicators_for(self, unit: Unit, day: dt.date) -> tuple[Indicator, ...]:
         """The indicators a unit reports for a period ending on ``day`` (its kind on that day decides)."""
         kind = unit.kind_on(day)
@@ -211,14 +218,9 @@ def _date(text: str) -> dt.date | None:
 
 def _load_areas() -> tuple[Area, ...]:
     return tuple(
-        Area(
-            code=str(a["code"]),
-            name_vi=a["name_vi"],
-            name_en=a["name_en"],
-            tasks=tuple(Task(str(a["code"]), letter, text) for letter, text in a["tasks"].items()),
-            short_vi=a.get("short_vi", a["name_vi"]),
-            short_en=a.get("short_en", a["name_en"]),
-        )
+        Area(str(a["code"]), a["name_vi"], a["name_en"],
+             tuple(Task(str(a["code"]), letter, text) for letter, text in a["tasks"].items()),
+             short_vi=a.get("short_vi", a["name_vi"]), short_en=a.get("short_en", a["name_en"]))
         for a in _read_yaml("areas.yaml")
     )
 
@@ -247,54 +249,26 @@ def _load_indicators(targets: dict[str, list[Target]]) -> tuple[Indicator, ...]:
     for raw in data["indicators"]:
         row = {**defaults, **raw}
         area, letter = str(row["task"]).split(".")
-        indicators.append(
-            Indicator(
-                code=str(row["code"]),
-                area=area,
-                task=f"{area}.{letter}",
-                name_vi=row["name_vi"],
-                name_en=row["name_en"],
-                measure=row["measure"],
-                direction=row["direction"],
-                applies_to=tuple(row["applies_to"]),
-                only_units=tuple(row.get("only_units", ())),
-                required=bool(row["required"]),
-                baseline_year=int(row["baseline_year"]),
-                source=row["source"],
-                unit_vi=row.get("unit_vi", ""),
-                numerator_vi=row.get("numerator_vi", ""),
-                denominator_vi=row.get("denominator_vi", ""),
-                rollup=row["rollup"],
-                targets=tuple(sorted(targets.get(str(row["code"]), []), key=lambda t: (t.year, t.kind))),
-            )
-        )
+        indicators.append(Indicator(
+            code=str(row["code"]), area=area, task=f"{area}.{letter}", name_vi=row["name_vi"], name_en=row["name_en"],
+            measure=row["measure"], direction=row["direction"], applies_to=tuple(row["applies_to"]),
+            only_units=tuple(row.get("only_units", ())), required=bool(row["required"]),
+            baseline_year=int(row["baseline_year"]), source=row["source"], unit_vi=row.get("unit_vi", ""),
+            numerator_vi=row.get("numerator_vi", ""), denominator_vi=row.get("denominator_vi", ""),
+            rollup=row["rollup"],
+            targets=tuple(sorted(targets.get(str(row["code"]), []), key=lambda t: (t.year, t.kind)))))
     return tuple(indicators)
 
 
 def _load_units() -> tuple[Unit, ...]:
     events: dict[str, list[UnitEvent]] = {}
     for row in _read_csv("unit_events.csv"):
-        events.setdefault(row["unit_code"], []).append(
-            UnitEvent(
-                unit_code=row["unit_code"],
-                date=dt.date.fromisoformat(row["date"]),
-                event=row["event"],
-                new_kind=row["new_kind"],
-                new_name=row["new_name"],
-                basis=row["basis"],
-            )
-        )
+        events.setdefault(row["unit_code"], []).append(UnitEvent(
+            row["unit_code"], dt.date.fromisoformat(row["date"]), row["event"], row["new_kind"], row["new_name"],
+            row["basis"]))
     return tuple(
-        Unit(
-            code=row["code"],
-            name=row["name"],
-            short_name=row["short_name"],
-            kind=row["kind"],
-            parent_code=row["parent_code"],
-            valid_from=dt.date.fromisoformat(row["valid_from"]),
-            valid_to=_date(row["valid_to"]),
-            events=tuple(events.get(row["code"], ())),
-        )
+        Unit(row["code"], row["name"], row["short_name"], row["kind"], row["parent_code"],
+             dt.date.fromisoformat(row["valid_from"]), _date(row["valid_to"]), tuple(events.get(row["code"], ())))
         for row in _read_csv("units.csv")
     )
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from cchc.auth import AuthError, User, require_admin
 from cchc.catalog import Catalog
+from cchc.criteria import Criterion, load_criteria
 from cchc.guard import Refused
-from cchc.ranking import Criterion, load_criteria  # the PAR criteria: the one import of them in this feature
 from cchc.report import Issue, make_issue
 from cchc.sniff import sniff
 from cchc.store import NewEvidence, Store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -21,12 +21,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc import clock
 from cchc.catalog import Catalog, load_catalog
 from cchc.completeness import COMPLETENESS_LABELS_VI
+from cchc.criteria import Criteria, load_criteria
 from cchc.periods import parse_period
 from cchc.progress import STATUS_LABELS_VI
-from cchc.ranking import KIND_COLUMNS, SCORE_COLUMNS, SCORE_SHEET, SCORE_SOURCES, Criteria, block_units, load_criteria
 
 PROVINCE_NAME = "tỉnh Hưng Yên"
-COL_EVIDENCE = "Tài liệu kiểm chứng"  # the score sheet's list of each criterion's evidence files
 BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -113,13 +112,15 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _bytes(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _unit_names(catalog: Catalog, year: int) -> dict[str, str]:
+def unit_names(catalog: Catalog, year: int) -> dict[str, str]:
+    """Code → each unit's name at the end of ``year``."""
     return {u.code: u.name_on(dt.date(year, 12, 31)) for u in catalog.units}
 
 
@@ -127,7 +128,7 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
                  criteria: Criteria | None = None) -> bytes:
     """The ranking (:func:`cchc.ranking.ranking` output) as an official-looking workbook, domains on sheet 2."""
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
-    names = _unit_names(catalog, year)
+    names = unit_names(catalog, year)
     title = f"KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"
     subtitle = f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}"
     wb = Workbook()
@@ -151,7 +152,7 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
     formats = [INTEGER, TEXT, *([POINTS] * len(domains)), POINTS, POINTS]
     write_sheet(sheet, f"ĐIỂM THEO LĨNH VỰC — CHỈ SỐ CCHC NĂM {year}", subtitle, headers, rows, formats,
                 [9, 34, *([14] * len(domains)), 11, 10], source=RANKING_SOURCE)
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 def _int(value: object) -> object:
@@ -175,7 +176,7 @@ def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = No
     write_sheet(ws, "TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020",
                 f"{subject} — {PROVINCE_NAME}", headers, rows, formats,
                 [6, 10, 48, 12, 9, 10, 11, 12, 10, 10, 10, 18, 12], source=SOURCE)
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None = None) -> bytes:
@@ -198,35 +199,7 @@ def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None
     formats = [INTEGER, TEXT, TEXT, TEXT, "dd/mm/yyyy", "dd/mm/yyyy hh:mm", INTEGER, TEXT]
     write_sheet(ws, "TÌNH HÌNH NỘP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{subject} — {PROVINCE_NAME}", headers, rows,
                 formats, [6, 12, 34, 11, 12, 17, 10, 14], source=SOURCE)
-    return _bytes(wb)
-
-
-def score_template_xlsx(year: int, block: str, catalog: Catalog | None = None, criteria: Criteria | None = None,
-                        evidence: Mapping[tuple[str, str], Sequence[str]] | None = None) -> bytes:
-    """The sheet the units (self-assessment) and the appraisal council fill (read back by
-    :func:`cchc.ranking.read_score_sheet`); the score cells a criterion does not take are greyed. With
-    ``evidence`` ((unit, criterion) → file names, :func:`cchc.evidence.file_names`), a last column lists each
-    criterion's evidence files (the reader ignores it)."""
-    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
-    names = _unit_names(catalog, year)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SCORE_SHEET
-    grey = PatternFill("solid", fgColor="EEEEEE")
-    chosen = [(u, c) for u in block_units(catalog, year, block) for c in criteria.tree(year, block).criteria]
-    more = 0 if evidence is None else 1
-    rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None,
-             *(["; ".join(evidence.get((u, c.code), ()))] if more else [])] for u, c in chosen]
-    write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
-                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", [*SCORE_COLUMNS, COL_EVIDENCE][:9 + more], rows,
-                [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT, TEXT][:9 + more],
-                [12, 34, 10, 52, 10, 12, 12, 12, 40, 48][:9 + more])
-    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "Năm", year, "Khối", f"{block} ({BLOCK_NAMES[block]})"
-    at = {column: SCORE_COLUMNS.index(column) + 1 for column in SCORE_SOURCES}
-    for r, kind in enumerate((c.kind for _, c in chosen), start=5):
-        for column in (c for c in SCORE_SOURCES if c not in KIND_COLUMNS[kind]):
-            ws.cell(r, at[column]).fill = grey
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 def values_xlsx(frame: pd.DataFrame, period: str | None = None, catalog: Catalog | None = None) -> bytes:
@@ -244,7 +217,7 @@ def values_xlsx(frame: pd.DataFrame, period: str | None = None, catalog: Catalog
     formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, "#,##0.##", "#,##0.##", POINTS, TEXT, TEXT, INTEGER]
     write_sheet(ws, "SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{f'Kỳ {period}' if period else 'Tất cả các kỳ'} — "
                 f"{PROVINCE_NAME}", headers, rows, formats, [6, 12, 9, 10, 48, 10, 10, 10, 30, 10, 10])
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 def progress_file(prog: pd.DataFrame, kind: str, subject: str, catalog: Catalog | None = None) -> bytes:
@@ -279,7 +252,7 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
         write_sheet(counts, title, f"{subject} — {PROVINCE_NAME}", ["Tình trạng", "Mã", "Số chỉ tiêu"],
                     [[STATUS_LABELS_VI.get(k, k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
                     [22, 16, 12])
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 def ranking_file(table: pd.DataFrame, kind: str, year: int, block: str, catalog: Catalog | None = None,

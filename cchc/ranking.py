@@ -1,6 +1,7 @@
 """The PAR index of sở and huyện: criterion points, self / appraised / survey scores, index, rank, tier.
 
-The criteria tree, rubric and tiers are data (``cchc/catalog/par_criteria.yaml``). Per unit and criterion:
+The criteria tree, rubric and tiers are data (:mod:`cchc.criteria`); the scores entered come from the score
+sheet (:mod:`cchc.score_sheet`) through the store. Per unit and criterion:
 *self* is computed from the unit's own reported figures (``indicator`` criteria: the rubric of the mean
 *attainment* — how close each value is to its target — of the area's target indicators) or entered by the
 unit (``council``, store source ``self``); *appraised* is the council's entry (source ``appraised``, with who and
@@ -12,134 +13,17 @@ index = total / the unit's maximum (criteria that apply to it) × 100; rank with
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from cchc.catalog import BLOCKS, CATALOG_DIR, Catalog, Indicator, load_catalog
-from cchc.layout import fold
+from cchc.catalog import Catalog, Indicator, load_catalog
+from cchc.criteria import Criteria, Criterion, load_criteria
 from cchc.progress import attainment
-from cchc.read import Refused, cell_text, column_letter, parse_number, sheet_grids
-from cchc.report import Issue
 
-CRITERIA_FILE = CATALOG_DIR / "par_criteria.yaml"
-KINDS: tuple[str, ...] = ("indicator", "council", "survey")
 COLUMNS: tuple[str, ...] = ("rank", "unit", "block", "self_score", "appraised_score", "survey_score", "score",
                             "max_score", "index", "tier", "rank_change", "score_change", "unscored")
-
-
-@dataclass(frozen=True)
-class Criterion:
-    code: str
-    domain: str
-    kind: str
-    max: float
-    name_vi: str
-    name_en: str
-    area: str = ""
-    indicators: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Domain:
-    code: str
-    name_vi: str
-    name_en: str
-    criteria: tuple[Criterion, ...]
-
-    @property
-    def max(self) -> float:
-        return sum(c.max for c in self.criteria)
-
-
-@dataclass(frozen=True)
-class Tier:
-    code: str
-    name_vi: str
-    name_en: str
-    min: float
-
-
-@dataclass(frozen=True)
-class Tree:
-    name: str
-    domains: tuple[Domain, ...]
-    years: tuple[int, ...] = ()
-    blocks: tuple[str, ...] = ()
-
-    @property
-    def criteria(self) -> tuple[Criterion, ...]:
-        return tuple(c for d in self.domains for c in d.criteria)
-
-
-@dataclass(frozen=True)
-class Criteria:
-    tiers: tuple[Tier, ...]
-    rubric: tuple[tuple[float, float], ...]
-    trees: tuple[Tree, ...]
-    interpolate: bool = False
-
-    def tree(self, year: int, block: str) -> Tree:
-        """The first tree naming this year and block (a tree that names none matches all)."""
-        for tree in self.trees:
-            if (not tree.years or year in tree.years) and (not tree.blocks or block in tree.blocks):
-                return tree
-        raise LookupError(f"no PAR criteria tree for {year}/{block}")
-
-    def tier_of(self, index: pd.Series) -> pd.Series:
-        conditions = [index >= t.min for t in self.tiers]
-        return pd.Series(np.select(conditions, [t.code for t in self.tiers], ""), index=index.index).where(
-            index.notna())
-
-    def share(self, attained: pd.Series) -> pd.Series:
-        """Rubric share of the points for a mean attainment (%): the first step reached, or linear between the
-        steps (``interpolate``; flat below the lowest step and above the highest)."""
-        if self.interpolate:
-            mins, shares = zip(*sorted(self.rubric), strict=True)
-            return pd.Series(np.interp(attained, mins, shares), index=attained.index)
-        return pd.Series(np.select([attained >= m for m, _ in self.rubric], [s for _, s in self.rubric], 0.0),
-                         index=attained.index)
-
-
-def _tree(raw: dict) -> Tree:
-    domains = tuple(
-        Domain(str(d["code"]), d["name_vi"], d["name_en"], tuple(
-            Criterion(str(c["code"]), str(d["code"]), c["kind"], float(c["max"]), c["name_vi"], c["name_en"],
-                      str(c.get("area", "")), tuple(str(i) for i in c.get("indicators", ())))
-            for c in d["criteria"]))
-        for d in raw["domains"])
-    return Tree(raw["name"], domains, tuple(raw.get("years", ())), tuple(raw.get("blocks", ())))
-
-
-@cache
-def load_criteria(path: Path = CRITERIA_FILE) -> Criteria:
-    """Read and check the criteria file; raises ValueError naming what is wrong."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    criteria = Criteria(
-        tiers=tuple(Tier(t["code"], t["name_vi"], t["name_en"], float(t["min"])) for t in raw["tiers"]),
-        rubric=tuple((float(r["min"]), float(r["share"])) for r in raw["rubric"]),
-        trees=tuple(_tree(t) for t in raw["trees"]),
-        interpolate=bool(raw.get("rubric_interpolate", False)))
-    problems = [f"{c.code}: unknown kind {c.kind}" for t in criteria.trees for c in t.criteria if c.kind not in KINDS]
-    problems += [f"{c.code}: an indicator criterion needs an area or indicators"
-                 for t in criteria.trees for c in t.criteria if c.kind == "indicator" and not (c.area or c.indicators)]
-    codes = [c.code for t in criteria.trees for c in t.criteria]
-    problems += [f"{t.name}: criterion codes repeat" for t in criteria.trees
-                 if len({c.code for c in t.criteria}) != len(t.criteria)]
-    if problems or not codes:
-        raise ValueError("; ".join(problems) or "no criteria")
-    return criteria
-
-
-def block_units(catalog: Catalog, year: int, block: str) -> list[str]:
-    """Reporting units that existed in ``year`` and belong to ``block`` at its end."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return [u.code for u in catalog.reporting_units()
-            if u.valid_between(start, end) and catalog.block_of(u, min(end, u.valid_to or end)) == block]
 
 
 @lru_cache(maxsize=8)
@@ -187,7 +71,7 @@ def _year_grid(year: int, block: str, wanted: pd.DataFrame, catalog: Catalog, cr
                ) -> dict[str, np.ndarray]:
     """One year's units × criteria (unit by unit) with the mean attainment of indicator criteria, as arrays;
     indicator criteria without any applicable indicator are left out."""
-    units, crits = block_units(catalog, year, block), criteria.tree(year, block).criteria
+    units, crits = [u.code for u in catalog.block_units(year, block)], criteria.tree(year, block).criteria
     unit, crit, target = _pairs(units, crits, year, catalog)
     cell, size = unit * len(crits) + crit, len(units) * len(crits)
     counts = np.bincount(cell, minlength=size)
@@ -327,107 +211,3 @@ def domain_index(detail: pd.DataFrame) -> pd.DataFrame:
     out = detail.groupby(["unit", "domain"], sort=False).agg(points=("points", "sum"), max=("max", "sum"))
     out["index"] = 100 * out["points"] / out["max"].where(out["max"] > 0)
     return out.reset_index()
-
-
-# -- the appraisal / survey score sheet (written by export.score_template_xlsx, read back here) ----------
-SCORE_SHEET = "Điểm thẩm định"
-LABEL_YEAR, LABEL_BLOCK = "Năm", "Khối"
-COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME = "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí"
-COL_MAX, COL_SELF, COL_APPRAISED = "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"
-COL_SURVEY, COL_REASON = "Điểm điều tra XHH", "Lý do"
-SCORE_COLUMNS: tuple[str, ...] = (COL_UNIT, COL_UNIT_NAME, COL_CRITERION, COL_CRITERION_NAME, COL_MAX, COL_SELF,
-                                  COL_APPRAISED, COL_SURVEY, COL_REASON)
-#: Score column → store source, and the columns each criterion kind takes (the template greys the others):
-#: the unit self-assesses council criteria, the council may adjust any non-survey criterion.
-SCORE_SOURCES: dict[str, str] = {COL_SELF: "self", COL_APPRAISED: "appraised", COL_SURVEY: "survey"}
-KIND_COLUMNS: dict[str, tuple[str, ...]] = {"indicator": (COL_APPRAISED,), "council": (COL_SELF, COL_APPRAISED),
-                                            "survey": (COL_SURVEY,)}
-_SHEET_MESSAGES: dict[str, str] = {
-    "not-a-workbook": "Tệp không phải là bảng tính đọc được (.xlsx, .xls, .ods).",
-    "missing-info": "Thiếu «{label}» ở đầu bảng điểm (hãy dùng bảng điểm tải từ ứng dụng).",
-    "missing-column": "Không tìm thấy dòng tiêu đề có các cột «Mã đơn vị», «Mã tiêu chí», «Điểm thẩm định».",
-    "unknown-unit": "Mã đơn vị «{value}» không thuộc khối {block} năm {year}.",
-    "unknown-criterion": "Mã tiêu chí «{value}» không có trong bộ tiêu chí năm {year}.",
-    "not-a-number": "«{value}» không phải là số.",
-    "score-out-of-range": "Điểm {value} nằm ngoài khoảng 0–{limit}.",
-    "score-not-applicable": "Tiêu chí {value} chỉ nhập điểm ở cột {column}.",
-    "missing-reason": "Điểm thẩm định của {value} chưa ghi lý do điều chỉnh.",
-}
-
-
-def _sheet_issue(code: str, cell: str = "", severity: str = "error", **fields: object) -> Issue:
-    return Issue(code, severity, SCORE_SHEET if cell else "", cell, "", _SHEET_MESSAGES[code].format(**fields))
-
-
-def _grid(data: bytes) -> list[list[object]] | None:
-    """The first sheet's cells, or None when the bytes are not a (safe, readable) workbook: the reader's size
-    and structure checks come first (:func:`cchc.read.sheet_grids`)."""
-    try:
-        return list(sheet_grids(data))[-1][2]
-    except Refused:
-        return None
-
-
-def read_score_sheet(data: bytes, catalog: Catalog | None = None,
-                     criteria: Criteria | None = None) -> tuple[list[dict], list[Issue]]:
-    """Rows for ``Store.record_par_scores`` (``year, unit, criterion, source, score, reason``) and the issues.
-
-    Columns: self-assessment (``council`` criteria), appraisal (``indicator``/``council``; ``reason`` is the
-    appraisal's, so only appraised rows carry it), survey (``survey`` criteria). Blank score cells are
-    skipped; record the rows only when no issue is an error.
-    """
-    catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
-    grid = _grid(data)
-    if grid is None:
-        return [], [_sheet_issue("not-a-workbook")]
-    texts = [[cell_text(v) for v in row] for row in grid]
-    wanted = {fold(c): c for c in SCORE_COLUMNS}
-    header = next((n for n, row in enumerate(texts) if {fold(COL_UNIT), fold(COL_CRITERION)} <= set(map(fold, row))),
-                  None)
-    if header is None:
-        return [], [_sheet_issue("missing-column")]
-    info = {fold(row[i]).rstrip(" :"): row[i + 1] for row in texts[:header] for i in range(len(row) - 1) if row[i]}
-    year = parse_number(info.get(fold(LABEL_YEAR), ""))
-    block = info.get(fold(LABEL_BLOCK), "").split(" ")[0]
-    if year is None or block not in BLOCKS:
-        return [], [_sheet_issue("missing-info", label=LABEL_YEAR if year is None else LABEL_BLOCK)]
-    year = int(year)
-    at = {wanted[fold(t)]: i for i, t in enumerate(texts[header]) if fold(t) in wanted}
-    units = set(block_units(catalog, year, block))
-    maxima = {c.code: c for c in criteria.tree(year, block).criteria}
-    rows: list[dict] = []
-    issues: list[Issue] = []
-    for n, row in enumerate(texts[header + 1:], start=header + 2):
-        def cell(col: str, row=row) -> str:
-            return row[at[col]] if col in at and at[col] < len(row) else ""
-        unit, code = cell(COL_UNIT), cell(COL_CRITERION)
-        if not unit and not code:
-            continue
-        ref = f"{column_letter(at.get(COL_UNIT, 0))}{n}"
-        if unit not in units:
-            issues.append(_sheet_issue("unknown-unit", ref, value=unit, block=block, year=year))
-            continue
-        if code not in maxima:
-            issues.append(_sheet_issue("unknown-criterion", ref, value=code, year=year))
-            continue
-        crit = maxima[code]
-        for column, source in SCORE_SOURCES.items():
-            text = cell(column)
-            if not text:
-                continue
-            ref = f"{column_letter(at[column])}{n}"
-            score = parse_number(text)
-            if column not in KIND_COLUMNS[crit.kind]:
-                issues.append(_sheet_issue("score-not-applicable", ref, value=code,
-                                           column=", ".join(f"«{c}»" for c in KIND_COLUMNS[crit.kind])))
-            elif score is None:
-                issues.append(_sheet_issue("not-a-number", ref, value=text))
-            elif not 0 <= score <= crit.max:
-                issues.append(_sheet_issue("score-out-of-range", ref, value=text, limit=f"{crit.max:g}"))
-            else:
-                reason = cell(COL_REASON) if source == "appraised" else ""
-                if source == "appraised" and not reason:
-                    issues.append(_sheet_issue("missing-reason", ref, "warning", value=f"{unit}/{code}"))
-                rows.append({"year": year, "unit": unit, "criterion": code, "source": source, "score": score,
-                             "reason": reason})
-    return rows, issues

@@ -165,6 +165,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tài khoản «{user}» không được nộp báo cáo cho đơn vị «{value}»; tệp không được lưu.",
         "Account «{user}» may not submit reports for unit «{value}»; the file was not stored.",
     ),
+    "score-header-missing": (
+        "Không tìm thấy dòng tiêu đề có các cột «{unit}» và «{criterion}»; hãy dùng bảng điểm tải từ ứng dụng.",
+        "No header row with the columns «{unit}» and «{criterion}» was found; use the score sheet downloaded from "
+        "the application.",
+    ),
+    "score-info-missing": (
+        "Thiếu «{label}» ở đầu bảng điểm; hãy dùng bảng điểm tải từ ứng dụng.",
+        "The score sheet lacks «{label}» above its table; use the score sheet downloaded from the application.",
+    ),
+    "unit-not-in-block": (
+        "Đơn vị «{value}» không thuộc khối {block} năm {year}.",
+        "Unit «{value}» is not in the {block} block in {year}.",
+    ),
+    "unknown-criterion": (
+        "Mã tiêu chí «{value}» không có trong bộ tiêu chí năm {year}.",
+        "Criterion code «{value}» is not among the criteria of {year}.",
+    ),
+    "score-out-of-range": (
+        "Điểm {value} nằm ngoài khoảng 0–{limit}.",
+        "Score {value} is outside 0–{limit}.",
+    ),
+    "score-not-applicable": (
+        "Tiêu chí {value} chỉ nhập điểm ở cột {column}.",
+        "Criterion {value} takes scores only in the column {column}.",
+    ),
+    "score-reason-missing": (
+        "Điểm thẩm định của {value} chưa ghi lý do điều chỉnh.",
+        "The appraisal score of {value} gives no reason for the adjustment.",
+    ),
     "period-locked": (
         "Kỳ báo cáo {value} đã khóa sổ; Sở Nội vụ phải mở lại kỳ thì mới nộp được. Tệp không được lưu.",
         "Period {value} is locked; the Department of Home Affairs must reopen it first. The file was not stored.",

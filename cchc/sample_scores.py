@@ -6,7 +6,7 @@ that stalls or slips in some area stops improving (or loses ground) from then on
 generous with themselves; the appraisal council lowers the most over-generous self-scores of each sheet,
 with a reason and its member's name (the sheet's uploader in ``par_scores/manifest.csv``). Survey scores
 follow the unit's satisfaction figures (citizens) and its maturity (leaders and civil servants).
-Written through :func:`cchc.export.score_template_xlsx`, read back by :func:`cchc.ranking.read_score_sheet`.
+Written through :func:`cchc.score_sheet.template_xlsx`, read back by :func:`cchc.score_sheet.read_sheet`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from cchc.catalog import BLOCKS, Catalog
-from cchc.export import score_template_xlsx
+from cchc.criteria import load_criteria
 from cchc.periods import parse_period
-from cchc.ranking import (
+from cchc.sample_story import YEARS, UnitStory
+from cchc.score_sheet import (
     COL_APPRAISED,
     COL_CRITERION,
     COL_REASON,
@@ -32,10 +33,8 @@ from cchc.ranking import (
     COL_SURVEY,
     COL_UNIT,
     SCORE_COLUMNS,
-    block_units,
-    load_criteria,
+    template_xlsx,
 )
-from cchc.sample_story import YEARS, UnitStory
 from cchc.templates import workbook_bytes
 
 SCORE_DIR = "par_scores"
@@ -115,11 +114,11 @@ def filled_sheet(stories: dict[str, UnitStory], year: int, block: str, catalog: 
                  units: set[str] | None = None) -> bytes:
     """The block's score sheet for ``year``: self and survey scores of ``units`` (default all), the council's
     adjustments of the most over-generous self-scores."""
-    wb = load_workbook(io.BytesIO(score_template_xlsx(year, block, catalog)))
+    wb = load_workbook(io.BytesIO(template_xlsx(year, block, catalog)))
     ws = wb.active
     col = {c: n for n, c in enumerate(SCORE_COLUMNS, start=1)}
     council = {c.code for c in load_criteria().tree(year, block).criteria if c.kind == "council"}
-    chosen = [u for u in block_units(catalog, year, block) if units is None or u in units]
+    chosen = [u.code for u in catalog.block_units(year, block) if units is None or u.code in units]
     scores = {u: unit_scores(stories[u], year, catalog, seed) for u in chosen}
     gaps = sorted(((entered - fair, u, code) for u, crit in scores.items() for code, (entered, fair) in crit.items()
                    if code in council and entered - fair >= 0.5), reverse=True)

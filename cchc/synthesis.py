@@ -13,10 +13,10 @@ import pandas as pd
 
 from cchc import views
 from cchc.catalog import BLOCKS, Catalog
+from cchc.criteria import load_criteria
 from cchc.dashboard.common import block_units, in_period, indicator_name
 from cchc.dashboard.monitor import BEHIND, Cards
 from cchc.periods import Period, parse_period
-from cchc.ranking import load_criteria
 
 COMPARISON_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 NOT_APPLICABLE = "not_applicable"  # the status of a target no unit of the block reports

@@ -17,10 +17,11 @@ import pandas as pd
 from cchc import approval
 from cchc.catalog import BLOCKS, Catalog
 from cchc.completeness import completeness, default_periods
+from cchc.criteria import load_criteria
 from cchc.dashboard import districts, monitor, reporting
 from cchc.periods import all_periods, parse_period
 from cchc.progress import progress
-from cchc.ranking import load_criteria, ranking
+from cchc.ranking import ranking
 from cchc.store import Store
 
 YEARS: tuple[int, ...] = tuple(p.year for p in all_periods(("year",)))

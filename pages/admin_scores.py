@@ -4,9 +4,8 @@
 import pandas as pd
 import streamlit as st
 
-from cchc import approval, evidence, export
+from cchc import approval, evidence, score_sheet
 from cchc.i18n import block_label, t
-from cchc.ranking import read_score_sheet
 from pages import _data, _session, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
@@ -14,14 +13,14 @@ admin = _session.require_admin(lang)
 st.title(t("page.scores", lang))
 _session.show_flash()
 st.caption(t("scores.caption", lang, year=year, block=block_label(block, lang)))
-st.download_button(t("scores.template", lang), export.score_template_xlsx(
+st.download_button(t("scores.template", lang), score_sheet.template_xlsx(
                    year, block, evidence=evidence.file_names(_data.store(), year)), mime=_data.XLSX_MIME,
                    file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_data.DOWNLOAD, key="scores_template",
                    on_click="ignore")
 sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], key="scores_file")
 if sheet is None:
     st.stop()
-rows, issues = read_score_sheet(sheet.getvalue())
+rows, issues = score_sheet.read_sheet(sheet.getvalue(), lang=lang)
 if issues:
     _widgets.show_table(pd.DataFrame([i.as_dict() for i in issues]), "scores_issues")
 if not rows or any(i.severity == "error" for i in issues):

@@ -135,10 +135,9 @@ def filled_score_sheet(year: int = 2018, block: str = "so") -> bytes:
 
     import openpyxl
 
-    from cchc.export import score_template_xlsx
-    from cchc.ranking import SCORE_COLUMNS
+    from cchc.score_sheet import SCORE_COLUMNS, template_xlsx
 
-    book = openpyxl.load_workbook(io.BytesIO(score_template_xlsx(year, block)))
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(year, block)))
     sheet = book.active
     header = next(row for row in sheet.iter_rows() if SCORE_COLUMNS[0] in [c.value for c in row])
     columns = {c.value: c.column for c in header}

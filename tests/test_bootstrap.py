@@ -5,9 +5,9 @@ import threading
 import pytest
 
 from cchc.bootstrap import SAMPLE_ACTION, ensure_database, load_sample, load_scores, sample_loaded
-from cchc.ranking import read_score_sheet
 from cchc.sample import MANIFEST, SAMPLE_DIR, generate, read_manifest
 from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
+from cchc.score_sheet import read_sheet
 from cchc.store import DB_FILE, Store
 
 UNITS = ("SKHDT", "PHUCU")  # SKHDT sends the corrected 2019 report
@@ -82,7 +82,7 @@ def test_load_sample_twice_stores_nothing_new(tmp_path, sample_dir):
 def test_load_scores_records_the_sample_sheets_with_who_entered_them(tmp_path):
     store = Store(tmp_path)
     entries = read_score_manifest(SAMPLE_DIR / SCORE_DIR / SCORE_MANIFEST)
-    sheets = {e.file: read_score_sheet((SAMPLE_DIR / e.file).read_bytes()) for e in entries}
+    sheets = {e.file: read_sheet((SAMPLE_DIR / e.file).read_bytes()) for e in entries}
     assert all(issues == [] for _, issues in sheets.values())
     assert load_scores(store, SAMPLE_DIR) == sum(len(rows) for rows, _ in sheets.values())
     stored = store.par_scores()

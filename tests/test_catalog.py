@@ -12,6 +12,7 @@ import re
 import pytest
 
 from cchc.catalog import CATALOG_DIR, check_catalog, load_catalog
+from tests.par import small_catalog
 
 PLAN_TARGETS = CATALOG_DIR / "plan_targets.csv"
 
@@ -88,3 +89,12 @@ def test_registry_has_ten_districts_and_the_seed_departments():
     assert len(districts) == 10
     codes = {u.code for u in catalog.units}
     assert {"VPUB", "SNV", "STP", "STC", "SKHDT", "STTTT", "SKHCN"} <= codes
+
+
+@pytest.mark.parametrize(
+    ("year", "block", "codes"),
+    [(2018, "so", ["SNV", "STP", "SYT", "SGDDT"]), (2019, "so", ["SNV", "STP", "SYT", "SGDDT", "SMOI"]),
+     (2019, "huyen", ["VANLAM", "MYHAO"])],  # Mỹ Hào is a thị xã from 2019, still in the huyện block
+)
+def test_block_units_follow_validity_and_kind(year, block, codes):
+    assert [u.code for u in small_catalog().block_units(year, block)] == codes

@@ -7,8 +7,8 @@ import pytest
 
 from cchc import numbers
 from cchc.catalog import load_catalog
+from cchc.criteria import load_criteria
 from cchc.dashboard import common, monitor, reporting
-from cchc.ranking import load_criteria
 
 CATALOG = load_catalog()
 COLUMNS = ["unit", "indicator", "period", "year", "value", "milestone", "target", "status", "score", "projected",

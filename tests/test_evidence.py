@@ -17,10 +17,10 @@ import pytest
 from cchc import backup, cli, evidence, migrate
 from cchc.auth import AuthError, User
 from cchc.backup import BackupError
-from cchc.export import COL_EVIDENCE, score_template_xlsx
 from cchc.guard import Refused
 from cchc.sample import SAMPLE_DIR
 from cchc.sample_evidence import DOCUMENTS, EVIDENCE_DIR, EVIDENCE_MANIFEST, YEAR, pdf_bytes, write_evidence
+from cchc.score_sheet import COL_EVIDENCE, template_xlsx
 from cchc.sniff import MAX_EVIDENCE_BYTES, sniff
 from cchc.store import MIGRATIONS, Store
 from tests.conftest import database
@@ -199,12 +199,12 @@ def test_appraisal_refuses_wrong_input_and_stores_nothing(store, actor, criterio
 
 def test_score_sheet_lists_each_criterions_evidence(store):
     evidence.attach(store, CLERK, "SNV", 2020, "1.1", [("qd.pdf", PDF), ("anh.png", PNG)])
-    sheet = openpyxl.load_workbook(io.BytesIO(score_template_xlsx(2020, "so", evidence=evidence.file_names(
+    sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx(2020, "so", evidence=evidence.file_names(
         store, 2020)))).active
     header = [c.value for c in sheet[4]]
     listed = {(r[0], r[2]): r[header.index(COL_EVIDENCE)] for r in sheet.iter_rows(min_row=5, values_only=True)}
     assert listed[("SNV", "1.1")] == "qd.pdf; anh.png" and listed[("SNV", "1.2")] is None
-    plain = openpyxl.load_workbook(io.BytesIO(score_template_xlsx(2020, "so"))).active
+    plain = openpyxl.load_workbook(io.BytesIO(template_xlsx(2020, "so"))).active
     assert COL_EVIDENCE not in [c.value for c in plain[4]]
 
 

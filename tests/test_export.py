@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from cchc import cli, clock
 from cchc.catalog import load_catalog
 from cchc.completeness import completeness
+from cchc.criteria import load_criteria
 from cchc.export import (
     CUT_MARK,
     EXCEL_MAX_CHARS,
@@ -23,7 +24,7 @@ from cchc.export import (
     values_xlsx,
 )
 from cchc.progress import progress
-from cchc.ranking import load_criteria, ranking
+from cchc.ranking import ranking
 
 
 @pytest.mark.parametrize(

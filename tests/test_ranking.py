@@ -1,54 +1,15 @@
-import dataclasses
-import datetime as dt
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
-from cchc.catalog import Unit, load_catalog
-from cchc.export import score_template_xlsx
-from cchc.ranking import (
-    Criteria,
-    Criterion,
-    Domain,
-    Tier,
-    Tree,
-    block_units,
-    criterion_scores,
-    domain_index,
-    load_criteria,
-    ranking,
-    read_score_sheet,
-)
-from tests import hostile
-
-# A small tree: 10 points from two indicators, 10 council points, 10 survey points.
-TREE = Tree("test", (
-    Domain("D6", "Hiện đại hóa", "Modernisation", (
-        Criterion("6.1", "D6", "indicator", 10, "Chỉ tiêu", "Targets", indicators=("6dd.1", "6dd.2")),
-        Criterion("6.2", "D6", "council", 10, "Hội đồng", "Council"),
-    )),
-    Domain("D3", "Tổ chức bộ máy", "Organisation", (
-        Criterion("3.1", "D3", "indicator", 5, "Hài lòng giáo dục", "Education", indicators=("3b.1",)),
-    )),
-    Domain("D8", "Điều tra", "Survey", (Criterion("8.1", "D8", "survey", 10, "Khảo sát", "Survey"),)),
-))
-CRITERIA = Criteria(
-    tiers=(Tier("tot", "Tốt", "Good", 90), Tier("kha", "Khá", "Fair", 80), Tier("tb", "Trung bình", "Average", 65),
-           Tier("yeu", "Yếu", "Weak", 0)),
-    rubric=((100, 1.0), (80, 0.8), (50, 0.5), (0, 0.0)),
-    trees=(TREE,),
-)
-NEW = Unit("SMOI", "Sở Mới", "Sở Mới", "so", "UBNDT", dt.date(2019, 1, 1), None)
+from cchc.criteria import load_criteria
+from cchc.ranking import criterion_scores, domain_index, ranking
+from tests.par import CRITERIA, small_catalog
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    base = load_catalog()
-    keep = ("UBNDT", "SNV", "STP", "SYT", "SGDDT", "VANLAM", "MYHAO")
-    return dataclasses.replace(base, units=(*(base.unit_by_code[c] for c in keep), NEW))
+    return small_catalog()
 
 
 def prog(rows):
@@ -60,12 +21,6 @@ def scores(rows):
     """(year, unit, criterion, source, score[, entered_by, reason])."""
     full = [(*r, *("", "")[len(r) - 5:]) if len(r) < 7 else r for r in rows]
     return pd.DataFrame(full, columns=["year", "unit", "criterion", "source", "score", "entered_by", "reason"])
-
-
-def test_block_units_follow_validity_and_kind(catalog):
-    assert block_units(catalog, 2018, "so") == ["SNV", "STP", "SYT", "SGDDT"]
-    assert block_units(catalog, 2019, "so") == ["SNV", "STP", "SYT", "SGDDT", "SMOI"]
-    assert block_units(catalog, 2019, "huyen") == ["VANLAM", "MYHAO"]  # Mỹ Hào is a thị xã, still huyện block
 
 
 # 6dd.1 targets >= 65 %, 6dd.2 >= 30 %: attainment = 100 × min(value / target, 1), whatever the baseline.
@@ -159,91 +114,3 @@ def test_domain_index_per_domain(catalog):
     snv = sub[sub["unit"] == "SNV"].set_index("domain")
     assert snv.loc["D6", ["points", "max", "index"]].tolist() == [15, 20, 75]
     assert snv.loc["D8", "index"] == 80
-
-
-def test_default_criteria_trees_give_100_points():
-    criteria = load_criteria()
-    for tree in criteria.trees:
-        assert sum(c.max for c in tree.criteria) == 100
-        assert {c.kind for c in tree.criteria} == {"indicator", "council", "survey"}
-    assert [t.min for t in criteria.tiers] == sorted((t.min for t in criteria.tiers), reverse=True)
-    assert [t.name_vi for t in criteria.tiers] == ["Tốt", "Khá", "Trung bình", "Yếu"]
-
-
-def filled_sheet(catalog, cells, year=2019, block="so"):
-    wb = load_workbook(io.BytesIO(score_template_xlsx(year, block, catalog, CRITERIA)))
-    ws = wb.active
-    for ref, value in cells.items():
-        ws[ref] = value
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-# Template rows: 4 criteria per unit from row 5 — SNV: 6.1 (5), 6.2 (6), 3.1 (7), 8.1 (8); STP from row 9.
-# Columns: F self-assessment, G appraisal, H survey, I reason.
-@pytest.mark.parametrize(
-    ("cells", "rows", "issues"),
-    [
-        ({"G6": 7.5, "I6": "Thiếu minh chứng"}, [("SNV", "6.2", "appraised", 7.5, "Thiếu minh chứng")], []),
-        ({"G6": "8,5", "I6": "x"}, [("SNV", "6.2", "appraised", 8.5, "x")], []),
-        ({"F6": 9, "G6": 7, "I6": "Thiếu minh chứng"},
-         [("SNV", "6.2", "self", 9.0, ""), ("SNV", "6.2", "appraised", 7.0, "Thiếu minh chứng")], []),
-        ({"F6": 9}, [("SNV", "6.2", "self", 9.0, "")], []),   # a self-assessment needs no reason
-        ({"G5": 6, "I5": "Số liệu chưa khớp"}, [("SNV", "6.1", "appraised", 6.0, "Số liệu chưa khớp")], []),
-        ({"H8": 9}, [("SNV", "8.1", "survey", 9.0, "")], []),
-        ({"G6": 7}, [("SNV", "6.2", "appraised", 7.0, "")], [("G6", "missing-reason", "warning")]),
-        ({"G6": 12}, [], [("G6", "score-out-of-range", "error")]),
-        ({"F6": 10.5}, [], [("F6", "score-out-of-range", "error")]),
-        ({"G6": -1}, [], [("G6", "score-out-of-range", "error")]),
-        ({"G6": "bảy"}, [], [("G6", "not-a-number", "error")]),
-        ({"G8": 5}, [], [("G8", "score-not-applicable", "error")]),
-        ({"F8": 5}, [], [("F8", "score-not-applicable", "error")]),
-        ({"F5": 5}, [], [("F5", "score-not-applicable", "error")]),   # indicator criteria: self is computed
-        ({"H6": 5}, [], [("H6", "score-not-applicable", "error")]),
-        ({"A6": "SXYZ", "G6": 5}, [], [("A6", "unknown-unit", "error")]),
-        ({"A6": "VANLAM", "G6": 5}, [], [("A6", "unknown-unit", "error")]),   # a huyện in the sở sheet
-        ({"C6": "9.9", "G6": 5}, [], [("A6", "unknown-criterion", "error")]),
-    ],
-)
-def test_read_score_sheet(catalog, cells, rows, issues):
-    got_rows, got_issues = read_score_sheet(filled_sheet(catalog, cells), catalog, CRITERIA)
-    assert [(r["unit"], r["criterion"], r["source"], r["score"], r["reason"]) for r in got_rows] == rows
-    assert all(r["year"] == 2019 for r in got_rows)
-    assert [(i.cell, i.code, i.severity) for i in got_issues] == issues
-
-
-@pytest.mark.parametrize(
-    ("data", "code"),
-    [(b"not a workbook", "not-a-workbook"), (None, "missing-info"),
-     (hostile.quoted_sparse_extent(b" r='REF'"), "not-a-workbook")],  # guarded: it once aborted the reader
-    ids=["not-a-workbook", "missing-info", "sparse-extent"],
-)
-def test_read_score_sheet_refuses(catalog, data, code):
-    if data is None:
-        data = filled_sheet(catalog, {"B3": None})
-    rows, issues = read_score_sheet(data, catalog, CRITERIA)
-    assert rows == [] and [i.code for i in issues] == [code]
-
-
-@pytest.mark.parametrize(
-    ("interpolate", "achievement", "share"),
-    [(False, 85, 0.8), (False, 79.9, 0.5), (False, 100, 1.0), (True, 85, 0.85), (True, 90, 0.9), (True, 40, 0.4),
-     (True, 100, 1.0), (True, 0, 0.0)],
-)
-def test_rubric_steps_or_linear(interpolate, achievement, share):
-    rubric = ((100, 1.0), (80, 0.8), (50, 0.5), (0, 0.0))
-    got = dataclasses.replace(CRITERIA, rubric=rubric, interpolate=interpolate).share(pd.Series([achievement]))
-    assert got.iloc[0] == pytest.approx(share)
-
-
-@pytest.mark.parametrize(("attained", "share"), [(0, 0.0), (50, 0.0), (62.5, 0.25), (95, 0.9), (100, 1.0)])
-def test_default_rubric_is_linear_from_half_way_to_the_target(attained, share):
-    assert load_criteria().share(pd.Series([float(attained)])).iloc[0] == pytest.approx(share)
-
-
-def test_score_template_greys_the_columns_a_criterion_does_not_take(catalog):
-    ws = load_workbook(io.BytesIO(score_template_xlsx(2019, "so", catalog, CRITERIA))).active
-    assert [c.value for c in ws[4]][5:9] == ["Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Lý do"]
-    grey = [[ws.cell(r, col).fill.fgColor.rgb == "00EEEEEE" for col in (6, 7, 8)] for r in (5, 6, 8)]
-    assert grey == [[True, False, True], [False, False, True], [True, True, False]]   # indicator, council, survey

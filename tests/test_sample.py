@@ -12,7 +12,7 @@ from cchc.cli import main
 from cchc.ingest import ingest_paths
 from cchc.periods import parse_period
 from cchc.progress import progress
-from cchc.ranking import ranking, read_score_sheet
+from cchc.ranking import ranking
 from cchc.sample import (
     DEFAULT_SEED,
     MANIFEST,
@@ -25,6 +25,7 @@ from cchc.sample import (
 )
 from cchc.sample_bad import BAD_MANIFEST, read_bad_manifest
 from cchc.sample_scores import ADJUSTED, SCORE_DIR, SCORE_MANIFEST, filled_sheet, read_score_manifest
+from cchc.score_sheet import read_sheet
 from cchc.store import Store
 from cchc.validate import check_workbook
 
@@ -163,7 +164,7 @@ SCORE_ENTRIES = read_score_manifest(SAMPLE_DIR / SCORE_DIR / SCORE_MANIFEST)
 
 @pytest.mark.parametrize("entry", SCORE_ENTRIES, ids=lambda e: e.file)
 def test_sample_score_sheet_reads_without_issues(entry):
-    rows, issues = read_score_sheet((SAMPLE_DIR / entry.file).read_bytes())
+    rows, issues = read_sheet((SAMPLE_DIR / entry.file).read_bytes())
     assert issues == []
     assert {(r["year"], r["source"]) for r in rows} == {(entry.year, s) for s in ("self", "appraised", "survey")}
     appraised = [r for r in rows if r["source"] == "appraised"]
