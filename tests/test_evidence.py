@@ -5,6 +5,7 @@ backups and the move to PostgreSQL."""
 from __future__ import annotations
 
 import io
+import json
 import struct
 import tracemalloc
 import zipfile
@@ -217,8 +218,29 @@ def test_sample_pdf_cross_references_point_at_their_objects():
     assert sniff(data, "mau.pdf").media_type == "application/pdf"
 
 
-def test_schema_version_counts_the_evidence_migration(store):
+def test_the_evidence_migration_applies_on_each_backend(store):
     assert store.schema_version() == len(MIGRATIONS)
+    assert store.row_count("evidence") == store.row_count("appraisal") == 0
+
+
+def test_a_backup_made_before_evidence_restores_with_none(store, tmp_path, make_store):
+    evidence.attach(store, CLERK, "SNV", 2020, "1.1", [("qd.pdf", PDF)])
+    archive = backup.backup(store, tmp_path / "sao-luu.zip", ADMIN).path
+    older = tmp_path / "cu.zip"
+    dropped = {"tables/evidence.parquet", "tables/appraisal.parquet"}
+    with zipfile.ZipFile(archive) as old, zipfile.ZipFile(older, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "manifest.json":
+                manifest = json.loads(data)
+                manifest["members"] = [m for m in manifest["members"] if m["name"] not in dropped]
+                manifest["tables"] = {k: v for k, v in manifest["tables"].items() if k not in ("evidence", "appraisal")}
+                data = json.dumps(manifest).encode()
+            if info.filename not in dropped:
+                new.writestr(info.filename, data)
+    restored = make_store(tmp_path / "restored")
+    backup.restore(older, restored, ADMIN)
+    assert restored.evidence().empty and len(restored.raw_hashes()) == 1
 
 
 def test_backup_carries_the_evidence_files_and_restore_checks_them(store, tmp_path, make_store):
