@@ -56,9 +56,10 @@ def evidence_files(files: pd.DataFrame, key: str) -> None:
     a file's bytes are read only when it is downloaded."""
     for row in files.itertuples():
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"**{row.criterion}** · {row.file_name} · {row.size / 1024:,.0f} KB · {row.uploaded_by}, "
-                      f"{row.uploaded_at:%d/%m/%Y %H:%M}" + (f"  \n{row.note}" if row.note else ""))
-        right.download_button(t("evidence.download", lang(), name=row.file_name),
+        note = f"  \n{common.literal(row.note)}" if row.note else ""
+        left.markdown(f"**{row.criterion}** · {common.literal(row.file_name)} · {row.size / 1024:,.0f} KB · "
+                      f"{common.literal(row.uploaded_by)}, {common.when(row.uploaded_at)}{note}")
+        right.download_button(t("evidence.download", lang(), name=common.literal(row.file_name)),
                               lambda sha256=row.sha256: store().raw_file(sha256), file_name=row.file_name,
                               mime=row.media_type, icon=":material/download:", key=f"{key}_{row.id}",
                               on_click="ignore")

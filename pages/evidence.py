@@ -5,6 +5,7 @@ file's bytes."""
 import streamlit as st
 
 from cchc import evidence
+from cchc.dashboard.common import literal
 from cchc.i18n import t
 from cchc.sniff import MAX_EVIDENCE_BYTES, SUFFIXES
 from pages import _choices, _data, _session, _widgets
@@ -41,9 +42,9 @@ elif attach:
                               lang)
     for result in results:
         if result.issue is None:
-            st.success(t("evidence.stored", lang, name=result.file_name), icon=":material/check:")
-        else:
-            st.error(result.issue.message, icon=":material/block:")
+            st.success(t("evidence.stored", lang, name=literal(result.file_name)), icon=":material/check:")
+        else:  # the message quotes the typed file name: shown as text
+            st.error(literal(result.issue.message), icon=":material/block:")
 
 st.subheader(t("evidence.listed", lang, year=year))
 attached = store.evidence(unit, year)

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from cchc import evidence
 from cchc.auth import User
+from cchc.dashboard.common import literal
 from cchc.i18n import KEY_USER
 from cchc.report import MESSAGES
 from cchc.store import Store
@@ -46,13 +47,14 @@ def test_clerk_attaches_evidence_and_sees_a_refusal(store: Store):
     assert at.selectbox(key="evidence_unit").options == ["Sở Nội vụ", "Sở Tư pháp"]  # only the clerk's units
     at.selectbox(key="evidence_criterion").set_value("1.2").run()
     attach(at, ("quyet-dinh.pdf", PDF), ("virus.pdf", b"MZ" + b"\0" * 64))
-    assert [s.value for s in at.success] == ["«quyet-dinh.pdf»: đã lưu."]
-    assert [e.value for e in at.error] == [MESSAGES["evidence-type"][0].format(value="virus.pdf")]
+    assert [s.value for s in at.success] == [f"«{literal('quyet-dinh.pdf')}»: đã lưu."]
+    assert [e.value for e in at.error] == [literal(MESSAGES["evidence-type"][0].format(value="virus.pdf"))]
     listed = evidence.listing(store)
     assert listed[["unit", "year", "criterion", "file_name", "uploaded_by"]].values.tolist() == [
         ["SNV", 2020, "1.2", "quyet-dinh.pdf", "cb.snv"]]
-    assert any("quyet-dinh.pdf" in m.value and "Quyết định số 12/QĐ-SNV" in m.value for m in at.markdown)
-    assert [b.label for b in at.get("download_button")] == ["Tải «quyet-dinh.pdf»"]
+    assert any(literal("quyet-dinh.pdf") in m.value and literal("Quyết định số 12/QĐ-SNV") in m.value
+               for m in at.markdown)
+    assert [b.label for b in at.get("download_button")] == [f"Tải «{literal('quyet-dinh.pdf')}»"]
 
 
 def test_appraisal_view_shows_the_evidence_and_saves_the_appraisal(store: Store):
@@ -64,7 +66,8 @@ def test_appraisal_view_shows_the_evidence_and_saves_the_appraisal(store: Store)
     clean(at)
     assert at.selectbox(key="appraisal_unit").value == "SNV"  # the first unit with evidence
     assert at.number_input(key="appraisal_score").value == 3.5  # the self-score, until appraised
-    assert [b.label for b in at.get("download_button")] == ["Tải «quyet-dinh.pdf»", "Tải «anh-chup.png»"]
+    assert [b.label for b in at.get("download_button")] == [f"Tải «{literal(n)}»" for n in ("quyet-dinh.pdf",
+                                                                                             "anh-chup.png")]
     at.number_input(key="appraisal_score").set_value(2.0)
     at.checkbox(key="appraisal_insufficient").check()
     at.button(key="appraisal_save").click().run()
@@ -85,3 +88,14 @@ def test_clerk_cannot_open_the_appraisal_view(store: Store):
     at.session_state[KEY_USER] = CLERK
     at.run()
     assert [e.value for e in at.error] == ["Trang này chỉ dành cho tài khoản quản trị (Sở Nội vụ)."]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("quyet-dinh.pdf", r"quyet\-dinh\.pdf"),
+    ("[bấm](http://evil.example)", r"\[bấm\]\(http\://evil\.example\)"),
+    ("![](http://x/a.png)", r"\!\[\]\(http\://x/a\.png\)"),
+    ("**đậm** _nghiêng_ `mã`", r"\*\*đậm\*\* \_nghiêng\_ \`mã\`"),
+    ("Báo cáo số 12", "Báo cáo số 12"),
+])
+def test_typed_text_stays_text_in_markdown(typed, shown):
+    assert literal(typed) == shown

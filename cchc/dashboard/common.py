@@ -7,6 +7,7 @@ never import streamlit (the cached wrappers live in ``pages/_data.py``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -129,3 +130,12 @@ def history_table(subs: pd.DataFrame, catalog: Catalog, lang: str, states: pd.Da
         t("label.errors", lang): subs["errors"], t("label.warnings", lang): subs["warnings"],
     })
     return table.iloc[::-1].reset_index(drop=True)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal(text: str) -> str:
+    """A typed text (a file name, a note) shown as itself inside Markdown: every Markdown character escaped, so
+    ``[x](http://…)`` or ``![](…)`` stays text, never a link or an image."""
+    return _MARKDOWN.sub(r"\\\1", text)
