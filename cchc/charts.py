@@ -19,14 +19,13 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from cchc.completeness import COMPLETENESS_COLORS, COMPLETENESS_STATUSES
+from cchc.completeness import COMPLETENESS_STATUSES
 from cchc.i18n import status_label, t
+from cchc.labels import STATUS_COLOURS
 from cchc.numbers import DECIMALS, measure_text, number_text, separators
-from cchc.progress import STATUS_COLORS
 
 FONT_SIZE = 18
 TICK_SIZE = 15
-STATUS_COLOURS: dict[str, str] = {**STATUS_COLORS, **COMPLETENESS_COLORS}
 TIER_PALETTE: tuple[str, ...] = ("#1a7f37", "#7cc46b", "#f2c14e", "#f08a3c", "#d1362f")
 SERIES_COLOUR = "#2166ac"
 TARGET_COLOUR = "#b2182b"

@@ -17,15 +17,6 @@ from cchc.catalog import Catalog, load_catalog
 from cchc.periods import Period, all_periods, parse_period
 
 COMPLETENESS_STATUSES: tuple[str, ...] = ("on_time", "late", "missing", "not_applicable")
-COMPLETENESS_LABELS_VI: dict[str, str] = {
-    "on_time": "Đúng hạn", "late": "Nộp muộn", "missing": "Chưa nộp", "not_applicable": "Không áp dụng",
-}
-COMPLETENESS_LABELS_EN: dict[str, str] = {
-    "on_time": "On time", "late": "Late", "missing": "Missing", "not_applicable": "Not applicable",
-}
-COMPLETENESS_COLORS: dict[str, str] = {
-    "on_time": "#1a7f37", "late": "#f2c14e", "missing": "#d1362f", "not_applicable": "#b8b8b8",
-}
 COLUMNS: tuple[str, ...] = ("unit", "period", "expected", "status", "received_at", "deadline", "days_late")
 
 

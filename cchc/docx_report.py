@@ -22,10 +22,9 @@ from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cchc.export import BLOCK_NAMES
 from cchc.i18n import status_label
+from cchc.labels import STATUS_COLOURS, block_vi, status_vi
 from cchc.numbers import number_text
-from cchc.progress import STATUS_COLORS, STATUS_LABELS_VI
 from cchc.synthesis import AreaSection, Synthesis
 
 FONT = "Times New Roman"
@@ -67,10 +66,10 @@ def _results(doc: Document, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[0]}. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")
     for block in report.blocks:
         cards = report.cards[block]
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}: trong {cards.total} chỉ tiêu có số trong Kế hoạch, "
+        _paragraph(doc, f"Khối {block_vi(block).lower()}: trong {cards.total} chỉ tiêu có số trong Kế hoạch, "
                    f"{cards.achieved} chỉ tiêu đã đạt, {cards.not_achieved} không đạt, {cards.on_track} đúng tiến "
                    f"độ, {cards.behind} chậm tiến độ, {cards.no_data} chưa có số liệu.", indent=True)
-        doc.add_picture(io.BytesIO(_chart_png(report.block_targets[block], BLOCK_NAMES[block])), width=Mm(150))
+        doc.add_picture(io.BytesIO(_chart_png(report.block_targets[block], block_vi(block))), width=Mm(150))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for number, area in enumerate(report.areas, start=1):
         _area(doc, number, area, report.blocks)
@@ -81,7 +80,7 @@ def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]
     _paragraph(doc, "Nhiệm vụ theo Kế hoạch: " + " ".join(area.tasks), italic=True, indent=True)
     headers = ["Mã", "Chỉ tiêu", "Mục tiêu 2020"]
     for block in blocks:
-        headers += [f"Khối {BLOCK_NAMES[block].lower()}", "Đánh giá"]
+        headers += [f"Khối {block_vi(block).lower()}", "Đánh giá"]
     rows = [[r.indicator, r.name, r.target,
              *(cell for b in blocks for cell in (_percent(getattr(r, f"value_{b}")),
                                                  status_label(getattr(r, f"status_{b}"))))]
@@ -90,7 +89,7 @@ def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]
     for block in blocks:
         behind = ", ".join(area.behind[block]) or "không có"
         ahead = ", ".join(area.ahead[block]) or "không có"
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()} — đơn vị còn chỉ tiêu không đạt hoặc chậm tiến độ: "
+        _paragraph(doc, f"Khối {block_vi(block).lower()} — đơn vị còn chỉ tiêu không đạt hoặc chậm tiến độ: "
                    f"{behind}; đơn vị đạt mọi chỉ tiêu đã báo cáo: {ahead}.", indent=True)
 
 
@@ -98,7 +97,7 @@ def _ranking(doc: Document, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[1]}. KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {report.ranking_year}")
     for block in report.blocks:
         table = report.rankings[block]
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}", bold=True, indent=True)
+        _paragraph(doc, f"Khối {block_vi(block).lower()}", bold=True, indent=True)
         if table.empty:
             _paragraph(doc, f"Chưa có điểm Chỉ số CCHC năm {report.ranking_year}.", italic=True, indent=True)
             continue
@@ -111,7 +110,7 @@ def _discipline(doc: Document, report: Synthesis) -> None:
     for block in report.blocks:
         d = report.discipline[block]
         late, missing = ", ".join(d.late) or "không có", ", ".join(d.missing) or "không có"
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}: {d.expected} cơ quan, đơn vị phải báo cáo; {d.on_time} "
+        _paragraph(doc, f"Khối {block_vi(block).lower()}: {d.expected} cơ quan, đơn vị phải báo cáo; {d.on_time} "
                    f"báo cáo đúng hạn, {len(d.late)} nộp muộn ({late}), {len(d.missing)} chưa nộp ({missing}).",
                    indent=True)
 
@@ -132,14 +131,14 @@ def _chart_png(targets: pd.DataFrame, block_name: str) -> bytes:
     rows = targets.iloc[::-1]
     fig = Figure(figsize=(7.5, 0.2 * len(rows) + 1.1), dpi=150)
     ax = fig.subplots()
-    ax.barh(rows["indicator"], rows["value"].fillna(0), color=[STATUS_COLORS[s] for s in rows["status"]])
+    ax.barh(rows["indicator"], rows["value"].fillna(0), color=[STATUS_COLOURS[s] for s in rows["status"]])
     ax.scatter(rows["target"], rows["indicator"], marker="|", s=160, color="#1A1A1A", label="Mục tiêu", zorder=3)
     ax.set_xlim(0, 105)
     ax.set_xlabel("%")
     ax.set_title(f"Các chỉ tiêu của Kế hoạch – khối {block_name.lower()}", fontsize=11)
     shown = list(dict.fromkeys(rows["status"]))
-    handles = [Rectangle((0, 0), 1, 1, color=STATUS_COLORS[s]) for s in shown]
-    ax.legend([*handles, ax.collections[0]], [*(STATUS_LABELS_VI[s] for s in shown), "Mục tiêu"], fontsize=7,
+    handles = [Rectangle((0, 0), 1, 1, color=STATUS_COLOURS[s]) for s in shown]
+    ax.legend([*handles, ax.collections[0]], [*(status_vi(s) for s in shown), "Mục tiêu"], fontsize=7,
               loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shown) + 1, frameon=False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()

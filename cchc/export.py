@@ -20,13 +20,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc import clock
 from cchc.catalog import Catalog, load_catalog
-from cchc.completeness import COMPLETENESS_LABELS_VI
 from cchc.criteria import Criteria, load_criteria
+from cchc.labels import STATUS_LABELS, block_vi, status_vi
 from cchc.periods import parse_period
-from cchc.progress import STATUS_LABELS_VI
 
 PROVINCE_NAME = "tỉnh Hưng Yên"
-BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _THIN = Side(style="thin", color="999999")
@@ -130,7 +128,7 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = unit_names(catalog, year)
     title = f"KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"
-    subtitle = f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}"
+    subtitle = f"Khối {block_vi(block)} — {PROVINCE_NAME}"
     wb = Workbook()
     ws = wb.active
     ws.title = "Xếp hạng"
@@ -170,7 +168,7 @@ def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = No
                "Mục tiêu", "Năm mục tiêu", "Mức đạt (%)", "Tình trạng", "Dự báo năm mục tiêu"]
     rows = [[n, r.indicator, indicators[r.indicator].name_vi if r.indicator in indicators else "", r.unit, r.period,
              r.value, r.baseline, r.milestone, r.target, _int(r.target_year), r.achievement,
-             STATUS_LABELS_VI.get(r.status, r.status), r.projected]
+             status_vi(r.status), r.projected]
             for n, r in enumerate(prog.itertuples(index=False), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, INTEGER, PERCENT, TEXT, POINTS]
     write_sheet(ws, "TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020",
@@ -194,7 +192,7 @@ def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None
     headers = ["STT", "Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Hạn nộp", "Ngày nộp", "Số ngày muộn", "Tình trạng"]
     rows = [[n, r.unit, name(r.unit, r.period), r.period, r.deadline,
              None if pd.isna(r.received_at) else r.received_at.to_pydatetime(), _int(r.days_late),
-             COMPLETENESS_LABELS_VI[r.status]]
+             status_vi(r.status)]
             for n, r in enumerate(frame.itertuples(index=False), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, "dd/mm/yyyy", "dd/mm/yyyy hh:mm", INTEGER, TEXT]
     write_sheet(ws, "TÌNH HÌNH NỘP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{subject} — {PROVINCE_NAME}", headers, rows,
@@ -232,7 +230,8 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
     catalog = catalog or load_catalog()
     names = {i.code: i.name_vi for i in catalog.indicators}
     columns = [c for c in table.columns if c in TARGET_HEADERS]
-    words = {"status": STATUS_LABELS_VI, "origin": {"plan": "Kế hoạch", "supplementary": "Bổ sung"},
+    words = {"status": {code: status_vi(code) for code in STATUS_LABELS},
+             "origin": {"plan": "Kế hoạch", "supplementary": "Bổ sung"},
              "slipped": {True: "Có", False: ""}}
 
     def cell(column: str, value: object) -> object:
@@ -250,7 +249,7 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
     if summary is not None:
         counts = wb.create_sheet("Tổng hợp")
         write_sheet(counts, title, f"{subject} — {PROVINCE_NAME}", ["Tình trạng", "Mã", "Số chỉ tiêu"],
-                    [[STATUS_LABELS_VI.get(k, k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
+                    [[status_vi(k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
                     [22, 16, 12])
     return workbook_bytes(wb)
 

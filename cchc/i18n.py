@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
-from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
+from cchc.labels import BLOCK_NAMES, STATUS_LABELS
 
 LANGS: tuple[str, ...] = ("vi", "en")
 LANG_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
@@ -49,8 +48,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "hợp lệ mới nhất, trừ báo cáo bị trả lại.", "On: only reports Sở Nội vụ approved "
                               "(official figures). Off: the latest accepted report, except returned ones."),
     "sidebar.block": ("Khối", "Block"),
-    "block.so": ("Sở, ban, ngành", "Departments"),
-    "block.huyen": ("Huyện, thị xã, thành phố", "Districts"),
     "sample.notice": ("Đang hiển thị **dữ liệu mẫu** (giả lập) để minh họa; không phải số liệu chính thức.",
                       "Showing **sample data** (simulated) for illustration; these are not official figures."),
     "error.busy": ("Cơ sở dữ liệu đang bận, hãy thử lại sau ít giây.", "The database is busy; try again shortly."),
@@ -343,6 +340,11 @@ class _Blank(dict):
         return "?"
 
 
+def fill(template: str, fields: dict[str, object]) -> str:
+    """``template`` filled with ``fields``; a field it names but was not given shows as ``?``, never raises."""
+    return template.format_map(_Blank(fields))
+
+
 _PLURAL = re.compile(r"(\{count\} (?:valid )?\w+?)s\b")  # "{count} indicators", "{count} valid files"
 
 
@@ -355,15 +357,16 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
     template = pair[1] if lang == "en" else pair[0]
     if lang == "en" and fields.get("count") == 1:
         template = _PLURAL.sub(r"\1", template)
-    return template.format_map(_Blank(fields)) if fields else template
+    return fill(template, fields) if fields else template
 
 
 def status_label(status: str, lang: str = "vi") -> str:
     """A status code in words: progress (``achieved`` …), completeness (``late`` …) or a file (``rejected`` …)."""
-    labels = {**STATUS_LABELS_EN, **COMPLETENESS_LABELS_EN} if lang == "en" else \
-        {**STATUS_LABELS_VI, **COMPLETENESS_LABELS_VI}
-    return labels.get(status) or t(f"status.{status}", lang)
+    if status in STATUS_LABELS:
+        return STATUS_LABELS[status][lang == "en"]
+    return t(f"status.{status}", lang)
 
 
 def block_label(block: str, lang: str = "vi") -> str:
-    return t(f"block.{block}", lang)
+    """A block's name (``so`` → ``Sở, ban, ngành`` / ``Departments``)."""
+    return BLOCK_NAMES[block][lang == "en"] if block in BLOCK_NAMES else block

@@ -30,39 +30,6 @@ STATUSES: tuple[str, ...] = (
     "achieved", "not_achieved", "on_track", "needs_acceleration", "limited", "deteriorating", "baseline", "no_data",
     "no_target",
 )
-STATUS_LABELS_VI: dict[str, str] = {
-    "achieved": "Đã đạt mục tiêu",
-    "not_achieved": "Không đạt",
-    "on_track": "Đúng tiến độ",
-    "needs_acceleration": "Cần đẩy nhanh",
-    "limited": "Tiến bộ hạn chế",
-    "deteriorating": "Đi xuống",
-    "baseline": "Năm gốc",
-    "no_data": "Chưa có số liệu",
-    "no_target": "Không có chỉ tiêu số",
-}
-STATUS_LABELS_EN: dict[str, str] = {
-    "achieved": "Target achieved",
-    "not_achieved": "Not achieved",
-    "on_track": "On track",
-    "needs_acceleration": "Needs acceleration",
-    "limited": "Limited progress",
-    "deteriorating": "Deteriorating",
-    "baseline": "Baseline",
-    "no_data": "No data",
-    "no_target": "No numeric target",
-}
-STATUS_COLORS: dict[str, str] = {
-    "achieved": "#1a7f37",
-    "not_achieved": "#7a1f1f",
-    "on_track": "#7cc46b",
-    "needs_acceleration": "#f2c14e",
-    "limited": "#f08a3c",
-    "deteriorating": "#d1362f",
-    "baseline": "#9aa5b1",
-    "no_data": "#b8b8b8",
-    "no_target": "#8fb4d9",
-}
 
 _CODE = {status: n for n, status in enumerate(STATUSES)}
 

@@ -16,8 +16,9 @@ from openpyxl.styles import PatternFill
 
 from cchc.catalog import BLOCKS, Catalog, load_catalog
 from cchc.criteria import Criteria, Criterion, load_criteria
-from cchc.export import BLOCK_NAMES, POINTS, PROVINCE_NAME, TEXT, unit_names, workbook_bytes, write_sheet
+from cchc.export import POINTS, PROVINCE_NAME, TEXT, unit_names, workbook_bytes, write_sheet
 from cchc.guard import column_letter
+from cchc.labels import block_vi
 from cchc.layout import fold
 from cchc.read import Refused, cell_text, parse_number, sheet_grids
 from cchc.report import Issue, Severity, make_issue
@@ -48,9 +49,9 @@ def template_xlsx(year: int, block: str, catalog: Catalog | None = None, criteri
     chosen = [(u.code, c) for u in catalog.block_units(year, block) for c in criteria.tree(year, block).criteria]
     rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None] for u, c in chosen]
     write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
-                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", SCORE_COLUMNS, rows,
+                f"Khối {block_vi(block)} — {PROVINCE_NAME}", SCORE_COLUMNS, rows,
                 [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT], [12, 34, 10, 52, 10, 12, 12, 12, 40])
-    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = LABEL_YEAR, year, LABEL_BLOCK, f"{block} ({BLOCK_NAMES[block]})"
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = LABEL_YEAR, year, LABEL_BLOCK, f"{block} ({block_vi(block)})"
     at = {column: SCORE_COLUMNS.index(column) + 1 for column in SCORE_SOURCES}
     for r, kind in enumerate((c.kind for _, c in chosen), start=5):
         for column in (c for c in SCORE_SOURCES if c not in KIND_COLUMNS[kind]):

@@ -6,9 +6,6 @@ import pytest
 
 from cchc.catalog import Unit, load_catalog
 from cchc.completeness import (
-    COMPLETENESS_LABELS_EN,
-    COMPLETENESS_LABELS_VI,
-    COMPLETENESS_STATUSES,
     completeness,
     not_reported,
     summary,
@@ -87,9 +84,6 @@ def test_summary_and_not_reported(catalog):
     assert not_reported(frame, catalog).values.tolist() == [
         ["2018", "SMOI", "Sở Mới"], ["2019", "MYHAO", "Thị xã Mỹ Hào"], ["2019", "SMOI", "Sở Mới"]]
 
-
-def test_completeness_labels_cover_every_status():
-    assert tuple(COMPLETENESS_LABELS_VI) == tuple(COMPLETENESS_LABELS_EN) == COMPLETENESS_STATUSES
 
 
 def test_completeness_ignores_rejected_files_without_a_period(catalog):

@@ -16,7 +16,7 @@ TIERS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Y�
 
 def test_every_district_has_its_own_tile():
     spots = districts.positions()
-    units = common.block_units(CATALOG, 2020, "huyen")
+    units = common.block_names(CATALOG, 2020, "huyen")
     assert set(units) == set(spots) and len(set(spots.values())) == len(spots) == 10
     assert spots["VANGIANG"][0] < spots["TPHY"][0] and spots["TPHY"][1] < spots["PHUCU"][1]  # N above S, W left
 

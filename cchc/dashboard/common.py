@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 
 from cchc.catalog import Catalog, Indicator
-from cchc.charts import STATUS_COLOURS
 from cchc.i18n import status_label, t
+from cchc.labels import STATUS_COLOURS
 from cchc.numbers import number_text
 
 
@@ -20,11 +20,9 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def block_units(catalog: Catalog, year: int, block: str) -> dict[str, str]:
-    """Code → short name of the reporting units in ``block`` during ``year`` (in catalog order)."""
-    start, end = dt.date(year, 1, 1), year_end(year)
-    return {u.code: u.short_name for u in catalog.reporting_units()
-            if u.valid_between(start, end) and catalog.block_of(u, end) == block}
+def block_names(catalog: Catalog, year: int, block: str) -> dict[str, str]:
+    """Code → short name of the reporting units in ``block`` during ``year`` (:meth:`Catalog.block_units`)."""
+    return {u.code: u.short_name for u in catalog.block_units(year, block)}
 
 
 def unit_label(catalog: Catalog, code: str, year: int) -> str:

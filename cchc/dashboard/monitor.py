@@ -12,7 +12,7 @@ from cchc.charts import wrapped
 from cchc.dashboard.common import (
     area_name,
     area_short,
-    block_units,
+    block_names,
     history_table,
     in_period,
     indicator_name,
@@ -133,7 +133,7 @@ def target_cards(targets: pd.DataFrame) -> Cards:
 def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, lang: str) -> pd.DataFrame:
     """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area that has
     a score (areas whose indicators have no numeric target are left out)."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     return _heatmap(in_period(prog[prog["unit"].isin(list(units))], period), units, catalog, lang)
 
 
@@ -216,7 +216,7 @@ class Overview:
 def overview(prog: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, period: str, block: str,
              lang: str) -> Overview:
     """Everything the overview page shows for one period and block (``done``: the completeness frame)."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     targets = target_rows(prog, catalog, period, block, lang)
     latest = in_period(prog[prog["unit"].isin(list(units))], period)
     heat = _heatmap(latest, units, catalog, lang)
@@ -274,7 +274,7 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, states: pd.DataFrame, cata
     ``states``: :func:`cchc.approval.status` output."""
     year, end = parse_period(period).year, parse_period(period).end
     me = catalog.unit_by_code[unit]
-    peers = block_units(catalog, year, catalog.block_of(me, end))
+    peers = block_names(catalog, year, catalog.block_of(me, end))
     rows = unit_rows(prog, catalog, unit, period)
     statuses = rows["status"].reset_index(drop=True)
     measures = [catalog.indicator_by_code[c].measure for c in rows["indicator"]]
@@ -322,7 +322,7 @@ class AreaView:
 def area_view(prog: pd.DataFrame, catalog: Catalog, area: str, period: str, block: str, lang: str) -> AreaView:
     """A task area in ``period``: each indicator across the block's units (the milestone line is the block
     roll-up's), the spread of its percentages, the tasks."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     total = BLOCK_TOTALS[block]
     latest = in_period(prog[prog["unit"].isin([*units, total])], period)
     province = latest[latest["unit"] == total].set_index("indicator")

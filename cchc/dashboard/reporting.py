@@ -8,7 +8,7 @@ import pandas as pd
 
 from cchc.catalog import Catalog
 from cchc.charts import tier_colours
-from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
+from cchc.dashboard.common import block_names, history_table, indicator_name, unit_label
 from cchc.i18n import t
 from cchc.numbers import measure_text, number_text
 from cchc.periods import parse_period
@@ -36,7 +36,7 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, states: pd.DataFram
                      block: str, lang: str) -> SubmissionsView:
     """The block's completeness matrix for the periods of ``year``, every submission (returned ones marked), and
     the stored files."""
-    units = block_units(catalog, year, block)
+    units = block_names(catalog, year, block)
     rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
     matrix = pd.DataFrame({"unit_label": rows["unit"].map(units), "period": rows["period"], "status": rows["status"]})
     mine = subs[subs["unit"].isin(list(units)) | subs["unit"].isna()]
