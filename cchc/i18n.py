@@ -196,12 +196,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.limited": ("{count} chỉ tiêu tiến bộ hạn chế", "{count} indicators progressing slowly"),
     "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),
     "reason.low_area": ("điểm thấp nhất: {area}", "lowest area: {area}"),
-    # Status words of stored files (progress and completeness statuses are worded in their modules)
-    "status.accepted": ("Đã nhận", "Accepted"),
-    "status.rejected": ("Bị từ chối", "Rejected"),
-    "status.superseded": ("Đã thay thế", "Superseded"),
-    "status.returned": ("Bị trả lại (không tính)", "Returned (not counted)"),
-    "status.duplicate": ("Trùng lặp", "Duplicate"),
     # Accounts, approval, audit (pages/login.py, pages/admin_*.py)
     "section.account": ("Tài khoản", "Account"),
     "page.account": ("Tài khoản", "Account"),
@@ -300,38 +294,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.object": ("Đối tượng", "Object"),
     "label.detail": ("Chi tiết", "Detail"),
     "label.origin": ("Địa chỉ truy cập", "Client address"),
-    "action.login": ("Đăng nhập", "Log in"),
-    "action.login.failed": ("Đăng nhập sai", "Failed log-in"),
-    "action.login.locked": ("Khóa tài khoản do đăng nhập sai", "Account locked after failed log-ins"),
-    "action.login.refused": ("Từ chối đăng nhập (đang khóa)", "Log-in refused (locked)"),
-    "action.logout": ("Đăng xuất", "Log out"),
-    "action.submission": ("Nộp báo cáo", "Report uploads"),
-    "action.submission.accepted": ("Nhận báo cáo", "Report accepted"),
-    "action.submission.rejected": ("Từ chối báo cáo có lỗi", "Report rejected (errors)"),
-    "action.submission.duplicate": ("Tệp trùng lặp", "Duplicate file"),
-    "action.submission.refused": ("Từ chối nộp (không có quyền hoặc đã khóa sổ)",
-                                  "Upload refused (no right or period locked)"),
-    "action.submission.supersede": ("Báo cáo bị thay thế", "Report superseded"),
-    "action.approval": ("Duyệt báo cáo", "Approvals"),
-    "action.approval.approve": ("Duyệt báo cáo", "Report approved"),
-    "action.approval.return": ("Trả lại báo cáo", "Report returned"),
-    "action.period": ("Khóa sổ", "Period locks"),
-    "action.period.lock": ("Khóa sổ kỳ báo cáo", "Period locked"),
-    "action.period.reopen": ("Mở lại kỳ báo cáo", "Period reopened"),
-    "action.user": ("Tài khoản", "Accounts"),
-    "action.user.add": ("Tạo tài khoản", "Account created"),
-    "action.user.update": ("Sửa tài khoản", "Account changed"),
-    "action.user.password": ("Đổi mật khẩu", "Password changed"),
-    "action.user.password.failed": ("Đổi mật khẩu không thành công", "Password change failed"),
-    "action.user.password.reset": ("Đặt lại mật khẩu", "Password reset"),
-    "action.user.rehash": ("Cập nhật mã hóa mật khẩu", "Password hash renewed"),
-    "action.par": ("Điểm Chỉ số CCHC", "PAR index scores"),
-    "action.par.record": ("Nhập điểm Chỉ số CCHC", "PAR scores entered"),
-    "action.backup": ("Sao lưu", "Backups"),
-    "action.backup.create": ("Tạo bản sao lưu", "Backup made"),
-    "action.backup.restore": ("Khôi phục từ bản sao lưu", "Backup restored"),
-    "action.sample": ("Dữ liệu mẫu", "Sample data"),
-    "action.sample.loaded": ("Nạp dữ liệu mẫu", "Sample data loaded"),
 }
 
 
@@ -362,9 +324,7 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
 
 def status_label(status: str, lang: str = "vi") -> str:
     """A status code in words: progress (``achieved`` …), completeness (``late`` …) or a file (``rejected`` …)."""
-    if status in STATUS_LABELS:
-        return STATUS_LABELS[status][lang == "en"]
-    return t(f"status.{status}", lang)
+    return STATUS_LABELS[status][lang == "en"] if status in STATUS_LABELS else status
 
 
 def block_label(block: str, lang: str = "vi") -> str:

@@ -1,5 +1,6 @@
-"""The words and colours of the codes the analytics give (progress and completeness statuses) and the names of
-the two blocks, each in Vietnamese and English: defined here once, at the bottom of the house.
+"""The words and colours of codes: the statuses the analytics give (progress, completeness) and a stored file's,
+the audited actions, the names of the two blocks, each in Vietnamese and English: defined here once, at the bottom
+of the house.
 
 The analytics (:mod:`cchc.progress`, :mod:`cchc.completeness`) give codes only; the dashboard, the charts and the
 exports turn them into words and colours from these tables (:func:`cchc.i18n.status_label`,
@@ -8,7 +9,7 @@ exports turn them into words and colours from these tables (:func:`cchc.i18n.sta
 
 from __future__ import annotations
 
-#: Status code → (Vietnamese, English): progress against a target, then a report's timeliness.
+#: Status code → (Vietnamese, English): progress against a target, a report's timeliness, a stored file.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "achieved": ("Đã đạt mục tiêu", "Target achieved"),
     "not_achieved": ("Không đạt", "Not achieved"),
@@ -23,6 +24,11 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "late": ("Nộp muộn", "Late"),
     "missing": ("Chưa nộp", "Missing"),
     "not_applicable": ("Không áp dụng", "Not applicable"),
+    "accepted": ("Đã nhận", "Accepted"),
+    "rejected": ("Bị từ chối", "Rejected"),
+    "superseded": ("Đã thay thế", "Superseded"),
+    "returned": ("Bị trả lại (không tính)", "Returned (not counted)"),
+    "duplicate": ("Trùng lặp", "Duplicate"),
 }
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#1a7f37",
@@ -38,6 +44,41 @@ STATUS_COLOURS: dict[str, str] = {
     "late": "#f2c14e",
     "missing": "#d1362f",
     "not_applicable": "#b8b8b8",
+}
+#: Audited action (a group such as ``login``, or an action such as ``login.failed``) → (Vietnamese, English).
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "login": ("Đăng nhập", "Log in"),
+    "login.failed": ("Đăng nhập sai", "Failed log-in"),
+    "login.locked": ("Khóa tài khoản do đăng nhập sai", "Account locked after failed log-ins"),
+    "login.refused": ("Từ chối đăng nhập (đang khóa)", "Log-in refused (locked)"),
+    "logout": ("Đăng xuất", "Log out"),
+    "submission": ("Nộp báo cáo", "Report uploads"),
+    "submission.accepted": ("Nhận báo cáo", "Report accepted"),
+    "submission.rejected": ("Từ chối báo cáo có lỗi", "Report rejected (errors)"),
+    "submission.duplicate": ("Tệp trùng lặp", "Duplicate file"),
+    "submission.refused": ("Từ chối nộp (không có quyền hoặc đã khóa sổ)",
+                           "Upload refused (no right or period locked)"),
+    "submission.supersede": ("Báo cáo bị thay thế", "Report superseded"),
+    "approval": ("Duyệt báo cáo", "Approvals"),
+    "approval.approve": ("Duyệt báo cáo", "Report approved"),
+    "approval.return": ("Trả lại báo cáo", "Report returned"),
+    "period": ("Khóa sổ", "Period locks"),
+    "period.lock": ("Khóa sổ kỳ báo cáo", "Period locked"),
+    "period.reopen": ("Mở lại kỳ báo cáo", "Period reopened"),
+    "user": ("Tài khoản", "Accounts"),
+    "user.add": ("Tạo tài khoản", "Account created"),
+    "user.update": ("Sửa tài khoản", "Account changed"),
+    "user.password": ("Đổi mật khẩu", "Password changed"),
+    "user.password.failed": ("Đổi mật khẩu không thành công", "Password change failed"),
+    "user.password.reset": ("Đặt lại mật khẩu", "Password reset"),
+    "user.rehash": ("Cập nhật mã hóa mật khẩu", "Password hash renewed"),
+    "par": ("Điểm Chỉ số CCHC", "PAR index scores"),
+    "par.record": ("Nhập điểm Chỉ số CCHC", "PAR scores entered"),
+    "backup": ("Sao lưu", "Backups"),
+    "backup.create": ("Tạo bản sao lưu", "Backup made"),
+    "backup.restore": ("Khôi phục từ bản sao lưu", "Backup restored"),
+    "sample": ("Dữ liệu mẫu", "Sample data"),
+    "sample.loaded": ("Nạp dữ liệu mẫu", "Sample data loaded"),
 }
 #: Block code → (Vietnamese, English) name.
 BLOCK_NAMES: dict[str, tuple[str, str]] = {

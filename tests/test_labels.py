@@ -4,15 +4,25 @@ import pytest
 
 from cchc.catalog import BLOCKS
 from cchc.completeness import COMPLETENESS_STATUSES
+from cchc.dashboard.admin import AUDIT_GROUPS
 from cchc.i18n import block_label, status_label
-from cchc.labels import BLOCK_NAMES, STATUS_COLOURS, STATUS_LABELS, block_vi, status_vi
+from cchc.labels import ACTION_LABELS, BLOCK_NAMES, STATUS_COLOURS, STATUS_LABELS, block_vi, status_vi
 from cchc.progress import STATUSES
+
+FILE_STATUSES = ("accepted", "rejected", "superseded", "returned", "duplicate")  # a stored file's
 
 
 def test_every_status_has_words_and_a_colour_in_the_analytics_order():
-    assert tuple(STATUS_LABELS) == tuple(STATUS_COLOURS) == (*STATUSES, *COMPLETENESS_STATUSES)
+    assert tuple(STATUS_COLOURS) == (*STATUSES, *COMPLETENESS_STATUSES)
+    assert set(STATUS_LABELS) == {*STATUS_COLOURS, *FILE_STATUSES}
     assert all(vi and en and vi != en for vi, en in STATUS_LABELS.values())
     assert tuple(BLOCK_NAMES) == BLOCKS
+
+
+@pytest.mark.parametrize("group", AUDIT_GROUPS)
+def test_every_audit_group_has_words(group):
+    vi, en = ACTION_LABELS[group]
+    assert vi.strip() and en.strip()
 
 
 @pytest.mark.parametrize(
