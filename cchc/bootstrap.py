@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc.ingest import Upload, ingest_uploads
-from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
-from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
+from cchc.sample.manifest import MANIFEST, SAMPLE_DIR, SCORE_DIR, SCORE_MANIFEST, read_manifest, read_score_manifest
 from cchc.score_sheet import read_sheet
 from cchc.store import DB_FILE, RAW_DIR, Store
 

@@ -21,8 +21,11 @@ def add_sample_parser(commands) -> None:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from cchc import sample
-
+    try:
+        from cchc.sample import generate as sample
+    except ModuleNotFoundError as missing:  # xlwt, msoffcrypto-tool: requirements-dev.txt (make install-dev)
+        raise CliError(f"Lệnh sample cần các gói phát triển (thiếu {missing.name}): cài requirements-dev.txt "
+                       "(make install-dev).") from None
     out = Path(args.out) if args.out else sample.SAMPLE_DIR
     seed = sample.DEFAULT_SEED if args.seed is None else args.seed
     try:

@@ -11,12 +11,10 @@ Written through :func:`cchc.score_sheet.template_xlsx`, read back by :func:`cchc
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,7 +22,8 @@ from openpyxl import load_workbook
 from cchc.catalog import BLOCKS, Catalog
 from cchc.criteria import load_criteria
 from cchc.periods import parse_period
-from cchc.sample_story import YEARS, UnitStory
+from cchc.sample.manifest import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_score_manifest
+from cchc.sample.story import YEARS, UnitStory
 from cchc.score_sheet import (
     COL_APPRAISED,
     COL_CRITERION,
@@ -37,9 +36,6 @@ from cchc.score_sheet import (
 )
 from cchc.templates import workbook_bytes
 
-SCORE_DIR = "par_scores"
-SCORE_MANIFEST = "manifest.csv"
-SCORE_FIELDS = ("file", "year", "block", "appraised_by")
 SATISFACTION = ("2d.3", "3b.1", "3b.2")
 ADJUSTED = {"so": 3, "huyen": 2}  # appraisal adjustments per sheet
 APPRAISERS = ("Phạm Thu Hà - Sở Nội vụ", "Nguyễn Văn Hùng - Sở Nội vụ", "Lê Thị Thanh Huyền - Sở Nội vụ")
@@ -55,16 +51,6 @@ REASONS = {
     "6.2": "Bộ phận tiếp nhận và trả kết quả chưa đủ trang thiết bị theo quy định.",
     "7.1": "Báo cáo CCHC định kỳ gửi muộn; thiếu tài liệu kiểm chứng về kiểm tra CCHC.",
 }
-
-
-@dataclass(frozen=True)
-class ScoreEntry:
-    """One score sheet of the sample and who of the council uploaded (appraised) it."""
-
-    file: str
-    year: int
-    block: str
-    appraised_by: str
 
 
 def maturity(tale: UnitStory, year: int) -> float:
@@ -149,13 +135,5 @@ def write_scores(out: Path, stories: dict[str, UnitStory], catalog: Catalog, see
             (out / name).write_bytes(filled_sheet(stories, year, block, catalog, seed, chosen))
             who = APPRAISERS[random.Random(f"{seed}/{year}/{block}/appraiser").randrange(len(APPRAISERS))]
             entries.append(ScoreEntry(name, year, block, who))
-    with (folder / SCORE_MANIFEST).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(SCORE_FIELDS)
-        writer.writerows((e.file, e.year, e.block, e.appraised_by) for e in entries)
+    write_score_manifest(folder / SCORE_MANIFEST, entries)
     return entries
-
-
-def read_score_manifest(path: Path) -> list[ScoreEntry]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return [ScoreEntry(r["file"], int(r["year"]), r["block"], r["appraised_by"]) for r in csv.DictReader(f)]

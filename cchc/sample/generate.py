@@ -1,15 +1,14 @@
 """Realistic sample submissions: ``python -m cchc sample [--out DIR] [--seed N]``.
 
 Writes, through the real template writer, one filled workbook per reporting unit and period (yearly
-2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample_story`, a ``manifest.csv`` replaying
+2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample.story`, a ``manifest.csv`` replaying
 when each file arrived (most on time, some late, a few never sent, one corrected later), the faulty files of
-:mod:`cchc.sample_bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample_scores` under
+:mod:`cchc.sample.bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample.scores` under
 ``par_scores/`` and a README. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
@@ -22,34 +21,29 @@ from openpyxl import Workbook
 from cchc import layout
 from cchc.catalog import Catalog, Unit, load_catalog
 from cchc.periods import parse_period
-from cchc.sample_bad import write_bad
-from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_scores
-from cchc.sample_story import Figure, UnitStory, choose_cast, profile
+from cchc.sample.bad import write_bad
+from cchc.sample.manifest import (
+    BAD_DIR,
+    MANIFEST,
+    SAMPLE_DIR,
+    SCORE_DIR,
+    SCORE_MANIFEST,
+    Entry,
+    ScoreEntry,
+    write_manifest,
+)
+from cchc.sample.scores import write_scores
+from cchc.sample.story import Figure, UnitStory, choose_cast, profile
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, build_template, indicator_rows, workbook_bytes
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_SEED = 2016
 PERIODS = ("2016", "2017", "2018", "2019-H1", "2019-H2", "2019", "2020-H1", "2020-H2", "2020")
-MANIFEST = "manifest.csv"
-BAD_DIR = "bad"
-MANIFEST_FIELDS = ("file", "unit", "period", "received_at", "uploaded_by")
 CORRECTION = ("SKHDT", "2019", "6dd.1")  # unit, period, indicator typed wrong in the first file
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Đào", "Lưu")
 MIDDLE = (("Văn", "Đức", "Minh", "Quang", "Hữu"), ("Thị", "Thu", "Thanh", "Ngọc", "Thị"))
 GIVEN = (("Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng"),
          ("Lan", "Hương", "Thảo", "Trang", "Hà", "Huyền", "Nga", "Linh"))
 TITLES = ("Chuyên viên", "Chuyên viên chính", "Phó Chánh Văn phòng", "Phó Trưởng phòng")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One manifest row: a file and when and by whom it was uploaded."""
-
-    file: str
-    unit: str
-    period: str
-    received_at: dt.datetime
-    uploaded_by: str
 
 
 @dataclass(frozen=True)
@@ -186,20 +180,6 @@ def _save(out: Path, name: str, wb: Workbook) -> None:
     path.write_bytes(workbook_bytes(wb))
 
 
-def write_manifest(path: Path, entries: list[Entry]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(MANIFEST_FIELDS)
-        writer.writerows((e.file, e.unit, e.period, e.received_at.isoformat(), e.uploaded_by) for e in entries)
-
-
-def read_manifest(path: Path) -> list[Entry]:
-    """The manifest's rows in upload order."""
-    with path.open(encoding="utf-8", newline="") as f:
-        return [Entry(r["file"], r["unit"], r["period"], dt.datetime.fromisoformat(r["received_at"]),
-                      r["uploaded_by"]) for r in csv.DictReader(f)]
-
-
 def province_2020(story: Story, catalog: Catalog) -> dict[str, float]:
     """Each target indicator's province roll-up in the 2020 sample (sums of counts; yes/no as share of units)."""
     sums: dict[str, list[float]] = {}
@@ -220,8 +200,8 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
     lines = [
         "# Sample data",
         "",
-        f"Made by `python -m cchc sample --out sample_data --seed {story.seed}` (cchc/sample.py, "
-        "cchc/sample_story.py, cchc/sample_bad.py) through the real template writer; regenerate, do not edit.",
+        f"Made by `python -m cchc sample --out sample_data --seed {story.seed}` (the package cchc/sample) through "
+        "the real template writer; regenerate, do not edit.",
         "The first start of the app loads these files (in manifest order) when the data folder has no database.",
         "",
         f"- {len(entries)} workbooks: every reporting unit, yearly 2016–2020 and half-years 2019–2020, "

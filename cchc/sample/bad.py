@@ -20,9 +20,9 @@ import xlwt
 from openpyxl import Workbook
 
 from cchc import layout
+from cchc.sample.manifest import BAD_MANIFEST
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, indicator_rows, workbook_bytes
 
-BAD_MANIFEST = "manifest.csv"
 PASSWORD = "hungyen2020"
 
 
@@ -182,7 +182,7 @@ def write_bad(out: Path, make_workbook: Callable[[str, str], Workbook]) -> list[
         writer.writerow(("file", "code", "unit", "period", "mistake"))
         writer.writerows((b.file, b.code, b.unit, b.period, b.mistake) for b in BAD_FILES)
     lines = ["# Faulty sample files", "",
-             "Made by `python -m cchc sample` (cchc/sample_bad.py) from good sample workbooks, one clerk mistake "
+             "Made by `python -m cchc sample` (cchc/sample/bad.py) from good sample workbooks, one clerk mistake "
              "each; every file must be rejected with the issue code listed (also in `manifest.csv`).", "",
              "| File | Issue code | Mistake |", "|---|---|---|"]
     lines += [f"| {b.file} | `{b.code}` | {b.mistake} |" for b in BAD_FILES]
