@@ -231,7 +231,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login.old": ("Mật khẩu hiện tại", "Current password"),
     "login.new": ("Mật khẩu mới (ít nhất {n} ký tự)", "New password (at least {n} characters)"),
     "login.again": ("Nhập lại mật khẩu mới", "New password again"),
-    "login.mismatch": ("Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ."),
     "login.changed": ("Đã đổi mật khẩu.", "Password changed."),
     "users.add": ("Tạo tài khoản", "Create an account"),
     "users.added": ("Đã tạo tài khoản «{name}».", "Account «{name}» created."),

@@ -52,6 +52,8 @@ def block() -> str:
 
 def explain(error: Exception, lang: str) -> str:
     """A user-caused or environmental error in words."""
+    if isinstance(error, AuthError):
+        return error.text(lang)
     return i18n.t("error.busy", lang) if isinstance(error, StoreBusy) else str(error)
 
 
