@@ -190,6 +190,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.numerator": ("Tử số", "Numerator"),
     "label.denominator": ("Mẫu số", "Denominator"),
     "severity.error": ("Lỗi", "Error"),
+    # The command line's words (python -m cchc validate)
+    "cli.valid": ("hợp lệ", "valid"),
+    "cli.invalid": ("có lỗi", "has errors"),
+    "cli.error": ("lỗi", "error"),
+    "cli.warning": ("cảnh báo", "warning"),
+    "cli.duplicate": ("đã nhận trước đó", "already received"),
+    "cli.supersedes": ("sẽ thay báo cáo số", "would replace report no."),
     "severity.warning": ("Cảnh báo", "Warning"),
     "reason.not_achieved": ("{count} chỉ tiêu không đạt", "{count} targets not achieved"),
     "reason.deteriorating": ("{count} chỉ tiêu đi xuống", "{count} indicators deteriorating"),
