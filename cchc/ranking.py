@@ -204,10 +204,3 @@ def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, cat
     table["block"] = block
     table = table.reindex(columns=[*COLUMNS, *domain_codes])
     return table.sort_values(["rank", "unit"], kind="stable").reset_index(drop=True)
-
-
-def domain_index(detail: pd.DataFrame) -> pd.DataFrame:
-    """Per unit × domain: points, max and sub-index (%), from :func:`criterion_scores` output."""
-    out = detail.groupby(["unit", "domain"], sort=False).agg(points=("points", "sum"), max=("max", "sum"))
-    out["index"] = 100 * out["points"] / out["max"].where(out["max"] > 0)
-    return out.reset_index()

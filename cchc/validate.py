@@ -10,15 +10,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 from cchc import layout
-from cchc.catalog import Catalog, Indicator, Unit, load_catalog
+from cchc.catalog import Catalog, Indicator, Unit
 from cchc.guard import thousands
 from cchc.normalise import figures, parse_yes_no, unit_code
 from cchc.periods import Period, PeriodError, all_periods, parse_period
-from cchc.read import Cell, RawRow, RawWorkbook, cell_text, parse_number, read_workbook
+from cchc.read import Cell, RawRow, RawWorkbook, cell_text, parse_number
 from cchc.report import Issue, Report, Severity, make_issue
 
 VALUE_TOLERANCE_POINTS = 0.5  # a typed percentage may differ this much from Tử số / Mẫu số (rounding)
@@ -314,14 +313,3 @@ def validate(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] |
     wrong = {issue.indicator for issue in report.errors if issue.indicator}
     report.issues[:] = [i for i in report.issues if not (i.code in DERIVED and i.indicator in wrong)]
     return report
-
-
-def check_workbook(source: Path | bytes, filename: str = "", catalog: Catalog | None = None,
-                   previous: Mapping[str, float] | None = None, lang: str = "vi") -> tuple[RawWorkbook | None, Report]:
-    """Read and validate in one call: the workbook (None if unreadable) and the full report."""
-    raw, issues = read_workbook(source, filename, lang=lang)
-    if raw is None:
-        return None, Report(issues)
-    report = validate(raw, catalog or load_catalog(), previous, lang)
-    report.issues[:0] = issues
-    return raw, report

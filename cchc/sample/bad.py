@@ -188,9 +188,3 @@ def write_bad(out: Path, make_workbook: Callable[[str, str], Workbook]) -> list[
     lines += [f"| {b.file} | `{b.code}` | {b.mistake} |" for b in BAD_FILES]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return list(BAD_FILES)
-
-
-def read_bad_manifest(path: Path) -> list[tuple[str, str]]:
-    """(file, intended issue code) for every faulty file listed in ``bad/manifest.csv``."""
-    with path.open(encoding="utf-8", newline="") as f:
-        return [(r["file"], r["code"]) for r in csv.DictReader(f)]
