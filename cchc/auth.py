@@ -150,9 +150,9 @@ def authenticate(store: Store, name: str, password: str, *, origin: str = "") ->
     waiting = last is not None and clock.now() < last + wait(failures)
     ok = ok and account is not None and account.active and not waiting
     store.record_login(recorded, ok=ok, origin=origin, detail="phải chờ" if waiting else "")
-    if not ok:
+    if not ok or account is None:
         raise LoginFailed("login-failed", limit=MAX_FAILED_LOGINS)
-    if HASHER.check_needs_rehash(account.password_hash):
+    if account.password_hash and HASHER.check_needs_rehash(account.password_hash):
         store.update_account(name, {"password_hash": HASHER.hash(password)}, by=name, action="user.rehash",
                              origin=origin)
     return User(account.name, account.role, account.units, origin)

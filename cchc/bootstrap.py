@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc.frames import tuples
 from cchc.ingest import Upload, ingest_uploads
 from cchc.sample.manifest import MANIFEST, SAMPLE_DIR, SCORE_DIR, SCORE_MANIFEST, read_manifest, read_score_manifest
 from cchc.score_sheet import read_sheet
@@ -92,7 +94,7 @@ def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
     manifest = sample_dir / SCORE_DIR / SCORE_MANIFEST
     if not manifest.exists():
         return 0
-    known = {(int(y), u) for y, u in store.par_scores()[["year", "unit"]].itertuples(index=False)}
+    known = {(int(y), u) for y, u in tuples(store.par_scores()[["year", "unit"]])}
     by_user: dict[str, list[dict]] = {}
     for entry in read_score_manifest(manifest):
         rows, issues = read_sheet((sample_dir / entry.file).read_bytes())
@@ -130,7 +132,7 @@ def _exclusive(data_dir: Path) -> Iterator[None]:
             _unlock(handle)
 
 
-try:
+if sys.platform != "win32":
     import fcntl
 
     def _lock(handle) -> None:
@@ -138,7 +140,7 @@ try:
 
     def _unlock(handle) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-except ImportError:  # Windows
+else:  # Windows
     import msvcrt
 
     def _lock(handle) -> None:

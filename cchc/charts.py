@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from cchc.completeness import COMPLETENESS_STATUSES
+from cchc.frames import tuples
 from cchc.i18n import status_label, t
 from cchc.labels import STATUS_COLOURS
 from cchc.numbers import DECIMALS, measure_text, number_text, separators
@@ -45,13 +47,13 @@ def _lines(text: str) -> int:
 
 
 def figure(data: list[dict], *, title: str = "", height: int | None = None, lang: str = "vi",
-           **layout: object) -> go.Figure:
+           **layout: Any) -> go.Figure:
     """The shared look around ``data`` (trace dicts): large fonts, legend above the plot, tight margins, the
     language's decimal and thousands marks. A long ``title`` is wrapped, and the plot moves down to make room.
 
     Page colours come from Streamlit's theme; a plotly template is left out (applying one costs tens of ms).
     """
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "font": {"size": FONT_SIZE},
         "separators": separators(lang),
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": TICK_SIZE + 1}},
@@ -113,7 +115,7 @@ def _status_bars(rows: pd.DataFrame, y: str, x: str, lang: str, hover: list[str]
     shown = {"textposition": "auto", "insidetextanchor": "end", "cliponaxis": False} if text is not None else {}
     rows = rows.dropna(subset=[x])
     return [{"type": "bar", "orientation": "h", "y": list(part[y]), "x": list(part[x]),
-             "name": status_label(status, lang), "marker": {"color": _colour(status)},
+             "name": status_label(str(status), lang), "marker": {"color": _colour(str(status))},
              "customdata": list(part["_hover"]), "hovertemplate": "%{customdata}<extra></extra>",
              **({"text": list(part["_text"])} if text is not None else {}), **shown}
             for status, part in rows.groupby("status", sort=False)]
@@ -160,7 +162,7 @@ def target_bullets(rows: pd.DataFrame, lang: str = "vi", title: str = "") -> go.
     ``rows``: ``label, value, path, target, comparison, target_year, projected, status, source`` (values in
     percent); ``label`` (code and full name) is wrapped on the axis.
     """
-    hover = [_target_hover(r, lang) for r in rows.itertuples()]
+    hover = [_target_hover(r, lang) for r in tuples(rows, index=True)]
     rows = rows.assign(axis=[wrapped(label, LABEL_WIDTH) for label in rows["label"]],
                        path=rows["path"].where(rows["path"] != rows["target"]))  # in the target year: one mark
     data = _status_bars(rows, "axis", "value", lang, hover)
@@ -266,7 +268,7 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
     extra = [_no_data(list(blank["unit_label"]), 0, lang)] if len(blank) else []
     top = max([100.0 if measure in ("percent", "yes_no") else 0.0, *shown["value"], *(
         v for v in (milestone, target) if v is not None and not pd.isna(v))])
-    xaxis = {"range": [0, top * 1.15 or 1]}
+    xaxis: dict[str, Any] = {"range": [0, top * 1.15 or 1]}
     if measure in ("percent", "yes_no"):
         xaxis["ticksuffix"] = "%"
     return figure([*bars, *keys, *extra], title=title, height=_row_height(len(ordered), per_row=32), lang=lang,
@@ -276,7 +278,7 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
 
 def distribution(values: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
     """How units spread on each indicator of an area. ``values``: ``indicator_label, unit_label, value``."""
-    data = [{"type": "box", "x": list(group["value"]), "name": wrapped(label, LABEL_WIDTH), "boxpoints": "all",
+    data = [{"type": "box", "x": list(group["value"]), "name": wrapped(str(label), LABEL_WIDTH), "boxpoints": "all",
              "jitter": 0.4, "pointpos": 0, "text": list(group["unit_label"]),
              "marker": {"color": SERIES_COLOUR, "size": 9}, "line": {"color": PATH_COLOUR},
              "hovertemplate": "%{text}: %{x:.1f}%<extra></extra>", "showlegend": False}
@@ -330,8 +332,8 @@ def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") 
 def index_trend(trend: pd.DataFrame, series_names: Mapping[str, str], lang: str = "vi", title: str = "") -> go.Figure:
     """A PAR index line per series over the years. ``trend``: ``year, series, index``."""
     data = [{"type": "scatter", "mode": "lines+markers", "x": list(group["year"]), "y": list(group["index"]),
-             "name": series_names.get(key, key), "line": {"width": 4}, "marker": {"size": 12},
-             "hovertemplate": "%{x}: %{y:.2f}%<extra>" + series_names.get(key, key) + "</extra>"}
+             "name": series_names.get(str(key), str(key)), "line": {"width": 4}, "marker": {"size": 12},
+             "hovertemplate": "%{x}: %{y:.2f}%<extra>" + series_names.get(str(key), str(key)) + "</extra>"}
             for key, group in trend.groupby("series", sort=False)]
     return figure(data, title=title, height=360, lang=lang,
                   xaxis={"dtick": 1, "tickformat": "d", "title": {"text": t("label.year", lang)}},

@@ -12,6 +12,7 @@ import io
 
 import pandas as pd
 from docx import Document
+from docx.document import Document as Doc
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -22,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from cchc.frames import tuples
 from cchc.i18n import status_label
 from cchc.labels import STATUS_COLOURS, block_vi, status_vi
 from cchc.numbers import number_text
@@ -62,7 +64,7 @@ def report_docx(report: Synthesis) -> bytes:
 
 
 # -- sections --------------------------------------------------------------------------------------------------
-def _results(doc: Document, report: Synthesis) -> None:
+def _results(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[0]}. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")
     for block in report.blocks:
         cards = report.cards[block]
@@ -75,7 +77,7 @@ def _results(doc: Document, report: Synthesis) -> None:
         _area(doc, number, area, report.blocks)
 
 
-def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]) -> None:
+def _area(doc: Doc, number: int, area: AreaSection, blocks: tuple[str, ...]) -> None:
     _paragraph(doc, f"{number}. {area.name}", bold=True, indent=True, before=6)
     _paragraph(doc, "Nhiệm vụ theo Kế hoạch: " + " ".join(area.tasks), italic=True, indent=True)
     headers = ["Mã", "Chỉ tiêu", "Mục tiêu 2020"]
@@ -84,7 +86,7 @@ def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]
     rows = [[r.indicator, r.name, r.target,
              *(cell for b in blocks for cell in (_percent(getattr(r, f"value_{b}")),
                                                  status_label(getattr(r, f"status_{b}"))))]
-            for r in area.targets.itertuples(index=False)]
+            for r in tuples(area.targets)]
     _table(doc, headers, rows, widths=[13, 50, 17, *([17, 21] * len(blocks))])
     for block in blocks:
         behind = ", ".join(area.behind[block]) or "không có"
@@ -93,7 +95,7 @@ def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]
                    f"{behind}; đơn vị đạt mọi chỉ tiêu đã báo cáo: {ahead}.", indent=True)
 
 
-def _ranking(doc: Document, report: Synthesis) -> None:
+def _ranking(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[1]}. KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {report.ranking_year}")
     for block in report.blocks:
         table = report.rankings[block]
@@ -101,11 +103,11 @@ def _ranking(doc: Document, report: Synthesis) -> None:
         if table.empty:
             _paragraph(doc, f"Chưa có điểm Chỉ số CCHC năm {report.ranking_year}.", italic=True, indent=True)
             continue
-        rows = [[str(r.rank), r.unit, _percent(r.index), r.tier] for r in table.itertuples(index=False)]
+        rows = [[str(r.rank), r.unit, _percent(r.index), r.tier] for r in tuples(table)]
         _table(doc, ["Xếp hạng", "Cơ quan, đơn vị", "Chỉ số CCHC (%)", "Xếp loại"], rows, widths=[22, 90, 30, 28])
 
 
-def _discipline(doc: Document, report: Synthesis) -> None:
+def _discipline(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[2]}. VIỆC THỰC HIỆN CHẾ ĐỘ BÁO CÁO")
     for block in report.blocks:
         d = report.discipline[block]
@@ -115,7 +117,7 @@ def _discipline(doc: Document, report: Synthesis) -> None:
                    indent=True)
 
 
-def _closing(doc: Document) -> None:
+def _closing(doc: Doc) -> None:
     table = _fixed(doc.add_table(rows=1, cols=2), [82, 83])
     left, right = table.rows[0].cells
     _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12)
@@ -152,7 +154,7 @@ def _percent(value: float) -> str:
     return number_text(round(value, 1) if pd.notna(value) else value)
 
 
-def _page_setup(doc: Document) -> None:
+def _page_setup(doc: Doc) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
@@ -179,7 +181,7 @@ def _page_field(paragraph: Paragraph) -> None:
     run.font.size = Pt(13)
 
 
-def _masthead(doc: Document) -> None:
+def _masthead(doc: Doc) -> None:
     table = _fixed(doc.add_table(rows=1, cols=2), [62, 103])
     left, right = table.rows[0].cells
     for cell, lines in ((left, [("UBND TỈNH HƯNG YÊN", False, False), ("SỞ NỘI VỤ", True, False),
@@ -192,11 +194,11 @@ def _masthead(doc: Document) -> None:
     right.paragraphs[1].runs[0].underline = True
 
 
-def _heading(doc: Document, text: str) -> None:
+def _heading(doc: Doc, text: str) -> None:
     _paragraph(doc, text, bold=True, before=12, after=6)
 
 
-def _paragraph(doc: Document, text: str, *, bold: bool = False, italic: bool = False,
+def _paragraph(doc: Doc, text: str, *, bold: bool = False, italic: bool = False,
                align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, before: int = 0,
                after: int = 6) -> Paragraph:
     paragraph = doc.add_paragraph()
@@ -230,7 +232,7 @@ def _fixed(table: Table, widths: list[float]) -> Table:
     return table
 
 
-def _table(doc: Document, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+def _table(doc: Doc, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):

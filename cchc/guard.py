@@ -22,6 +22,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NoReturn
 from xml.parsers import expat
 
 import olefile
@@ -163,7 +164,7 @@ def scan(archive: zipfile.ZipFile, member: str, handlers: _Scan, lang: str) -> N
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.buffer_text = True
 
-    def forbidden(*_: object) -> None:
+    def forbidden(*_: object) -> NoReturn:
         raise corrupt("dtd", lang)
 
     parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = forbidden
@@ -189,7 +190,8 @@ class _Collect(_Scan):
     """The attributes of every element with one local name (``sheet``, ``Relationship``)."""
 
     def __init__(self, element: str) -> None:
-        self.element, self.found = element, []
+        self.element = element
+        self.found: list[dict[str, str]] = []
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if local(name) == self.element:

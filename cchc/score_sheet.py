@@ -16,7 +16,7 @@ from openpyxl.styles import PatternFill
 
 from cchc.catalog import BLOCKS, Catalog, load_catalog
 from cchc.criteria import Criteria, Criterion, load_criteria
-from cchc.export import POINTS, PROVINCE_NAME, TEXT, unit_names, workbook_bytes, write_sheet
+from cchc.export import POINTS, PROVINCE_NAME, TEXT, sheet_of, unit_names, workbook_bytes, write_sheet
 from cchc.guard import column_letter
 from cchc.labels import block_vi
 from cchc.layout import fold
@@ -44,8 +44,7 @@ def template_xlsx(year: int, block: str, catalog: Catalog | None = None, criteri
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = unit_names(catalog, year)
     wb = Workbook()
-    ws = wb.active
-    ws.title = SCORE_SHEET
+    ws = sheet_of(wb, SCORE_SHEET)
     chosen = [(u.code, c) for u in catalog.block_units(year, block) for c in criteria.tree(year, block).criteria]
     rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None] for u, c in chosen]
     write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
@@ -115,7 +114,8 @@ class _Reader:
     def issue(self, code: str, index: int, row: int, severity: Severity = "error", /, **fields: object) -> None:
         """An issue at the cell of column ``index`` and row ``row`` of the grid (0-based, from its origin)."""
         cell = f"{column_letter(self.left + index)}{self.top + row + 1}"
-        self.issues.append(make_issue(code, severity, sheet=self.sheet, cell=cell, lang=self.lang, **fields))
+        self.issues.append(make_issue(code, severity, sheet=self.sheet, cell=cell, lang=self.lang,
+                                      **fields))  # type: ignore[arg-type]  # template fields, not make_issue's own
 
     def rows(self, texts: list[list[str]], header: int) -> tuple[list[dict], list[Issue]]:
         at = {_WANTED[fold(t)]: i for i, t in enumerate(texts[header]) if fold(t) in _WANTED}

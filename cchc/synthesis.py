@@ -73,17 +73,17 @@ def synthesis(found: views.Basis, catalog: Catalog, period: str, blocks: tuple[s
 
 def _area(found: views.Basis, catalog: Catalog, area: str, period: Period,
           targets: dict[str, pd.DataFrame]) -> AreaSection:
-    inds = [i for i in catalog.indicators if i.area == area and i.target]
-    codes = [i.code for i in inds]
-    frame = pd.DataFrame({"indicator": codes, "name": [indicator_name(i, "vi") for i in inds],
-                          "target": [f"{COMPARISON_WORDS[i.target.comparison]} {i.target.value:g}%" for i in inds]})
+    inds = [(i, t) for i in catalog.indicators if i.area == area and (t := i.target)]
+    codes = [i.code for i, _ in inds]
+    frame = pd.DataFrame({"indicator": codes, "name": [indicator_name(i, "vi") for i, _ in inds],
+                          "target": [f"{COMPARISON_WORDS[t.comparison]} {t.value:g}%" for _, t in inds]})
     behind, ahead = {}, {}
     for block, rows in targets.items():
         mine = rows.set_index("indicator").reindex(codes)
         frame[f"value_{block}"] = mine["value"].to_numpy()
         frame[f"status_{block}"] = mine["status"].fillna(NOT_APPLICABLE).to_numpy()
         behind[block], ahead[block] = _units(found, catalog, codes, period, block)
-    tasks = {i.task for i in inds}
+    tasks = {i.task for i, _ in inds}
     texts = tuple(f"{t.letter}) {t.text}" for t in catalog.area_by_code[area].tasks if t.code in tasks)
     return AreaSection(area, catalog.area_by_code[area].name_vi, texts, frame, behind, ahead)
 

@@ -2,12 +2,16 @@
 start loads none of the development packages the sample generator needs."""
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from cchc import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted((ROOT / "cchc").rglob("*.py"))
@@ -47,3 +51,10 @@ def test_the_first_start_and_the_command_line_load_no_development_package(module
     loaded = json.loads(done.stdout)
     assert module in loaded   # the probe itself works
     assert not [m for m in loaded if m.split(".")[0] in (*DEV_ONLY, "streamlit", "pytest")]
+
+
+def test_the_console_entry_point_is_the_command_line():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, name = scripts["cchc"].split(":")
+    assert getattr(importlib.import_module(module), name) is cli.main
+    assert (ROOT / "cchc" / "py.typed").is_file()

@@ -7,9 +7,9 @@ import argparse
 import csv
 import getpass
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from cchc import auth, backup
 from cchc.config import data_dir, database_url
@@ -18,6 +18,7 @@ from cchc.report import make_issue
 from cchc.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
+R = TypeVar("R")
 
 
 class CliError(Exception):
@@ -57,7 +58,7 @@ def period_arg(text: str) -> Period:
         raise CliError(make_issue(code, value=text).message) from None
 
 
-def emit(rows: Sequence[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
+def emit(rows: Iterable[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
     """Rows on stdout as CSV (``fmt == 'csv'``) or as an aligned text table."""
     text = [["" if v is None else str(v) for v in row] for row in rows]
     if fmt == "csv":
@@ -89,7 +90,7 @@ def operator() -> auth.User:
     return auth.operator(getpass.getuser(), "cli")
 
 
-def admin_call(call: Callable[[], object]) -> object:
+def admin_call(call: Callable[[], R]) -> R:
     """Run an account or backup operation; its refusals (Vietnamese already) become CliErrors."""
     try:
         return call()

@@ -7,6 +7,7 @@ never import streamlit (the cached wrappers live in ``pages/_data.py``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -102,7 +103,7 @@ def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})
 
 
-def when(value: object, seconds: bool = False) -> str:
+def when(value: Any, seconds: bool = False) -> str:
     """``31/10/2026 14:05``: a stored time (Hưng Yên wall time) as people read it; blank when there is none."""
     if value is None or pd.isna(value):
         return ""

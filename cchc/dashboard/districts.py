@@ -21,6 +21,7 @@ import pandas as pd
 from cchc.catalog import CATALOG_DIR, Catalog
 from cchc.charts import tier_colours
 from cchc.dashboard.common import block_names, in_period, indicator_name
+from cchc.frames import tuples
 from cchc.i18n import status_label, t
 from cchc.labels import STATUS_COLOURS
 from cchc.numbers import DECIMALS, measure_text, number_text
@@ -34,7 +35,7 @@ TILE_COLUMNS: tuple[str, ...] = ("unit", "unit_label", "row", "col", "group", "c
 def positions() -> dict[str, tuple[int, int]]:
     """Unit code → (row, column) of its tile."""
     frame = pd.read_csv(CATALOG_DIR / "tiles.csv", dtype={"code": str})
-    return {code: (int(row), int(col)) for code, row, col in frame.itertuples(index=False)}
+    return {code: (int(row), int(col)) for code, row, col in tuples(frame)}
 
 
 def boundaries(env: Mapping[str, str] = os.environ) -> dict | None:

@@ -85,15 +85,16 @@ def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, l
     rows = []
     for code in target_codes(catalog):
         ind = catalog.indicator_by_code[code]
-        if not kinds & set(ind.applies_to):
+        target = ind.target
+        if target is None or not kinds & set(ind.applies_to):
             continue  # no unit of the block reports it (communes' software is the districts' target)
         row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
         base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
         has_value = pd.notna(row.get("value", np.nan))
         rows.append({"indicator": code, "label": f"{code} {indicator_name(ind, lang)}", "period": period,
                      "value": row.get("value", np.nan), "path": row.get("milestone", np.nan),
-                     "target": ind.target.value, "comparison": ind.target.comparison, "target_year": ind.target.year,
-                     "origin": ind.target.origin, "status": row.get("status", "no_data"),
+                     "target": target.value, "comparison": target.comparison, "target_year": target.year,
+                     "origin": target.origin, "status": row.get("status", "no_data"),
                      "slipped": bool(row.get("slipped", False)), "projected": row.get("projected", np.nan),
                      "source": row.get("source", "") if has_value else "",
                      "reporters": row.get("reporters", pd.NA) if has_value else 0,
@@ -187,7 +188,8 @@ def attention(latest: pd.DataFrame, heat: pd.DataFrame, done: pd.DataFrame, cata
     lowest = heat.dropna(subset=["score"]).sort_values("score").drop_duplicates("unit").set_index("unit")["area"]
     rows = []
     for code in units:
-        counts = {**{s: int(statuses.at[code, s]) for s in ATTENTION_STATUSES}, "missing": int(missing.get(code, 0))}
+        counts = {**{s: int(statuses.at[code, s]) for s in ATTENTION_STATUSES},  # type: ignore[arg-type]  # counts
+                  "missing": int(missing.get(code, 0))}
         if not any(counts.values()):
             continue
         reasons = [t(f"reason.{key}", lang, count=n) for key, n in counts.items() if n]

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msoffcrypto
 import msoffcrypto.format.ooxml
@@ -36,14 +37,14 @@ class BadFile:
     spoil: Callable[[Workbook], bytes]
 
 
-def _set_info(wb: Workbook, label: str, value: object) -> Workbook:
+def _set_info(wb: Workbook, label: str, value: Any) -> Workbook:
     ws = wb[layout.SHEET_INFO]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, INFO_LABEL_COLUMN).value == label)
     ws.cell(row, INFO_VALUE_COLUMN, value)
     return wb
 
 
-def _set_data(wb: Workbook, code: str, column: str, value: object) -> Workbook:
+def _set_data(wb: Workbook, code: str, column: str, value: Any) -> Workbook:
     ws = wb[layout.SHEET_DATA]
     ws[f"{COLUMNS[column]}{indicator_rows(ws)[code]}"] = value
     return wb

@@ -105,8 +105,8 @@ def filled_workbook(story: Story, unit: Unit, period: str, catalog: Catalog, at:
     for row in range(1, info.max_row + 1):
         label = info.cell(row, INFO_LABEL_COLUMN).value
         if label in (layout.INFO_REPORTER, layout.INFO_DATE):
-            value = clerk if label == layout.INFO_REPORTER else (at - dt.timedelta(days=at.day % 2)).date()
-            info.cell(row, INFO_VALUE_COLUMN, value)
+            info.cell(row, INFO_VALUE_COLUMN,
+                      clerk if label == layout.INFO_REPORTER else (at - dt.timedelta(days=at.day % 2)).date())
     data = wb[layout.SHEET_DATA]
     rows = indicator_rows(data)
     figures = figures if figures is not None else sample_figures(story, unit, period, catalog)
@@ -132,6 +132,7 @@ def _corrected(figures: dict[str, Figure]) -> dict[str, Figure]:
     """The first file's mistake: one numerator typed without its last digit."""
     code = CORRECTION[2]
     fig = figures[code]
+    assert fig.numerator is not None  # the corrected indicator is a percentage: it has a numerator
     return {**figures, code: Figure(fig.numerator // 10, fig.denominator, fig.value, fig.note)}
 
 
@@ -187,7 +188,7 @@ def province_2020(story: Story, catalog: Catalog) -> dict[str, float]:
         if (unit.code, "2020") in story.missing:
             continue
         for code, fig in sample_figures(story, unit, "2020", catalog).items():
-            pair = (fig.numerator, fig.denominator) if fig.denominator else (float(fig.value == layout.YES), 1)
+            pair = (fig.numerator or 0, fig.denominator) if fig.denominator else (float(fig.value == layout.YES), 1)
             total = sums.setdefault(code, [0.0, 0.0])
             total[0], total[1] = total[0] + pair[0], total[1] + pair[1]
     return {code: 100 * n / d for code, (n, d) in sums.items() if d and catalog.indicator_by_code[code].target}
@@ -232,5 +233,6 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
     ]
     for code, value in province_2020(story, catalog).items():
         target = by_code[code].target
+        assert target is not None  # province_2020 gives target indicators only
         lines.append(f"| {code} {by_code[code].name_vi} | {target.comparison} {target.value:g}% | {value:.1f}% |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

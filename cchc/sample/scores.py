@@ -16,8 +16,10 @@ import io
 import random
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.catalog import BLOCKS, Catalog
 from cchc.criteria import load_criteria
@@ -75,7 +77,7 @@ def _satisfaction(tale: UnitStory, year: int, catalog: Catalog) -> float:
     unit = catalog.unit_by_code[tale.prof.unit]
     codes = {i.code for i in catalog.indicators_for(unit, parse_period(str(year)).end)}
     figures = [tale.truth(catalog.indicator_by_code[c], str(year)) for c in SATISFACTION if c in codes]
-    return sum(100 * f.numerator / f.denominator for f in figures) / len(figures)
+    return sum(100 * (f.numerator or 0) / (f.denominator or 1) for f in figures) / len(figures)  # percentages
 
 
 def unit_scores(tale: UnitStory, year: int, catalog: Catalog, seed: int) -> dict[str, tuple[float, float]]:
@@ -101,7 +103,7 @@ def filled_sheet(stories: dict[str, UnitStory], year: int, block: str, catalog: 
     """The block's score sheet for ``year``: self and survey scores of ``units`` (default all), the council's
     adjustments of the most over-generous self-scores."""
     wb = load_workbook(io.BytesIO(template_xlsx(year, block, catalog)))
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # the template's one sheet
     col = {c: n for n, c in enumerate(SCORE_COLUMNS, start=1)}
     council = {c.code for c in load_criteria().tree(year, block).criteria if c.kind == "council"}
     chosen = [u.code for u in catalog.block_units(year, block) if units is None or u.code in units]
@@ -110,7 +112,7 @@ def filled_sheet(stories: dict[str, UnitStory], year: int, block: str, catalog: 
                    if code in council and entered - fair >= 0.5), reverse=True)
     adjusted = {(u, code) for _, u, code in gaps[:ADJUSTED[block]]}
     for row in range(5, ws.max_row + 1):
-        unit, code = ws.cell(row, col[COL_UNIT]).value, ws.cell(row, col[COL_CRITERION]).value
+        unit, code = str(ws.cell(row, col[COL_UNIT]).value), str(ws.cell(row, col[COL_CRITERION]).value)
         if code not in scores.get(unit, {}):
             continue
         entered, fair = scores[unit][code]
