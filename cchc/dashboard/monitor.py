@@ -85,8 +85,7 @@ def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, l
     rows = []
     for code in target_codes(catalog):
         ind = catalog.indicator_by_code[code]
-        target = ind.target
-        if target is None or not kinds & set(ind.applies_to):
+        if (target := ind.target) is None or not kinds & set(ind.applies_to):
             continue  # no unit of the block reports it (communes' software is the districts' target)
         row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
         base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
@@ -188,8 +187,7 @@ def attention(latest: pd.DataFrame, heat: pd.DataFrame, done: pd.DataFrame, cata
     lowest = heat.dropna(subset=["score"]).sort_values("score").drop_duplicates("unit").set_index("unit")["area"]
     rows = []
     for code in units:
-        counts = {**{s: int(statuses.at[code, s]) for s in ATTENTION_STATUSES},  # type: ignore[arg-type]  # counts
-                  "missing": int(missing.get(code, 0))}
+        counts = statuses.loc[code].astype(int).to_dict() | {"missing": int(missing.get(code, 0))}
         if not any(counts.values()):
             continue
         reasons = [t(f"reason.{key}", lang, count=n) for key, n in counts.items() if n]
