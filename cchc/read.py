@@ -24,7 +24,9 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from cchc import layout
 from cchc.guard import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # re-exported: part of the contract
-from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, column_letter, corrupt, mib, thousands
+from cchc.guard import Refused, check_area, column_letter, corrupt, mib, thousands
+from cchc.guard_ole import check_ole
+from cchc.guard_ooxml import OoxmlGuard, check_zip
 from cchc.report import Issue, make_issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
