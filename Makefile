@@ -42,11 +42,13 @@ browser:
 
 # The tests that run on both backends need a PostgreSQL server: CCHC_TEST_DATABASE_URL, 127.0.0.1:5432, or a
 # throwaway cluster that .ci/with-postgres starts (installing Debian's postgresql when missing) and stops.
-test: install-dev browser
+# The lint (ruff, then the type checker) runs first: seconds, and a type error fails the run before the suite.
+test: lint browser
 	PY=$(PY) .ci/with-postgres $(PY) -m pytest
 
 lint: install-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 bench: install-dev
 	$(PY) benchmarks/ingest.py

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cchc import evidence  # noqa: E402
 from cchc.auth import User  # noqa: E402
 from cchc.guard import Refused  # noqa: E402
-from cchc.sample_evidence import pdf_bytes  # noqa: E402
+from cchc.sample.evidence import pdf_bytes  # noqa: E402
 from cchc.sniff import sniff  # noqa: E402
 from cchc.store import Store  # noqa: E402
 

@@ -32,7 +32,7 @@ from cchc import sandbox  # noqa: E402
 from cchc.catalog import load_catalog  # noqa: E402
 from cchc.ingest import check_file  # noqa: E402
 from cchc.report import MESSAGES  # noqa: E402
-from cchc.sample import filled_workbook, make_story, received_at  # noqa: E402
+from cchc.sample.generate import filled_workbook, make_story, received_at  # noqa: E402
 from cchc.templates import workbook_bytes  # noqa: E402
 
 ODS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "valid.ods"

@@ -29,7 +29,7 @@ from cchc.catalog import load_catalog  # noqa: E402
 from cchc.ingest import ingest_paths  # noqa: E402
 from cchc.periods import all_periods  # noqa: E402
 from cchc.read import read_workbook  # noqa: E402
-from cchc.sample import filled_workbook, make_story, received_at  # noqa: E402
+from cchc.sample.generate import filled_workbook, make_story, received_at  # noqa: E402
 from cchc.sandbox import read_all  # noqa: E402
 from cchc.store import Store  # noqa: E402
 from cchc.templates import workbook_bytes  # noqa: E402

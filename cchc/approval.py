@@ -28,7 +28,7 @@ def approve(store: Store, actor: User, unit: str, period: str, comment: str = ""
 def return_report(store: Store, actor: User, unit: str, period: str, comment: str) -> int:
     """Return the unit's current report with a comment saying what to fix; returns its submission id."""
     if not comment.strip():
-        raise AuthError("Khi trả lại báo cáo, hãy ghi rõ lý do để đơn vị sửa.")
+        raise AuthError("return-needs-reason")
     return _decide(store, actor, "return", unit, period, comment)
 
 
@@ -38,7 +38,7 @@ def lock_period(store: Store, actor: User, period: str, comment: str = "") -> No
     code = _period(period)
     with store.writing(exclusive=True):  # an upload being stored finishes first; the next one sees the lock
         if code in store.locked_periods():
-            raise AuthError(f"Kỳ {code} đã khóa sổ từ trước.")
+            raise AuthError("period-already-locked", period=code)
         store.record_decision("lock", code, by=actor.name, comment=comment[:MAX_COMMENT], origin=actor.origin)
 
 
@@ -46,7 +46,7 @@ def reopen_period(store: Store, actor: User, period: str, comment: str = "") -> 
     require_admin(actor, "mở lại kỳ báo cáo")
     code = _period(period)
     if code not in store.locked_periods():
-        raise AuthError(f"Kỳ {code} đang mở, không cần mở lại.")
+        raise AuthError("period-not-locked", period=code)
     store.record_decision("reopen", code, by=actor.name, comment=comment[:MAX_COMMENT], origin=actor.origin)
 
 
@@ -98,7 +98,7 @@ def _decide(store: Store, actor: User, kind: str, unit: str, period: str, commen
     code = _period(period)
     submission = store.current_submission(unit, code)
     if submission is None:
-        raise AuthError(f"Đơn vị {unit} chưa có báo cáo hợp lệ nào cho kỳ {code}.")
+        raise AuthError("no-current-report", unit=unit, period=code)
     store.record_decision(kind, code, by=actor.name, unit=unit, submission_id=submission,
                           comment=comment.strip()[:MAX_COMMENT], origin=actor.origin)
     return submission
@@ -108,4 +108,4 @@ def _period(text: str) -> str:
     try:
         return parse_period(text).code
     except PeriodError:
-        raise AuthError(f"Kỳ báo cáo «{text}» không đúng dạng (ví dụ: 2018, 2018-H1).") from None
+        raise AuthError("malformed-period", value=text) from None

@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from cchc import clock
+from cchc.errors import CodedError
 from cchc.store import Account, Store
 
 ROLES: dict[str, tuple[str, str]] = {
@@ -43,15 +44,13 @@ MAX_PASSWORD_LENGTH = 256  # longer inputs are refused before hashing (hashing i
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, 64 MiB, p=4); tests lower the cost
-_WRONG = (f"Tên đăng nhập hoặc mật khẩu không đúng. Sau {MAX_FAILED_LOGINS} lần sai liên tiếp từ một máy, phải chờ "
-          "một lúc mới thử lại được (quản trị viên đặt lại mật khẩu thì hết phải chờ).")
 UNKNOWN_NAME = "(tên không có)"  # what the audit log says of a name without an account: never the text typed
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])  # 30,000 most common (zxcvbn, offline)
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
-class AuthError(Exception):
-    """A refused login or action; the message is Vietnamese and safe to show."""
+class AuthError(CodedError):
+    """A refused login or action: a code of :data:`cchc.errors.REFUSALS`; the message is safe to show."""
 
 
 class LoginFailed(AuthError):
@@ -90,8 +89,7 @@ def acting_for(store: Store, name: str, origin: str) -> User:
     unit clerk's name submits only for that clerk's units. Refused when there is no such active account."""
     account = store.account(name.strip().lower())
     if account is None or not account.active:
-        raise AuthError(f"Không có tài khoản đang hoạt động tên «{name[:40]}»; --user phải là một tài khoản có "
-                        "quyền nộp cho đơn vị trong tệp (xem: python -m cchc user list).")
+        raise AuthError("no-active-account", name=name[:40])
     return User(account.name, account.role, account.units, origin)
 
 
@@ -107,13 +105,11 @@ def hash_password(password: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise AuthError(f"Mật khẩu phải dài từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự.")
+        raise AuthError("password-length", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
     if password.strip() != password or len(set(password)) < 4 or password.isdigit():
-        raise AuthError("Mật khẩu quá đơn giản (không bắt đầu/kết thúc bằng dấu cách, không chỉ gồm chữ số, cần ít "
-                        "nhất 4 ký tự khác nhau).")
+        raise AuthError("password-too-simple")
     if is_common(password):
-        raise AuthError("Mật khẩu này quá phổ biến, dễ bị đoán (có trong danh sách mật khẩu thường gặp, kể cả khi "
-                        "thêm số hay ký hiệu ở đầu/cuối); hãy chọn mật khẩu khác.")
+        raise AuthError("password-too-common")
 
 
 def is_common(password: str) -> bool:
@@ -154,9 +150,9 @@ def authenticate(store: Store, name: str, password: str, *, origin: str = "") ->
     waiting = last is not None and clock.now() < last + wait(failures)
     ok = ok and account is not None and account.active and not waiting
     store.record_login(recorded, ok=ok, origin=origin, detail="phải chờ" if waiting else "")
-    if not ok:
-        raise LoginFailed(_WRONG)
-    if HASHER.check_needs_rehash(account.password_hash):
+    if not ok or account is None:
+        raise LoginFailed("login-failed", limit=MAX_FAILED_LOGINS)
+    if account.password_hash and HASHER.check_needs_rehash(account.password_hash):
         store.update_account(name, {"password_hash": HASHER.hash(password)}, by=name, action="user.rehash",
                              origin=origin)
     return User(account.name, account.role, account.units, origin)
@@ -175,28 +171,28 @@ def user_for_email(store: Store, email: str, *, origin: str = "") -> User:
     account = store.account_by_email(email.strip()) if _EMAIL.match(email.strip()) else None
     if account is None or not account.active:
         store.audit(email[:80], "login.failed", email[:80], "oidc: không có tài khoản", origin=origin)
-        raise LoginFailed(f"Địa chỉ «{email[:80]}» chưa được gán tài khoản; đề nghị Sở Nội vụ cấp quyền.")
+        raise LoginFailed("email-not-assigned", email=email[:80])
     store.audit(account.name, "login", account.name, "oidc", origin=origin)
     return User(account.name, account.role, account.units, origin)
 
 
 def require_admin(user: User | None, action: str = "thực hiện việc này") -> User:
     if user is None or not user.is_admin:
-        raise PermissionDenied(f"Chỉ tài khoản quản trị (Sở Nội vụ) mới được {action}.")
+        raise PermissionDenied("admin-only", action=action)
     return user
 
 
 def _account_fields(store: Store, role: str, units: Iterable[str], email: str | None) -> tuple[tuple[str, ...], str]:
     if role not in ROLES:
-        raise AuthError(f"Vai trò «{role}» không có; chọn một trong: {', '.join(ROLES)}.")
+        raise AuthError("unknown-role", role=role, roles=", ".join(ROLES))
     codes = tuple(sorted({u.strip().upper() for u in units if u.strip()}))
     known = {u.code for u in store.catalog.units}
     if unknown := [c for c in codes if c not in known]:
-        raise AuthError(f"Mã đơn vị không có trong danh mục: {', '.join(unknown)}.")
+        raise AuthError("account-units-unknown", units=", ".join(unknown))
     if role == "don_vi" and not codes:
-        raise AuthError("Tài khoản cán bộ đơn vị phải gắn với ít nhất một đơn vị.")
+        raise AuthError("account-needs-unit")
     if email and not _EMAIL.match(email.strip()):
-        raise AuthError(f"Địa chỉ thư «{email}» không hợp lệ.")
+        raise AuthError("invalid-email", email=email)
     return (codes if role == "don_vi" else ()), (email or "").strip()
 
 
@@ -206,11 +202,11 @@ def create_user(store: Store, actor: User, name: str, role: str, password: str, 
     require_admin(actor, "tạo tài khoản")
     name = name.strip().lower()
     if not _NAME.match(name):
-        raise AuthError("Tên đăng nhập gồm 2–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
+        raise AuthError("invalid-user-name")
     codes, email = _account_fields(store, role, units, email)
     account = Account(name, role, codes, email or None, hash_password(password), password_changed_at=clock.now())
     if not store.add_account(account, by=actor.name, origin=actor.origin):
-        raise AuthError(f"Tên đăng nhập «{name}» đã có.")
+        raise AuthError("user-name-taken", name=name)
 
 
 def update_user(store: Store, actor: User, name: str, *, role: str, units: Iterable[str] = (),
@@ -218,12 +214,12 @@ def update_user(store: Store, actor: User, name: str, *, role: str, units: Itera
     """Change an account's role, units, e-mail or whether it is active (administrators only)."""
     require_admin(actor, "sửa tài khoản")
     if name == actor.name and (role != "quan_tri" or not active):
-        raise AuthError("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của chính mình.")
+        raise AuthError("self-demotion")
     codes, email = _account_fields(store, role, units, email)
     changes = {"role": role, "units": codes, "email": email or None, "active": active}
     detail = f"role={role} units={' '.join(codes)} active={active}"
     if not store.update_account(name, changes, by=actor.name, action="user.update", detail=detail, origin=actor.origin):
-        raise AuthError(f"Không có tài khoản «{name}».")
+        raise AuthError("no-account", name=name)
 
 
 def change_password(store: Store, user: User, old: str, new: str) -> None:
@@ -231,9 +227,9 @@ def change_password(store: Store, user: User, old: str, new: str) -> None:
     account = store.account(user.name)
     if account is None or not _verify(account.password_hash, old[:MAX_PASSWORD_LENGTH]):
         store.audit(user.name, "user.password.failed", user.name, origin=user.origin)
-        raise AuthError("Mật khẩu hiện tại không đúng.")
+        raise AuthError("password-wrong")
     if old == new:
-        raise AuthError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        raise AuthError("password-unchanged")
     _set_password(store, user, user.name, new, "user.password")
 
 
@@ -246,7 +242,7 @@ def reset_password(store: Store, actor: User, name: str, new: str) -> None:
 def _set_password(store: Store, actor: User, name: str, new: str, action: str) -> None:
     changes = {"password_hash": hash_password(new), "password_changed_at": clock.now(), "failed_logins": 0}
     if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin):
-        raise AuthError(f"Không có tài khoản «{name}».")
+        raise AuthError("no-account", name=name)
 
 
 def ensure_admin(store: Store, env: Mapping[str, str] = os.environ, console: TextIO | None = None) -> bool:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cchc import clock
 from cchc.auth import User
+from cchc.errors import CodedError
 from cchc.store import RAW_DIR, Store, evidence_hashes
 
 FORMAT = "cchc-backup"
@@ -38,8 +39,8 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, O
 _MEMBER = re.compile(r"^(?:tables/[a-z_]+\.parquet|raw/[0-9a-f]{2}/[0-9a-f]{64})$")
 
 
-class BackupError(Exception):
-    """A backup that cannot be written or restored; the message is Vietnamese."""
+class BackupError(CodedError):
+    """A backup that cannot be written or restored: a code of :data:`cchc.errors.REFUSALS`."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def backup(store: Store, out: Path, user: User) -> BackupSummary:
             os.replace(temp, out)
         except OSError as error:
             temp.unlink(missing_ok=True)
-            raise BackupError(f"Không ghi được tệp sao lưu «{out}»: {error.strerror or error}.") from None
+            raise BackupError("backup-not-written", path=out, reason=error.strerror or error) from None
     files = sum(str(e["name"]).startswith(RAW_DIR) for e in entries)
     return BackupSummary(out, tables, files, out.stat().st_size)
 
@@ -83,14 +84,13 @@ def restore(source: Path, target: Store, user: User) -> BackupSummary:
     PostgreSQL database. The zip is checked (into a staging folder) before anything is used."""
     data_dir = target.data_dir
     if target.embedded and data_dir.exists() and any(data_dir.iterdir()):
-        raise BackupError(f"Thư mục dữ liệu «{data_dir}» không trống; chỉ khôi phục vào một thư mục trống.")
+        raise BackupError("restore-folder-not-empty", path=data_dir)
     if not target.embedded and not target.is_empty():
-        raise BackupError(f"Cơ sở dữ liệu «{target.describe()}» không trống; chỉ khôi phục vào một cơ sở dữ liệu"
-                          " trống.")
+        raise BackupError("restore-database-not-empty", database=target.describe())
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as error:
-        raise BackupError(f"«{source}» không phải tệp sao lưu hợp lệ ({error}).") from None
+        raise BackupError("backup-unreadable", path=source, detail=error) from None
     if target.embedded:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
@@ -104,11 +104,10 @@ def restore(source: Path, target: Store, user: User) -> BackupSummary:
         tables = staging / "tables"
         kept = {path.name for path in (staging / RAW_DIR).glob("??/*")}
         if missing := sorted(evidence_hashes(tables) - kept):
-            raise BackupError(f"Bản sao lưu thiếu {len(missing)} tài liệu kiểm chứng (ví dụ {missing[0][:12]}…); "
-                              "bản sao lưu không trọn vẹn.")
+            raise BackupError("backup-evidence-missing", count=len(missing), example=missing[0][:12])
         restored = Store(staging, database_url="") if target.embedded else target
         if restored.schema_version() < manifest["schema_version"]:
-            raise BackupError("Tệp sao lưu được tạo bởi phiên bản mới hơn của chương trình; hãy cập nhật trước.")
+            raise BackupError("backup-too-new")
         (staging / RAW_DIR).mkdir(exist_ok=True)
         if not target.embedded:
             for path in sorted((staging / RAW_DIR).glob("??/*")):
@@ -132,7 +131,7 @@ def _add(archive: zipfile.ZipFile, data: bytes, name: str) -> dict[str, object]:
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict:
-    bad = BackupError("Tệp sao lưu thiếu hoặc hỏng bản kê (manifest.json).")
+    bad = BackupError("backup-manifest")
     try:
         info = archive.getinfo(MANIFEST)
     except KeyError:
@@ -144,13 +143,13 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
     except (ValueError, *_DAMAGED):
         raise bad from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
-        raise BackupError("Tệp không phải bản sao lưu của chương trình này (hoặc của phiên bản khác).")
+        raise BackupError("backup-foreign")
     members = manifest.get("members")
     names = {e.get("name") for e in members if isinstance(e, dict)} if isinstance(members, list) else set()
     if len(names) != len(members or ()) or not all(isinstance(n, str) and _MEMBER.match(n) for n in names):
         raise bad
     if names | {MANIFEST} != set(archive.namelist()):
-        raise BackupError("Các tệp trong bản sao lưu không khớp với bản kê; bản sao lưu có thể đã bị sửa.")
+        raise BackupError("backup-members")
     if not {f"tables/{t}.parquet" for t in manifest.get("tables", {})} <= names:
         raise bad
     return manifest
@@ -171,8 +170,8 @@ def _extract(archive: zipfile.ZipFile, entry: dict, staging: Path) -> None:
                 digest.update(chunk)
                 sink.write(chunk)
     except _DAMAGED as error:
-        raise BackupError(f"Tệp sao lưu bị hỏng ở «{name}» ({error}).") from None
+        raise BackupError("backup-damaged", name=name, detail=error) from None
     raw_ok = not name.startswith(RAW_DIR) or digest.hexdigest() == target.name
     if written != size or digest.hexdigest() != expected or not raw_ok:
-        raise BackupError(f"Tệp «{name}» trong bản sao lưu không khớp tổng kiểm (SHA-256); bản sao lưu bị hỏng.")
+        raise BackupError("backup-checksum", name=name)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,10 +30,10 @@ from pathlib import Path
 
 from cchc import evidence
 from cchc.auth import User
+from cchc.frames import tuples
 from cchc.ingest import Upload, ingest_uploads
-from cchc.sample import MANIFEST, SAMPLE_DIR, read_manifest
-from cchc.sample_evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, read_evidence_manifest
-from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
+from cchc.sample.evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, read_evidence_manifest
+from cchc.sample.manifest import MANIFEST, SAMPLE_DIR, SCORE_DIR, SCORE_MANIFEST, read_manifest, read_score_manifest
 from cchc.score_sheet import read_sheet
 from cchc.store import DB_FILE, RAW_DIR, Store
 
@@ -98,7 +99,7 @@ def load_scores(store: Store, sample_dir: Path = SAMPLE_DIR) -> int:
     manifest = sample_dir / SCORE_DIR / SCORE_MANIFEST
     if not manifest.exists():
         return 0
-    known = {(int(y), u) for y, u in store.par_scores()[["year", "unit"]].itertuples(index=False)}
+    known = {(int(y), u) for y, u in tuples(store.par_scores()[["year", "unit"]])}
     by_user: dict[str, list[dict]] = {}
     for entry in read_score_manifest(manifest):
         rows, issues = read_sheet((sample_dir / entry.file).read_bytes())
@@ -151,7 +152,7 @@ def _exclusive(data_dir: Path) -> Iterator[None]:
             _unlock(handle)
 
 
-try:
+if sys.platform != "win32":
     import fcntl
 
     def _lock(handle) -> None:
@@ -159,7 +160,7 @@ try:
 
     def _unlock(handle) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-except ImportError:  # Windows
+else:  # Windows
     import msvcrt
 
     def _lock(handle) -> None:

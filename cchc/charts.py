@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from cchc.completeness import COMPLETENESS_COLORS, COMPLETENESS_STATUSES
+from cchc.completeness import COMPLETENESS_STATUSES
+from cchc.frames import tuples
 from cchc.i18n import status_label, t
+from cchc.labels import STATUS_COLOURS
 from cchc.numbers import DECIMALS, measure_text, number_text, separators
-from cchc.progress import STATUS_COLORS
 
 FONT_SIZE = 18
 TICK_SIZE = 15
-STATUS_COLOURS: dict[str, str] = {**STATUS_COLORS, **COMPLETENESS_COLORS}
 TIER_PALETTE: tuple[str, ...] = ("#1a7f37", "#7cc46b", "#f2c14e", "#f08a3c", "#d1362f")
 SERIES_COLOUR = "#2166ac"
 TARGET_COLOUR = "#b2182b"
@@ -46,13 +47,13 @@ def _lines(text: str) -> int:
 
 
 def figure(data: list[dict], *, title: str = "", height: int | None = None, lang: str = "vi",
-           **layout: object) -> go.Figure:
+           **layout: Any) -> go.Figure:
     """The shared look around ``data`` (trace dicts): large fonts, legend above the plot, tight margins, the
     language's decimal and thousands marks. A long ``title`` is wrapped, and the plot moves down to make room.
 
     Page colours come from Streamlit's theme; a plotly template is left out (applying one costs tens of ms).
     """
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "font": {"size": FONT_SIZE},
         "separators": separators(lang),
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": TICK_SIZE + 1}},
@@ -114,7 +115,7 @@ def _status_bars(rows: pd.DataFrame, y: str, x: str, lang: str, hover: list[str]
     shown = {"textposition": "auto", "insidetextanchor": "end", "cliponaxis": False} if text is not None else {}
     rows = rows.dropna(subset=[x])
     return [{"type": "bar", "orientation": "h", "y": list(part[y]), "x": list(part[x]),
-             "name": status_label(status, lang), "marker": {"color": _colour(status)},
+             "name": status_label(str(status), lang), "marker": {"color": _colour(str(status))},
              "customdata": list(part["_hover"]), "hovertemplate": "%{customdata}<extra></extra>",
              **({"text": list(part["_text"])} if text is not None else {}), **shown}
             for status, part in rows.groupby("status", sort=False)]
@@ -161,7 +162,7 @@ def target_bullets(rows: pd.DataFrame, lang: str = "vi", title: str = "") -> go.
     ``rows``: ``label, value, path, target, comparison, target_year, projected, status, source`` (values in
     percent); ``label`` (code and full name) is wrapped on the axis.
     """
-    hover = [_target_hover(r, lang) for r in rows.itertuples()]
+    hover = [_target_hover(r, lang) for r in tuples(rows, index=True)]
     rows = rows.assign(axis=[wrapped(label, LABEL_WIDTH) for label in rows["label"]],
                        path=rows["path"].where(rows["path"] != rows["target"]))  # in the target year: one mark
     data = _status_bars(rows, "axis", "value", lang, hover)
@@ -267,7 +268,7 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
     extra = [_no_data(list(blank["unit_label"]), 0, lang)] if len(blank) else []
     top = max([100.0 if measure in ("percent", "yes_no") else 0.0, *shown["value"], *(
         v for v in (milestone, target) if v is not None and not pd.isna(v))])
-    xaxis = {"range": [0, top * 1.15 or 1]}
+    xaxis: dict[str, Any] = {"range": [0, top * 1.15 or 1]}
     if measure in ("percent", "yes_no"):
         xaxis["ticksuffix"] = "%"
     return figure([*bars, *keys, *extra], title=title, height=_row_height(len(ordered), per_row=32), lang=lang,
@@ -277,7 +278,7 @@ def across_units(values: pd.DataFrame, *, milestone: float | None = None, target
 
 def distribution(values: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
     """How units spread on each indicator of an area. ``values``: ``indicator_label, unit_label, value``."""
-    data = [{"type": "box", "x": list(group["value"]), "name": wrapped(label, LABEL_WIDTH), "boxpoints": "all",
+    data = [{"type": "box", "x": list(group["value"]), "name": wrapped(str(label), LABEL_WIDTH), "boxpoints": "all",
              "jitter": 0.4, "pointpos": 0, "text": list(group["unit_label"]),
              "marker": {"color": SERIES_COLOUR, "size": 9}, "line": {"color": PATH_COLOUR},
              "hovertemplate": "%{text}: %{x:.1f}%<extra></extra>", "showlegend": False}
@@ -331,79 +332,9 @@ def completeness_matrix(frame: pd.DataFrame, lang: str = "vi", title: str = "") 
 def index_trend(trend: pd.DataFrame, series_names: Mapping[str, str], lang: str = "vi", title: str = "") -> go.Figure:
     """A PAR index line per series over the years. ``trend``: ``year, series, index``."""
     data = [{"type": "scatter", "mode": "lines+markers", "x": list(group["year"]), "y": list(group["index"]),
-             "name": series_names.get(key, key), "line": {"width": 4}, "marker": {"size": 12},
-             "hovertemplate": "%{x}: %{y:.2f}%<extra>" + series_names.get(key, key) + "</extra>"}
+             "name": series_names.get(str(key), str(key)), "line": {"width": 4}, "marker": {"size": 12},
+             "hovertemplate": "%{x}: %{y:.2f}%<extra>" + series_names.get(str(key), str(key)) + "</extra>"}
             for key, group in trend.groupby("series", sort=False)]
     return figure(data, title=title, height=360, lang=lang,
                   xaxis={"dtick": 1, "tickformat": "d", "title": {"text": t("label.year", lang)}},
                   yaxis={"ticksuffix": "%", "title": {"text": t("label.index", lang)}})
-
-
-VALUE_SCALE = [[0.0, "#deebf7"], [1.0, "#08519c"]]
-TILE_PX = 116
-ROW_PX = 140
-
-
-def _ink(colour: str) -> str:
-    """Black or white text, whichever reads on ``colour`` (``#rrggbb``)."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#111111" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
-
-
-def _tile_parts(tiles: pd.DataFrame, scale: bool, lang: str) -> list[tuple[pd.DataFrame, str, dict]]:
-    """``(tiles, legend name, colouring)`` per trace: one per group drawn, or the valued tiles on a colour scale
-    and the others grey ("chưa có số liệu")."""
-    if not scale:
-        return [(part, str(group), {"color": part["colour"].iloc[0]}) for group, part in
-                tiles.groupby("group", sort=False)]
-    valued, blank = tiles[tiles["value"].notna()], tiles[tiles["value"].isna()]
-    low, high = (valued["value"].min(), valued["value"].max()) if len(valued) else (0.0, 1.0)
-    parts = [(valued, t("label.value", lang), {"color": list(valued["value"]), "colorscale": VALUE_SCALE,
-                                               "cmin": low, "cmax": high if high > low else low + 1,
-                                               "showscale": True, "colorbar": {"tickfont": {"size": TICK_SIZE}}})]
-    if len(blank):
-        parts.append((blank, status_label("no_data", lang), {"color": STATUS_COLOURS["no_data"]}))
-    return [(part, name, colouring) for part, name, colouring in parts if len(part)]
-
-
-def _ink_of(part: pd.DataFrame, colouring: dict) -> list[str]:
-    if isinstance(colouring["color"], str):
-        return [_ink(colouring["color"])] * len(part)
-    span = (colouring["cmax"] - colouring["cmin"]) or 1
-    return ["#ffffff" if (v - colouring["cmin"]) / span > 0.5 else "#111111" for v in part["value"]]
-
-
-def district_tiles(tiles: pd.DataFrame, *, scale: bool = False, lang: str = "vi", title: str = "") -> go.Figure:
-    """A schematic map: one square tile per district at its ``row`` (north at the top) and ``col`` (west on
-    the left), with its name and figure, coloured by ``group`` (a legend entry per group drawn) or, when
-    ``scale``, by ``value``. Each tile's ``customdata`` is its unit code, for a click to open the unit.
-
-    ``tiles``: ``unit, unit_label, row, col, group, colour, value, text, hover``.
-    """
-    data = [{"type": "scatter", "mode": "markers+text", "x": list(part["col"]), "y": list(part["row"]),
-             "name": name, "text": list("<b>" + part["unit_label"] + "</b><br>" + part["text"]),
-             "textfont": {"size": TICK_SIZE, "color": _ink_of(part, colouring)}, "customdata": list(part["unit"]),
-             "hovertext": list(part["hover"]), "hovertemplate": "%{hovertext}<extra></extra>",
-             "marker": {"symbol": "square", "size": TILE_PX, "line": {"width": 3, "color": "white"}, **colouring}}
-            for part, name, colouring in _tile_parts(tiles, scale, lang)]
-    rows = int(tiles["row"].max()) + 1 if len(tiles) else 1
-    hidden = {"visible": False, "fixedrange": True}
-    return figure(data, title=title, height=ROW_PX * rows + 90, lang=lang, dragmode=False, clickmode="event+select",
-                  xaxis={**hidden, "range": [-0.6, max(2, int(tiles["col"].max()) if len(tiles) else 2) + 0.6]},
-                  yaxis={**hidden, "range": [rows - 0.4, -0.6]})
-
-
-def district_choropleth(tiles: pd.DataFrame, shapes: dict, *, scale: bool = False, lang: str = "vi",
-                        title: str = "") -> go.Figure:
-    """The same colours on real boundaries (``shapes``: GeoJSON whose features carry ``properties.code``)."""
-    data = []
-    for part, name, colouring in _tile_parts(tiles, scale, lang):
-        colour = colouring["color"]
-        fill = {"z": colour, "colorscale": VALUE_SCALE, "zmin": colouring["cmin"], "zmax": colouring["cmax"],
-                "colorbar": colouring["colorbar"]} if not isinstance(colour, str) else \
-            {"z": [1] * len(part), "colorscale": [[0, colour], [1, colour]], "showscale": False, "showlegend": True}
-        data.append({"type": "choropleth", "geojson": shapes, "featureidkey": "properties.code",
-                     "locations": list(part["unit"]), "name": name, "customdata": list(part["unit"]),
-                     "hovertext": list(part["hover"]), "hovertemplate": "%{hovertext}<extra></extra>",
-                     "marker": {"line": {"color": "white", "width": 2}}, **fill})
-    return figure(data, title=title, height=620, lang=lang, geo={"fitbounds": "locations", "visible": False})

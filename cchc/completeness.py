@@ -17,15 +17,6 @@ from cchc.catalog import Catalog, load_catalog
 from cchc.periods import Period, all_periods, parse_period
 
 COMPLETENESS_STATUSES: tuple[str, ...] = ("on_time", "late", "missing", "not_applicable")
-COMPLETENESS_LABELS_VI: dict[str, str] = {
-    "on_time": "Đúng hạn", "late": "Nộp muộn", "missing": "Chưa nộp", "not_applicable": "Không áp dụng",
-}
-COMPLETENESS_LABELS_EN: dict[str, str] = {
-    "on_time": "On time", "late": "Late", "missing": "Missing", "not_applicable": "Not applicable",
-}
-COMPLETENESS_COLORS: dict[str, str] = {
-    "on_time": "#1a7f37", "late": "#f2c14e", "missing": "#d1362f", "not_applicable": "#b8b8b8",
-}
 COLUMNS: tuple[str, ...] = ("unit", "period", "expected", "status", "received_at", "deadline", "days_late")
 
 
@@ -71,28 +62,3 @@ def completeness(submissions: pd.DataFrame, periods: Iterable[Period | str] | No
     grid.loc[~grid["expected"], "status"] = "not_applicable"
     grid["deadline"] = grid["deadline"].dt.date
     return grid[list(COLUMNS)]
-
-
-def summary(frame: pd.DataFrame, by: str = "period") -> pd.DataFrame:
-    """Counts per ``by`` (``period`` or ``unit``): expected, received, on time, late, missing, and rates in %."""
-    counts = pd.crosstab(frame[by], frame["status"]).reindex(columns=list(COMPLETENESS_STATUSES), fill_value=0)
-    out = pd.DataFrame({
-        "expected": counts["on_time"] + counts["late"] + counts["missing"],
-        "received": counts["on_time"] + counts["late"],
-        "on_time": counts["on_time"], "late": counts["late"], "missing": counts["missing"],
-    })
-    expected = out["expected"].where(out["expected"] > 0)
-    out["received_rate"] = 100 * out["received"] / expected
-    out["on_time_rate"] = 100 * out["on_time"] / expected
-    order = [p.code for p in default_periods(frame.assign(status="accepted"))] if by == "period" \
-        else sorted(out.index)
-    return out.reindex([k for k in order if k in out.index]).reset_index(names=by)
-
-
-def not_reported(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
-    """The units that have not reported, with their name at the period's end: ``period, unit, name``."""
-    catalog = catalog or load_catalog()
-    missing = frame[frame["status"] == "missing"][["period", "unit"]].sort_values(["period", "unit"])
-    by_code = catalog.unit_by_code
-    names = [by_code[u].name_on(parse_period(p).end) for p, u in missing.itertuples(index=False)]
-    return missing.assign(name=names).reset_index(drop=True)

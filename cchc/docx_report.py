@@ -12,6 +12,7 @@ import io
 
 import pandas as pd
 from docx import Document
+from docx.document import Document as Doc
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -22,10 +23,10 @@ from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cchc.export import BLOCK_NAMES
+from cchc.frames import tuples
 from cchc.i18n import status_label
+from cchc.labels import STATUS_COLOURS, block_vi, status_vi
 from cchc.numbers import number_text
-from cchc.progress import STATUS_COLORS, STATUS_LABELS_VI
 from cchc.synthesis import AreaSection, Synthesis
 
 FONT = "Times New Roman"
@@ -63,60 +64,60 @@ def report_docx(report: Synthesis) -> bytes:
 
 
 # -- sections --------------------------------------------------------------------------------------------------
-def _results(doc: Document, report: Synthesis) -> None:
+def _results(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[0]}. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")
     for block in report.blocks:
         cards = report.cards[block]
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}: trong {cards.total} chỉ tiêu có số trong Kế hoạch, "
+        _paragraph(doc, f"Khối {block_vi(block).lower()}: trong {cards.total} chỉ tiêu có số trong Kế hoạch, "
                    f"{cards.achieved} chỉ tiêu đã đạt, {cards.not_achieved} không đạt, {cards.on_track} đúng tiến "
                    f"độ, {cards.behind} chậm tiến độ, {cards.no_data} chưa có số liệu.", indent=True)
-        doc.add_picture(io.BytesIO(_chart_png(report.block_targets[block], BLOCK_NAMES[block])), width=Mm(150))
+        doc.add_picture(io.BytesIO(_chart_png(report.block_targets[block], block_vi(block))), width=Mm(150))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for number, area in enumerate(report.areas, start=1):
         _area(doc, number, area, report.blocks)
 
 
-def _area(doc: Document, number: int, area: AreaSection, blocks: tuple[str, ...]) -> None:
+def _area(doc: Doc, number: int, area: AreaSection, blocks: tuple[str, ...]) -> None:
     _paragraph(doc, f"{number}. {area.name}", bold=True, indent=True, before=6)
     _paragraph(doc, "Nhiệm vụ theo Kế hoạch: " + " ".join(area.tasks), italic=True, indent=True)
     headers = ["Mã", "Chỉ tiêu", "Mục tiêu 2020"]
     for block in blocks:
-        headers += [f"Khối {BLOCK_NAMES[block].lower()}", "Đánh giá"]
+        headers += [f"Khối {block_vi(block).lower()}", "Đánh giá"]
     rows = [[r.indicator, r.name, r.target,
              *(cell for b in blocks for cell in (_percent(getattr(r, f"value_{b}")),
                                                  status_label(getattr(r, f"status_{b}"))))]
-            for r in area.targets.itertuples(index=False)]
+            for r in tuples(area.targets)]
     _table(doc, headers, rows, widths=[13, 50, 17, *([17, 21] * len(blocks))])
     for block in blocks:
         behind = ", ".join(area.behind[block]) or "không có"
         ahead = ", ".join(area.ahead[block]) or "không có"
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()} — đơn vị còn chỉ tiêu không đạt hoặc chậm tiến độ: "
+        _paragraph(doc, f"Khối {block_vi(block).lower()} — đơn vị còn chỉ tiêu không đạt hoặc chậm tiến độ: "
                    f"{behind}; đơn vị đạt mọi chỉ tiêu đã báo cáo: {ahead}.", indent=True)
 
 
-def _ranking(doc: Document, report: Synthesis) -> None:
+def _ranking(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[1]}. KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {report.ranking_year}")
     for block in report.blocks:
         table = report.rankings[block]
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}", bold=True, indent=True)
+        _paragraph(doc, f"Khối {block_vi(block).lower()}", bold=True, indent=True)
         if table.empty:
             _paragraph(doc, f"Chưa có điểm Chỉ số CCHC năm {report.ranking_year}.", italic=True, indent=True)
             continue
-        rows = [[str(r.rank), r.unit, _percent(r.index), r.tier] for r in table.itertuples(index=False)]
+        rows = [[str(r.rank), r.unit, _percent(r.index), r.tier] for r in tuples(table)]
         _table(doc, ["Xếp hạng", "Cơ quan, đơn vị", "Chỉ số CCHC (%)", "Xếp loại"], rows, widths=[22, 90, 30, 28])
 
 
-def _discipline(doc: Document, report: Synthesis) -> None:
+def _discipline(doc: Doc, report: Synthesis) -> None:
     _heading(doc, f"{ROMAN[2]}. VIỆC THỰC HIỆN CHẾ ĐỘ BÁO CÁO")
     for block in report.blocks:
         d = report.discipline[block]
         late, missing = ", ".join(d.late) or "không có", ", ".join(d.missing) or "không có"
-        _paragraph(doc, f"Khối {BLOCK_NAMES[block].lower()}: {d.expected} cơ quan, đơn vị phải báo cáo; {d.on_time} "
+        _paragraph(doc, f"Khối {block_vi(block).lower()}: {d.expected} cơ quan, đơn vị phải báo cáo; {d.on_time} "
                    f"báo cáo đúng hạn, {len(d.late)} nộp muộn ({late}), {len(d.missing)} chưa nộp ({missing}).",
                    indent=True)
 
 
-def _closing(doc: Document) -> None:
+def _closing(doc: Doc) -> None:
     table = _fixed(doc.add_table(rows=1, cols=2), [82, 83])
     left, right = table.rows[0].cells
     _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12)
@@ -132,14 +133,14 @@ def _chart_png(targets: pd.DataFrame, block_name: str) -> bytes:
     rows = targets.iloc[::-1]
     fig = Figure(figsize=(7.5, 0.2 * len(rows) + 1.1), dpi=150)
     ax = fig.subplots()
-    ax.barh(rows["indicator"], rows["value"].fillna(0), color=[STATUS_COLORS[s] for s in rows["status"]])
+    ax.barh(rows["indicator"], rows["value"].fillna(0), color=[STATUS_COLOURS[s] for s in rows["status"]])
     ax.scatter(rows["target"], rows["indicator"], marker="|", s=160, color="#1A1A1A", label="Mục tiêu", zorder=3)
     ax.set_xlim(0, 105)
     ax.set_xlabel("%")
     ax.set_title(f"Các chỉ tiêu của Kế hoạch – khối {block_name.lower()}", fontsize=11)
     shown = list(dict.fromkeys(rows["status"]))
-    handles = [Rectangle((0, 0), 1, 1, color=STATUS_COLORS[s]) for s in shown]
-    ax.legend([*handles, ax.collections[0]], [*(STATUS_LABELS_VI[s] for s in shown), "Mục tiêu"], fontsize=7,
+    handles = [Rectangle((0, 0), 1, 1, color=STATUS_COLOURS[s]) for s in shown]
+    ax.legend([*handles, ax.collections[0]], [*(status_vi(s) for s in shown), "Mục tiêu"], fontsize=7,
               loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shown) + 1, frameon=False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
@@ -153,7 +154,7 @@ def _percent(value: float) -> str:
     return number_text(round(value, 1) if pd.notna(value) else value)
 
 
-def _page_setup(doc: Document) -> None:
+def _page_setup(doc: Doc) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
@@ -180,7 +181,7 @@ def _page_field(paragraph: Paragraph) -> None:
     run.font.size = Pt(13)
 
 
-def _masthead(doc: Document) -> None:
+def _masthead(doc: Doc) -> None:
     table = _fixed(doc.add_table(rows=1, cols=2), [62, 103])
     left, right = table.rows[0].cells
     for cell, lines in ((left, [("UBND TỈNH HƯNG YÊN", False, False), ("SỞ NỘI VỤ", True, False),
@@ -193,11 +194,11 @@ def _masthead(doc: Document) -> None:
     right.paragraphs[1].runs[0].underline = True
 
 
-def _heading(doc: Document, text: str) -> None:
+def _heading(doc: Doc, text: str) -> None:
     _paragraph(doc, text, bold=True, before=12, after=6)
 
 
-def _paragraph(doc: Document, text: str, *, bold: bool = False, italic: bool = False,
+def _paragraph(doc: Doc, text: str, *, bold: bool = False, italic: bool = False,
                align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, before: int = 0,
                after: int = 6) -> Paragraph:
     paragraph = doc.add_paragraph()
@@ -231,7 +232,7 @@ def _fixed(table: Table, widths: list[float]) -> Table:
     return table
 
 
-def _table(doc: Document, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+def _table(doc: Doc, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):

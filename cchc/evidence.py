@@ -20,6 +20,7 @@ import pandas as pd
 from cchc.auth import AuthError, User, require_admin
 from cchc.catalog import Catalog
 from cchc.criteria import Criterion, load_criteria
+from cchc.frames import tuples
 from cchc.guard import Refused
 from cchc.report import Issue, make_issue
 from cchc.sniff import sniff
@@ -127,7 +128,7 @@ def listing(store: Store, unit: str | None = None, year: int | None = None) -> p
 def file_names(store: Store, year: int) -> dict[tuple[str, str], list[str]]:
     """(unit, criterion) → the names of its evidence files of ``year``, for the score sheet."""
     names: dict[tuple[str, str], list[str]] = {}
-    for row in store.evidence(year=year).itertuples():
+    for row in tuples(store.evidence(year=year)):
         names.setdefault((row.unit, row.criterion), []).append(row.file_name)
     return names
 
@@ -136,7 +137,7 @@ def appraisal_table(store: Store, unit: str, year: int) -> pd.DataFrame:
     """Per criterion of the unit (:data:`TABLE_COLUMNS`): self and appraised scores, evidence file count, and
     the latest appraisal's mark, comment, author and time."""
     found = store.par_scores(year)
-    scores = {(r.criterion, r.source): float(r.score) for r in found[found["unit"] == unit].itertuples()}
+    scores = {(r.criterion, r.source): float(r.score) for r in tuples(found[found["unit"] == unit])}
     counts = store.evidence(unit, year)["criterion"].value_counts()
     marks = store.appraisals(year, unit).set_index("criterion")
     rows = []
@@ -158,13 +159,13 @@ def appraise(store: Store, actor: User, unit: str, year: int, criterion: str, *,
     require_admin(actor, "thẩm định Chỉ số CCHC")
     found = {c.code: c for c in unit_criteria(store.catalog, unit, year)}.get(criterion)
     if found is None:
-        raise AuthError(make_issue("evidence-unknown-criterion", value=criterion, year=year).message)
+        raise AuthError("evidence-unknown-criterion", value=criterion, year=year)
     comment = comment.strip()[:MAX_COMMENT_CHARS]
-    if score is not None and (found.kind == "survey" or not 0 <= score <= found.max):
-        raise AuthError(f"Điểm thẩm định của tiêu chí {criterion} phải từ 0 đến {found.max:g}."
-                        if found.kind != "survey" else f"Tiêu chí {criterion} lấy điểm điều tra xã hội học, không "
-                        "chấm điểm thẩm định.")
+    if score is not None and found.kind == "survey":
+        raise AuthError("appraisal-survey-criterion", criterion=criterion)
+    if score is not None and not 0 <= score <= found.max:
+        raise AuthError("appraisal-score-range", criterion=criterion, max=f"{found.max:g}")
     if insufficient and not comment:
-        raise AuthError("Khi đánh dấu «bằng chứng chưa đủ», hãy ghi rõ tài liệu còn thiếu để đơn vị bổ sung.")
+        raise AuthError("appraisal-needs-comment")
     store.record_appraisal(year, unit, criterion, score=score, comment=comment, insufficient=insufficient,
                            by=actor.name, origin=actor.origin)

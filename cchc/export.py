@@ -10,23 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc import clock
 from cchc.catalog import Catalog, load_catalog
-from cchc.completeness import COMPLETENESS_LABELS_VI
 from cchc.criteria import Criteria, load_criteria
+from cchc.frames import tuples
+from cchc.labels import STATUS_LABELS, block_vi, status_vi
 from cchc.periods import parse_period
-from cchc.progress import STATUS_LABELS_VI
 
 PROVINCE_NAME = "tỉnh Hưng Yên"
-BLOCK_NAMES = {"so": "Sở, ban, ngành", "huyen": "Huyện, thị xã, thành phố"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _THIN = Side(style="thin", color="999999")
@@ -52,7 +53,7 @@ TARGET_HEADERS: dict[str, tuple[str, str]] = {  # column of an overview or unit 
 }
 
 
-def neutralise(value: object) -> object:
+def neutralise(value: Any) -> Any:
     """Text starting with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; control characters that
     a worksheet cannot hold (one clerk's note would otherwise break the export) are dropped; the rest is unchanged."""
     if not isinstance(value, str):
@@ -61,7 +62,7 @@ def neutralise(value: object) -> object:
     return f"'{value}" if value.startswith(_DANGEROUS) else value
 
 
-def fit_cell(value: object) -> object:
+def fit_cell(value: Any) -> Any:
     """A text longer than one Excel cell holds, cut visibly (ending in :data:`CUT_MARK`), never silently."""
     if isinstance(value, str) and len(value) > EXCEL_MAX_CHARS:
         return value[:EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
@@ -98,8 +99,8 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, values in enumerate(rows, start=5):
         for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
-            cell = ws.cell(r, col, None if value is None or value != value else fit_cell(neutralise(value)))
-            cell.number_format, cell.border = fmt, _BORDER
+            data = ws.cell(r, col, None if value is None or value != value else fit_cell(neutralise(value)))
+            data.number_format, data.border = fmt, _BORDER
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     if source is not None:
@@ -109,7 +110,14 @@ def write_sheet(ws: Worksheet, title: str, subtitle: str, headers: Sequence[str]
     ws.print_title_rows = "4:4"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def sheet_of(wb: Workbook, title: str) -> Worksheet:
+    """The workbook's first sheet (always a worksheet in the workbooks written here), named ``title``."""
+    ws = cast(Worksheet, wb.active)
+    ws.title = title
+    return ws
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
@@ -130,16 +138,15 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = unit_names(catalog, year)
     title = f"KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"
-    subtitle = f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}"
+    subtitle = f"Khối {block_vi(block)} — {PROVINCE_NAME}"
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Xếp hạng"
+    ws = sheet_of(wb, "Xếp hạng")
     headers = ["Xếp hạng", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
                "Chỉ số (%)", "Xếp loại", "Thay đổi thứ hạng", "Thay đổi chỉ số (điểm %)"]
     tiers = {t.code: t.name_vi for t in criteria.tiers}
     ordered = table.sort_values("rank", kind="stable")  # the rank is the row number: no separate STT
     rows = [[r.rank, names.get(r.unit, r.unit), r.self_score, r.appraised_score, r.survey_score, r.score, r.index,
-             tiers.get(r.tier, ""), _int(r.rank_change), r.score_change] for r in ordered.itertuples(index=False)]
+             tiers.get(r.tier, ""), _int(r.rank_change), r.score_change] for r in tuples(ordered)]
     formats = [INTEGER, TEXT, POINTS, POINTS, POINTS, POINTS, POINTS, TEXT, '+0;-0;0', '+0.00;-0.00;0.00']
     write_sheet(ws, title, subtitle, headers, rows, formats, [9, 34, 12, 12, 12, 11, 10, 12, 11, 13],
                 source=RANKING_SOURCE)
@@ -155,7 +162,7 @@ def ranking_xlsx(table: pd.DataFrame, year: int, block: str, catalog: Catalog | 
     return workbook_bytes(wb)
 
 
-def _int(value: object) -> object:
+def _int(value: Any) -> Any:
     return None if value is None or pd.isna(value) else int(value)
 
 
@@ -164,14 +171,13 @@ def progress_xlsx(prog: pd.DataFrame, subject: str, catalog: Catalog | None = No
     catalog = catalog or load_catalog()
     indicators = catalog.indicator_by_code
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Tiến độ"
+    ws = sheet_of(wb, "Tiến độ")
     headers = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Kỳ", "Giá trị", "Giá trị gốc", "Mốc kế hoạch",
                "Mục tiêu", "Năm mục tiêu", "Mức đạt (%)", "Tình trạng", "Dự báo năm mục tiêu"]
     rows = [[n, r.indicator, indicators[r.indicator].name_vi if r.indicator in indicators else "", r.unit, r.period,
              r.value, r.baseline, r.milestone, r.target, _int(r.target_year), r.achievement,
-             STATUS_LABELS_VI.get(r.status, r.status), r.projected]
-            for n, r in enumerate(prog.itertuples(index=False), start=1)]
+             status_vi(r.status), r.projected]
+            for n, r in enumerate(tuples(prog), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, INTEGER, PERCENT, TEXT, POINTS]
     write_sheet(ws, "TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020",
                 f"{subject} — {PROVINCE_NAME}", headers, rows, formats,
@@ -189,13 +195,12 @@ def completeness_xlsx(frame: pd.DataFrame, subject: str, catalog: Catalog | None
         return units[code].name_on(parse_period(period).end) if code in units else code
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Tình hình nộp"
+    ws = sheet_of(wb, "Tình hình nộp")
     headers = ["STT", "Mã đơn vị", "Đơn vị", "Kỳ báo cáo", "Hạn nộp", "Ngày nộp", "Số ngày muộn", "Tình trạng"]
     rows = [[n, r.unit, name(r.unit, r.period), r.period, r.deadline,
              None if pd.isna(r.received_at) else r.received_at.to_pydatetime(), _int(r.days_late),
-             COMPLETENESS_LABELS_VI[r.status]]
-            for n, r in enumerate(frame.itertuples(index=False), start=1)]
+             status_vi(r.status)]
+            for n, r in enumerate(tuples(frame), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, "dd/mm/yyyy", "dd/mm/yyyy hh:mm", INTEGER, TEXT]
     write_sheet(ws, "TÌNH HÌNH NỘP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{subject} — {PROVINCE_NAME}", headers, rows,
                 formats, [6, 12, 34, 11, 12, 17, 10, 14], source=SOURCE)
@@ -207,13 +212,12 @@ def values_xlsx(frame: pd.DataFrame, period: str | None = None, catalog: Catalog
     catalog = catalog or load_catalog()
     indicators = catalog.indicator_by_code
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Số liệu"
+    ws = sheet_of(wb, "Số liệu")
     headers = ["STT", "Mã đơn vị", "Kỳ", "Mã chỉ tiêu", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Ghi chú", "Ô nguồn",
                "Báo cáo số"]
     rows = [[n, r.unit, r.period, r.indicator, indicators[r.indicator].name_vi if r.indicator in indicators else "",
              r.numerator, r.denominator, r.value, r.note, r.source_cell, _int(r.submission_id)]
-            for n, r in enumerate(frame.itertuples(index=False), start=1)]
+            for n, r in enumerate(tuples(frame), start=1)]
     formats = [INTEGER, TEXT, TEXT, TEXT, TEXT, "#,##0.##", "#,##0.##", POINTS, TEXT, TEXT, INTEGER]
     write_sheet(ws, "SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", f"{f'Kỳ {period}' if period else 'Tất cả các kỳ'} — "
                 f"{PROVINCE_NAME}", headers, rows, formats, [6, 12, 9, 10, 48, 10, 10, 10, 30, 10, 10])
@@ -232,17 +236,17 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
     catalog = catalog or load_catalog()
     names = {i.code: i.name_vi for i in catalog.indicators}
     columns = [c for c in table.columns if c in TARGET_HEADERS]
-    words = {"status": STATUS_LABELS_VI, "origin": {"plan": "Kế hoạch", "supplementary": "Bổ sung"},
+    words: dict[str, dict[Any, str]] = {"status": {code: status_vi(code) for code in STATUS_LABELS},
+             "origin": {"plan": "Kế hoạch", "supplementary": "Bổ sung"},
              "slipped": {True: "Có", False: ""}}
 
-    def cell(column: str, value: object) -> object:
+    def cell(column: str, value: Any) -> Any:
         return words[column].get(value, value) if column in words else None if pd.isna(value) else value
 
     rows = [[n, r["indicator"], names.get(r["indicator"], ""), *(cell(c, r[c]) for c in columns[1:])]
             for n, r in enumerate(table.to_dict("records"), start=1)]
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Chỉ tiêu"
+    ws = sheet_of(wb, "Chỉ tiêu")
     write_sheet(ws, title, f"{subject} — {PROVINCE_NAME}", ["STT", "Mã chỉ tiêu", "Chỉ tiêu",
                 *(TARGET_HEADERS[c][0] for c in columns[1:])], rows,
                 [INTEGER, TEXT, TEXT, *(TARGET_HEADERS[c][1] for c in columns[1:])],
@@ -250,7 +254,7 @@ def targets_xlsx(table: pd.DataFrame, title: str, subject: str, summary: dict[st
     if summary is not None:
         counts = wb.create_sheet("Tổng hợp")
         write_sheet(counts, title, f"{subject} — {PROVINCE_NAME}", ["Tình trạng", "Mã", "Số chỉ tiêu"],
-                    [[STATUS_LABELS_VI.get(k, k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
+                    [[status_vi(k), k, v] for k, v in summary.items()], [TEXT, TEXT, INTEGER],
                     [22, 16, 12])
     return workbook_bytes(wb)
 

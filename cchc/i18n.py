@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from cchc.completeness import COMPLETENESS_LABELS_EN, COMPLETENESS_LABELS_VI
 from cchc.i18n_evidence import EVIDENCE_STRINGS
-from cchc.progress import STATUS_LABELS_EN, STATUS_LABELS_VI
+from cchc.labels import BLOCK_NAMES, STATUS_LABELS
 
 LANGS: tuple[str, ...] = ("vi", "en")
 LANG_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
@@ -50,8 +49,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "hợp lệ mới nhất, trừ báo cáo bị trả lại.", "On: only reports Sở Nội vụ approved "
                               "(official figures). Off: the latest accepted report, except returned ones."),
     "sidebar.block": ("Khối", "Block"),
-    "block.so": ("Sở, ban, ngành", "Departments"),
-    "block.huyen": ("Huyện, thị xã, thành phố", "Districts"),
     "sample.notice": ("Đang hiển thị **dữ liệu mẫu** (giả lập) để minh họa; không phải số liệu chính thức.",
                       "Showing **sample data** (simulated) for illustration; these are not official figures."),
     "error.busy": ("Cơ sở dữ liệu đang bận, hãy thử lại sau ít giây.", "The database is busy; try again shortly."),
@@ -194,18 +191,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.numerator": ("Tử số", "Numerator"),
     "label.denominator": ("Mẫu số", "Denominator"),
     "severity.error": ("Lỗi", "Error"),
+    # The command line's words (python -m cchc validate)
+    "cli.valid": ("hợp lệ", "valid"),
+    "cli.invalid": ("có lỗi", "has errors"),
+    "cli.error": ("lỗi", "error"),
+    "cli.warning": ("cảnh báo", "warning"),
+    "cli.duplicate": ("đã nhận trước đó", "already received"),
+    "cli.supersedes": ("sẽ thay báo cáo số", "would replace report no."),
     "severity.warning": ("Cảnh báo", "Warning"),
     "reason.not_achieved": ("{count} chỉ tiêu không đạt", "{count} targets not achieved"),
     "reason.deteriorating": ("{count} chỉ tiêu đi xuống", "{count} indicators deteriorating"),
     "reason.limited": ("{count} chỉ tiêu tiến bộ hạn chế", "{count} indicators progressing slowly"),
     "reason.missing": ("{count} báo cáo chưa nộp", "{count} reports missing"),
     "reason.low_area": ("điểm thấp nhất: {area}", "lowest area: {area}"),
-    # Status words of stored files (progress and completeness statuses are worded in their modules)
-    "status.accepted": ("Đã nhận", "Accepted"),
-    "status.rejected": ("Bị từ chối", "Rejected"),
-    "status.superseded": ("Đã thay thế", "Superseded"),
-    "status.returned": ("Bị trả lại (không tính)", "Returned (not counted)"),
-    "status.duplicate": ("Trùng lặp", "Duplicate"),
     # Accounts, approval, audit (pages/login.py, pages/admin_*.py)
     "section.account": ("Tài khoản", "Account"),
     "page.account": ("Tài khoản", "Account"),
@@ -241,7 +239,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login.old": ("Mật khẩu hiện tại", "Current password"),
     "login.new": ("Mật khẩu mới (ít nhất {n} ký tự)", "New password (at least {n} characters)"),
     "login.again": ("Nhập lại mật khẩu mới", "New password again"),
-    "login.mismatch": ("Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ."),
     "login.changed": ("Đã đổi mật khẩu.", "Password changed."),
     "users.add": ("Tạo tài khoản", "Create an account"),
     "users.added": ("Đã tạo tài khoản «{name}».", "Account «{name}» created."),
@@ -304,38 +301,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "label.object": ("Đối tượng", "Object"),
     "label.detail": ("Chi tiết", "Detail"),
     "label.origin": ("Địa chỉ truy cập", "Client address"),
-    "action.login": ("Đăng nhập", "Log in"),
-    "action.login.failed": ("Đăng nhập sai", "Failed log-in"),
-    "action.login.locked": ("Khóa tài khoản do đăng nhập sai", "Account locked after failed log-ins"),
-    "action.login.refused": ("Từ chối đăng nhập (đang khóa)", "Log-in refused (locked)"),
-    "action.logout": ("Đăng xuất", "Log out"),
-    "action.submission": ("Nộp báo cáo", "Report uploads"),
-    "action.submission.accepted": ("Nhận báo cáo", "Report accepted"),
-    "action.submission.rejected": ("Từ chối báo cáo có lỗi", "Report rejected (errors)"),
-    "action.submission.duplicate": ("Tệp trùng lặp", "Duplicate file"),
-    "action.submission.refused": ("Từ chối nộp (không có quyền hoặc đã khóa sổ)",
-                                  "Upload refused (no right or period locked)"),
-    "action.submission.supersede": ("Báo cáo bị thay thế", "Report superseded"),
-    "action.approval": ("Duyệt báo cáo", "Approvals"),
-    "action.approval.approve": ("Duyệt báo cáo", "Report approved"),
-    "action.approval.return": ("Trả lại báo cáo", "Report returned"),
-    "action.period": ("Khóa sổ", "Period locks"),
-    "action.period.lock": ("Khóa sổ kỳ báo cáo", "Period locked"),
-    "action.period.reopen": ("Mở lại kỳ báo cáo", "Period reopened"),
-    "action.user": ("Tài khoản", "Accounts"),
-    "action.user.add": ("Tạo tài khoản", "Account created"),
-    "action.user.update": ("Sửa tài khoản", "Account changed"),
-    "action.user.password": ("Đổi mật khẩu", "Password changed"),
-    "action.user.password.failed": ("Đổi mật khẩu không thành công", "Password change failed"),
-    "action.user.password.reset": ("Đặt lại mật khẩu", "Password reset"),
-    "action.user.rehash": ("Cập nhật mã hóa mật khẩu", "Password hash renewed"),
-    "action.par": ("Điểm Chỉ số CCHC", "PAR index scores"),
-    "action.par.record": ("Nhập điểm Chỉ số CCHC", "PAR scores entered"),
-    "action.backup": ("Sao lưu", "Backups"),
-    "action.backup.create": ("Tạo bản sao lưu", "Backup made"),
-    "action.backup.restore": ("Khôi phục từ bản sao lưu", "Backup restored"),
-    "action.sample": ("Dữ liệu mẫu", "Sample data"),
-    "action.sample.loaded": ("Nạp dữ liệu mẫu", "Sample data loaded"),
     **EVIDENCE_STRINGS,
 }
 
@@ -343,6 +308,11 @@ STRINGS: dict[str, tuple[str, str]] = {
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def fill(template: str, fields: dict[str, object]) -> str:
+    """``template`` filled with ``fields``; a field it names but was not given shows as ``?``, never raises."""
+    return template.format_map(_Blank(fields))
 
 
 _PLURAL = re.compile(r"(\{count\} (?:valid )?\w+?)s\b")  # "{count} indicators", "{count} valid files"
@@ -357,15 +327,14 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
     template = pair[1] if lang == "en" else pair[0]
     if lang == "en" and fields.get("count") == 1:
         template = _PLURAL.sub(r"\1", template)
-    return template.format_map(_Blank(fields)) if fields else template
+    return fill(template, fields) if fields else template
 
 
 def status_label(status: str, lang: str = "vi") -> str:
     """A status code in words: progress (``achieved`` …), completeness (``late`` …) or a file (``rejected`` …)."""
-    labels = {**STATUS_LABELS_EN, **COMPLETENESS_LABELS_EN} if lang == "en" else \
-        {**STATUS_LABELS_VI, **COMPLETENESS_LABELS_VI}
-    return labels.get(status) or t(f"status.{status}", lang)
+    return STATUS_LABELS[status][lang == "en"] if status in STATUS_LABELS else status
 
 
 def block_label(block: str, lang: str = "vi") -> str:
-    return t(f"block.{block}", lang)
+    """A block's name (``so`` → ``Sở, ban, ngành`` / ``Departments``)."""
+    return BLOCK_NAMES[block][lang == "en"] if block in BLOCK_NAMES else block

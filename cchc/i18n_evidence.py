@@ -49,8 +49,4 @@ EVIDENCE_STRINGS: dict[str, tuple[str, str]] = {
     "appraisal.col.files": ("Số tài liệu", "Files"),
     "appraisal.col.insufficient": ("Chưa đủ bằng chứng", "Insufficient"),
     "appraisal.col.comment": ("Nhận xét", "Comment"),
-    "action.evidence": ("Tài liệu kiểm chứng", "Evidence files"),
-    "action.evidence.add": ("Đính kèm tài liệu kiểm chứng", "Evidence attached"),
-    "action.evidence.refused": ("Từ chối tài liệu kiểm chứng", "Evidence refused"),
-    "action.evidence.appraise": ("Thẩm định tiêu chí", "Criterion appraised"),
 }

@@ -24,6 +24,7 @@ from cchc import layout
 from cchc.approval import refusal
 from cchc.auth import User, operator
 from cchc.catalog import Catalog, load_catalog
+from cchc.frames import tuples
 from cchc.normalise import Submission, normalise
 from cchc.periods import PeriodError, parse_period, previous_period
 from cchc.read import RawWorkbook
@@ -220,11 +221,11 @@ class _RunHistory:
     def __init__(self, store: Store) -> None:
         submissions = store.submissions()
         self._by_sha = {r.sha256: SubmissionRow(r.id, r.unit, r.period, r.status, None, True)
-                        for r in submissions.itertuples()}
+                        for r in tuples(submissions, index=True)}
         accepted = submissions[submissions["status"] == "accepted"]
-        self._current = {(r.unit, r.period): r.id for r in accepted.itertuples()}  # ids ascend: the last wins
+        self._current = {(r.unit, r.period): r.id for r in tuples(accepted, index=True)}  # ids ascend: the last wins
         self._values: dict[tuple[str, str], dict[str, float]] = {}
-        for r in store.current_values().dropna(subset=["value"]).itertuples():
+        for r in tuples(store.current_values().dropna(subset=["value"]), index=True):
             self._values.setdefault((r.unit, r.period), {})[r.indicator] = r.value
         self._seen: set[str] = set()
 

@@ -48,7 +48,7 @@ def parse_yes_no(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+        return True if value == 1 else False if value == 0 else None
     return _yes_no_word(value) if isinstance(value, str) else None
 
 

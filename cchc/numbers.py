@@ -8,6 +8,7 @@ a chart's numbers and a table's read the same way.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 # decimals per measure: percentages (and yes/no shares of units) to one tenth, counts whole, PAR points and
 # the PAR index to two places (as the published ranking), progress scores to one tenth
@@ -15,7 +16,7 @@ DECIMALS: dict[str, int] = {"percent": 1, "yes_no": 1, "count": 0, "points": 2, 
 BLANK = "–"
 
 
-def number_text(value: object, lang: str = "vi", decimals: int = 1) -> str:
+def number_text(value: Any, lang: str = "vi", decimals: int = 1) -> str:
     """``value`` with ``decimals`` places and the language's separators; ``–`` when blank."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return BLANK

@@ -73,7 +73,8 @@ def parse_period(text: str) -> Period:
     else:
         month_day = str(config["deadlines"][kind]).split("|")[index]
         deadline = dt.date.fromisoformat(f"{year}-{month_day}")
-    return Period(code, kind, year, dt.date(year, months[0], 1), _month_end(year, months[1]), deadline)
+    return Period(code, kind, year, dt.date(year, months[0], 1), _month_end(year, months[1]),  # type: ignore[arg-type]
+                  deadline)  # kind is one of the config's period kinds, matched above
 
 
 def all_periods(kinds: tuple[PeriodKind, ...] = ("year", "half", "quarter")) -> tuple[Period, ...]:

@@ -16,6 +16,7 @@ years weigh more), evaluated at the target year. Roll-ups (the province, and eac
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,39 +31,6 @@ STATUSES: tuple[str, ...] = (
     "achieved", "not_achieved", "on_track", "needs_acceleration", "limited", "deteriorating", "baseline", "no_data",
     "no_target",
 )
-STATUS_LABELS_VI: dict[str, str] = {
-    "achieved": "Đã đạt mục tiêu",
-    "not_achieved": "Không đạt",
-    "on_track": "Đúng tiến độ",
-    "needs_acceleration": "Cần đẩy nhanh",
-    "limited": "Tiến bộ hạn chế",
-    "deteriorating": "Đi xuống",
-    "baseline": "Năm gốc",
-    "no_data": "Chưa có số liệu",
-    "no_target": "Không có chỉ tiêu số",
-}
-STATUS_LABELS_EN: dict[str, str] = {
-    "achieved": "Target achieved",
-    "not_achieved": "Not achieved",
-    "on_track": "On track",
-    "needs_acceleration": "Needs acceleration",
-    "limited": "Limited progress",
-    "deteriorating": "Deteriorating",
-    "baseline": "Baseline",
-    "no_data": "No data",
-    "no_target": "No numeric target",
-}
-STATUS_COLORS: dict[str, str] = {
-    "achieved": "#1a7f37",
-    "not_achieved": "#7a1f1f",
-    "on_track": "#7cc46b",
-    "needs_acceleration": "#f2c14e",
-    "limited": "#f08a3c",
-    "deteriorating": "#d1362f",
-    "baseline": "#9aa5b1",
-    "no_data": "#b8b8b8",
-    "no_target": "#8fb4d9",
-}
 
 _CODE = {status: n for n, status in enumerate(STATUSES)}
 
@@ -160,12 +128,16 @@ def _group_cumsum(parts: np.ndarray, starts: np.ndarray, gid: np.ndarray) -> np.
     return total - before[gid]
 
 
+#: Named columns of the progress computation: numpy arrays, and pandas string arrays for the codes.
+Columns = dict[str, Any]
+
+
 def _texts(names: object, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """``names[codes]`` as a ``str`` array, taken in C rather than built from Python objects."""
     return pd.array(np.asarray(names, dtype=object), dtype="str").take(codes)
 
 
-def _series(frame: pd.DataFrame, catalog: Catalog) -> dict[str, np.ndarray]:
+def _series(frame: pd.DataFrame, catalog: Catalog) -> Columns:
     """Rows sorted by unit, indicator and period end, with the per-row arrays the formulas need."""
     table = _indicator_table(catalog.indicators)
     frame = frame[frame["indicator"].isin(table.index)]
@@ -175,8 +147,8 @@ def _series(frame: pd.DataFrame, catalog: Catalog) -> dict[str, np.ndarray]:
     info = np.array([_period_info(str(c)) for c in per_names], dtype=float).reshape(-1, 3)
     order = np.lexsort((info[pers, 2], inds, units))
     units, inds, pers = units[order], inds[order], pers[order]
-    rows = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[order]
-            for c in ("numerator", "denominator", "value", "reporters")}
+    rows: Columns = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[order]
+                     for c in ("numerator", "denominator", "value", "reporters")}
     group = units.astype(np.int64) * len(ind_names) + inds
     new = np.r_[True, group[1:] != group[:-1]]
     ind = table.reindex(ind_names)
@@ -246,7 +218,7 @@ def _met(v: np.ndarray, target: np.ndarray, cmp: np.ndarray) -> np.ndarray:
                          [v >= target, v > target, v <= target, v < target], False).astype(bool)
 
 
-def _classify(r: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _classify(r: Columns) -> Columns:
     """Milestone, achievement, status and score of each row (formulas in docs/METHOD.md)."""
     v, b, target, sign = r["value"], r["baseline"], r["target"], r["sign"]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cchc.catalog import Catalog, Indicator, load_catalog
 from cchc.criteria import Criteria, Criterion, load_criteria
+from cchc.frames import tuples
 from cchc.progress import attainment
 
 COLUMNS: tuple[str, ...] = ("rank", "unit", "block", "self_score", "appraised_score", "survey_score", "score",
@@ -29,10 +31,9 @@ COLUMNS: tuple[str, ...] = ("rank", "unit", "block", "self_score", "appraised_sc
 @lru_cache(maxsize=8)
 def _targets(indicators: tuple[Indicator, ...]) -> pd.DataFrame:
     """Indicators with a final target: ``target`` and its ``comparison``, indexed by code."""
-    chosen = [i for i in indicators if i.target is not None]
-    return pd.DataFrame({"target": [i.target.value for i in chosen],
-                         "comparison": [i.target.comparison for i in chosen]},
-                        index=pd.Index([i.code for i in chosen], dtype="str"))
+    chosen = [t for i in indicators if (t := i.target) is not None]
+    return pd.DataFrame({"target": [t.value for t in chosen], "comparison": [t.comparison for t in chosen]},
+                        index=pd.Index([t.indicator for t in chosen], dtype="str"))
 
 
 def _pairs(units: list[str], criteria: tuple[Criterion, ...], year: int, catalog: Catalog
@@ -58,7 +59,8 @@ def _attained(wanted: pd.DataFrame, units: list[str], targets: pd.DataFrame) -> 
     """Units × target indicators: the attainment (%) of each value of ``wanted`` (one year's ``unit, indicator,
     value`` rows; see :func:`cchc.progress.attainment`): 0 where nothing was reported, NaN where the value is
     no data (a 0/0 percentage), which the criterion's mean then leaves out."""
-    row, col = pd.Index(units).get_indexer(wanted["unit"]), targets.index.get_indexer(wanted["indicator"])
+    row = pd.Index(units).get_indexer(pd.Index(wanted["unit"]))
+    col = targets.index.get_indexer(pd.Index(wanted["indicator"]))
     keep = (row >= 0) & (col >= 0)
     row, col = row[keep], col[keep]
     out = np.zeros((len(units), len(targets)))
@@ -100,7 +102,7 @@ def _entered(grid: dict[str, np.ndarray], scores: pd.DataFrame) -> dict[str, np.
         return found
     at = {k: n for n, k in enumerate(zip(grid["year"].tolist(), grid["unit"].tolist(), grid["criterion"].tolist(),
                                          strict=True))}
-    for r in scores.itertuples(index=False):
+    for r in tuples(scores):
         n = at.get((int(r.year), r.unit, r.criterion))
         if n is not None and r.source in found:
             found[r.source][n] = r.score
@@ -126,7 +128,7 @@ def _detail(years: list[int], block: str, wanted: pd.DataFrame, scores: pd.DataF
     through a dictionary of the few rows that matter; the frame is built once at the end.
     """
     parts = [_year_grid(y, block, wanted[wanted["period"] == str(y)], catalog, criteria) for y in years]
-    grid = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    grid: dict[str, Any] = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     grid.update(_entered(grid, scores[scores["year"].isin(years)]))
     is_survey, is_indicator = grid["kind"] == "survey", grid["kind"] == "indicator"
     share = criteria.share(pd.Series(np.nan_to_num(grid["attainment"]))).to_numpy()
@@ -204,10 +206,3 @@ def ranking(year: int, block: str, prog: pd.DataFrame, scores: pd.DataFrame, cat
     table["block"] = block
     table = table.reindex(columns=[*COLUMNS, *domain_codes])
     return table.sort_values(["rank", "unit"], kind="stable").reset_index(drop=True)
-
-
-def domain_index(detail: pd.DataFrame) -> pd.DataFrame:
-    """Per unit × domain: points, max and sub-index (%), from :func:`criterion_scores` output."""
-    out = detail.groupby(["unit", "domain"], sort=False).agg(points=("points", "sum"), max=("max", "sum"))
-    out["index"] = 100 * out["points"] / out["max"].where(out["max"] > 0)
-    return out.reset_index()

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,9 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from cchc import layout
 from cchc.guard import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # re-exported: part of the contract
-from cchc.guard import OoxmlGuard, Refused, check_area, check_ole, check_zip, column_letter, corrupt, mib, thousands
+from cchc.guard import Refused, check_area, column_letter, corrupt, mib, thousands
+from cchc.guard_ole import check_ole
+from cchc.guard_ooxml import OoxmlGuard, check_zip
 from cchc.report import Issue, make_issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -187,7 +189,7 @@ def _load(source: Path | str | bytes, lang: str) -> bytes:
 
 
 # name, (first row, first column) 0-based, rows, refs of formula cells without a value
-Grid = tuple[str, tuple[int, int], list[list[object]], frozenset[str]]
+Grid = tuple[str, tuple[int, int], Sequence[Sequence[object]], frozenset[str]]
 
 
 def _grids(data: bytes, guard: OoxmlGuard | None, lang: str) -> Iterator[Grid]:
@@ -227,7 +229,7 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _find_info(name: str, origin: tuple[int, int], grid: list[list[object]]) -> dict[str, Cell]:
+def _find_info(name: str, origin: tuple[int, int], grid: Sequence[Sequence[object]]) -> dict[str, Cell]:
     info: dict[str, Cell] = {}
     top, left = origin
     for r, row in enumerate(grid):
@@ -240,7 +242,7 @@ def _find_info(name: str, origin: tuple[int, int], grid: list[list[object]]) -> 
     return info
 
 
-def _find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+def _find_header(grid: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
         for c, value in enumerate(row):
@@ -253,14 +255,14 @@ def _find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
 
 def _locate(grids: Iterator[Grid], lang: str) -> RawWorkbook:
     header: tuple[Grid, tuple[int, dict[str, int]]] | None = None
-    info_sheet, info = layout.SHEET_INFO, {}
-    for grid in grids:
-        if header is None and (found := _find_header(grid[2])) is not None:
-            header = grid, found
+    info_sheet, info = layout.SHEET_INFO, dict[str, Cell]()
+    for sheet in grids:
+        if header is None and (found := _find_header(sheet[2])) is not None:
+            header = sheet, found
             continue
-        candidate = _find_info(*grid[:3])
+        candidate = _find_info(*sheet[:3])
         if _score(candidate) > _score(info):
-            info_sheet, info = grid[0], candidate
+            info_sheet, info = sheet[0], candidate
         if header is not None and _score(info)[0] == len(_INFO_NEEDED):
             break  # the rest (the guide) need not be parsed
     if header is None:
@@ -292,7 +294,7 @@ def _cell(fields: tuple[str, str, object]) -> Cell:
     return tuple.__new__(Cell, fields)  # skips NamedTuple's Python-level __new__ on the hot path
 
 
-def _data_rows(sheet: str, origin: tuple[int, int], grid: list[list[object]], header_index: int,
+def _data_rows(sheet: str, origin: tuple[int, int], grid: Sequence[Sequence[object]], header_index: int,
                columns: dict[str, int]) -> list[RawRow]:
     top, left = origin
     letters = [(column, c, column_letter(left + c)) for column, c in columns.items()]

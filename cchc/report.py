@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cchc.i18n import fill
+
 Severity = Literal["error", "warning"]
 MAX_FIELD_CHARS = 120  # longest text a message quotes from a file
 
@@ -263,16 +265,11 @@ def make_issue(code: str, severity: Severity = "error", *, sheet: str = "", cell
     vi, en = MESSAGES[code]
     template = en if lang == "en" else vi
     shown = {k: _short(v) for k, v in fields.items()}  # a 1-million-character cell must not become the message
-    return Issue(code, severity, sheet, cell, indicator, template.format_map(_Blank(shown, sheet=_short(sheet))))
+    return Issue(code, severity, sheet, cell, indicator, fill(template, {**shown, "sheet": _short(sheet)}))
 
 
 def _short(value: object, limit: int = MAX_FIELD_CHARS) -> object:
     return f"{value[:limit]}…" if isinstance(value, str) and len(value) > limit else value
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 @dataclass

@@ -18,8 +18,9 @@ from openpyxl.styles import PatternFill
 
 from cchc.catalog import BLOCKS, Catalog, load_catalog
 from cchc.criteria import Criteria, Criterion, load_criteria
-from cchc.export import BLOCK_NAMES, POINTS, PROVINCE_NAME, TEXT, unit_names, workbook_bytes, write_sheet
+from cchc.export import POINTS, PROVINCE_NAME, TEXT, sheet_of, unit_names, workbook_bytes, write_sheet
 from cchc.guard import column_letter
+from cchc.labels import block_vi
 from cchc.layout import fold
 from cchc.read import Refused, cell_text, parse_number, sheet_grids
 from cchc.report import Issue, Severity, make_issue
@@ -49,17 +50,16 @@ def template_xlsx(year: int, block: str, catalog: Catalog | None = None, criteri
     catalog, criteria = catalog or load_catalog(), criteria or load_criteria()
     names = unit_names(catalog, year)
     wb = Workbook()
-    ws = wb.active
-    ws.title = SCORE_SHEET
+    ws = sheet_of(wb, SCORE_SHEET)
     chosen = [(u.code, c) for u in catalog.block_units(year, block) for c in criteria.tree(year, block).criteria]
     more = 0 if evidence is None else 1
     rows = [[u, names[u], c.code, c.name_vi, c.max, None, None, None, None,
-             *(["; ".join(evidence.get((u, c.code), ()))] if more else [])] for u, c in chosen]
+             *(["; ".join(evidence.get((u, c.code), ()))] if evidence is not None else [])] for u, c in chosen]
     write_sheet(ws, f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ, THẨM ĐỊNH VÀ ĐIỀU TRA XÃ HỘI HỌC CHỈ SỐ CCHC NĂM {year}",
-                f"Khối {BLOCK_NAMES[block]} — {PROVINCE_NAME}", [*SCORE_COLUMNS, COL_EVIDENCE][:9 + more], rows,
+                f"Khối {block_vi(block)} — {PROVINCE_NAME}", [*SCORE_COLUMNS, COL_EVIDENCE][:9 + more], rows,
                 [TEXT, TEXT, TEXT, TEXT, POINTS, POINTS, POINTS, POINTS, TEXT, TEXT][:9 + more],
                 [12, 34, 10, 52, 10, 12, 12, 12, 40, 48][:9 + more])
-    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = LABEL_YEAR, year, LABEL_BLOCK, f"{block} ({BLOCK_NAMES[block]})"
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = LABEL_YEAR, year, LABEL_BLOCK, f"{block} ({block_vi(block)})"
     at = {column: SCORE_COLUMNS.index(column) + 1 for column in SCORE_SOURCES}
     for r, kind in enumerate((c.kind for _, c in chosen), start=5):
         for column in (c for c in SCORE_SOURCES if c not in KIND_COLUMNS[kind]):
@@ -123,7 +123,8 @@ class _Reader:
     def issue(self, code: str, index: int, row: int, severity: Severity = "error", /, **fields: object) -> None:
         """An issue at the cell of column ``index`` and row ``row`` of the grid (0-based, from its origin)."""
         cell = f"{column_letter(self.left + index)}{self.top + row + 1}"
-        self.issues.append(make_issue(code, severity, sheet=self.sheet, cell=cell, lang=self.lang, **fields))
+        self.issues.append(make_issue(code, severity, sheet=self.sheet, cell=cell, lang=self.lang,
+                                      **fields))  # type: ignore[arg-type]  # template fields, not make_issue's own
 
     def rows(self, texts: list[list[str]], header: int) -> tuple[list[dict], list[Issue]]:
         at = {_WANTED[fold(t)]: i for i, t in enumerate(texts[header]) if fold(t) in _WANTED}

@@ -1,7 +1,7 @@
 """What an evidence file really is, told from its bytes (never its name): PDF, .docx, .xlsx, PNG or JPEG.
 
 Every check is bounded: the size is refused before anything is read past the magic number; a zip is judged
-from its central directory by :func:`cchc.guard.open_zip` (members, declared sizes, compression ratio: no zip
+from its central directory by :func:`cchc.guard_ooxml.open_zip` (members, declared sizes, compression ratio: no zip
 bomb is inflated) and only its ``[Content_Types].xml`` is parsed, streamed through the guard's expat scanner
 (DTDs and entities refused); an OLE container (an encrypted Office file, an old .doc) is refused from its
 directory. A refusal is a :class:`cchc.guard.Refused` carrying a code of :data:`cchc.report.MESSAGES`.
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import olefile
 
-from cchc.guard import Collect, Refused, corrupt, mib, open_zip, scan
+from cchc.guard import Refused, corrupt, mib
+from cchc.guard_ooxml import Collect, open_zip, scan
 from cchc.report import make_issue
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # one evidence file (a scanned decision of a few pages fits easily)
@@ -110,7 +111,7 @@ def _ooxml(data: bytes, name: str, lang: str) -> str:
         raise Refused(make_issue("evidence-type", lang=lang, value=name))
     overrides = Collect("Override")
     scan(archive, "[Content_Types].xml", overrides, lang)
-    found = {_OOXML_MAIN.get(o.get("ContentType", "")) for o in overrides.found} - {None}
+    found = {kind for o in overrides.found if (kind := _OOXML_MAIN.get(o.get("ContentType", ""))) is not None}
     if len(found) != 1:
         raise Refused(make_issue("evidence-type", lang=lang, value=name))
     return found.pop()

@@ -265,7 +265,7 @@ class Store:
         if self.embedded:
             return self.path.exists()
         with closing(self._connect_pg()) as con:
-            return con.execute("SELECT to_regclass('schema_version') IS NOT NULL", []).fetchone()[0]
+            return con.execute("SELECT to_regclass('schema_version') IS NOT NULL", []).fetchone()[0]  # type: ignore[index]  # a query for one value gives one row
 
     # -- connections -------------------------------------------------------------------------------------
     @contextmanager
@@ -381,7 +381,7 @@ class Store:
             done = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
             for version, statements in enumerate(MIGRATIONS, start=1):
                 if version > done:
-                    _transact(con, lambda con, version=version, statements=statements: _migrate(con, version,
+                    _transact(con, lambda con, version=version, statements=statements: _migrate(con, version,  # type: ignore[misc]  # defaults bind the loop's values
                                                                                                 statements))
             if con.execute("SELECT txt FROM meta WHERE key = 'catalog'").fetchone()[0] != self.fingerprint:
                 self._load_catalog(con)
@@ -423,7 +423,7 @@ class Store:
         def refresh(con: Any) -> None:
             for table, (columns, rows) in tables.items():
                 con.execute(f"DELETE FROM {table}")
-                _insert(con, table, columns, rows)
+                _insert(con, table, columns, rows)  # type: ignore[arg-type]  # rows of the catalog tables
             con.execute("UPDATE meta SET txt = ? WHERE key = 'catalog'", [self.fingerprint])
 
         _transact(con, refresh)
@@ -493,7 +493,7 @@ class Store:
         with self._connection() as con:
             row = con.execute("SELECT id, unit, period, status, supersedes FROM submission WHERE sha256 = ?",
                               [sha256]).fetchone()
-        return SubmissionRow(*row, duplicate=True) if row else None
+        return SubmissionRow(*row, duplicate=True) if row else None  # type: ignore[misc]  # the row holds the fields before duplicate
 
     def current_submission(self, unit: str, period: str) -> int | None:
         """The id of the latest accepted submission of a unit and period."""
@@ -950,8 +950,8 @@ class _PgConnection:
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """The rows as a DataFrame with the dtypes DuckDB's ``.df()`` gives (they pass through DuckDB)."""
         cursor = self.execute(sql, params)
-        names = [d.name for d in cursor.description]
-        types = [_ARROW_TYPES.get(d.type_code, pa.string()) for d in cursor.description]
+        names = [d.name for d in cursor.description]  # type: ignore[union-attr]  # a query has a description
+        types = [_ARROW_TYPES.get(d.type_code, pa.string()) for d in cursor.description]  # type: ignore[union-attr]  # a query has a description
         columns = list(zip(*cursor.fetchall(), strict=True)) or [()] * len(names)
         table = pa.table([pa.array(list(c), type=t) for c, t in zip(columns, types, strict=True)], names=names)
         with closing(_ARROW.cursor()) as duck:
@@ -1034,7 +1034,7 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, names: Sequence[str], folder:
     counts = {}
     for name in names:
         con.sql(f"SELECT * FROM {name} ORDER BY ALL").write_parquet(str(folder / f"{name}.parquet"))
-        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]  # count(*) gives one row
     return counts
 
 
@@ -1042,7 +1042,8 @@ def table_checksums(folder: Path, names: Sequence[str]) -> list[tuple[int, str]]
     """Rows and a SHA-256 over the rows in order of each ``folder/<name>.parquet`` (:meth:`Store.export_tables`)."""
     with closing(duckdb.connect()) as con:
         return [con.execute("SELECT count(*), sha256(coalesce(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR),"
-                            " '')) FROM read_parquet(?) AS t", [str(folder / f"{name}.parquet")]).fetchone()
+                            " '')) FROM read_parquet(?) AS t",
+                            [str(folder / f"{name}.parquet")]).fetchone()  # type: ignore[misc]  # aggregates: one row
                 for name in names]
 
 
@@ -1124,7 +1125,7 @@ def _insert(con: Any, table: str, columns: Sequence[str], rows: Sequence[tuple])
 
 def _stamp(path: Path) -> tuple | None:
     """Identity and change stamps of the database file and its write-ahead log (None if absent)."""
-    stamps = []
+    stamps: list[tuple[int, int, int, int] | None] = []
     for part in (path, path.with_name(path.name + ".wal")):
         try:
             s = part.stat()

@@ -14,7 +14,7 @@ import pandas as pd
 from cchc import views
 from cchc.catalog import BLOCKS, Catalog
 from cchc.criteria import load_criteria
-from cchc.dashboard.common import block_units, in_period, indicator_name
+from cchc.dashboard.common import block_names, in_period, indicator_name
 from cchc.dashboard.monitor import BEHIND, Cards
 from cchc.periods import Period, parse_period
 
@@ -73,17 +73,17 @@ def synthesis(found: views.Basis, catalog: Catalog, period: str, blocks: tuple[s
 
 def _area(found: views.Basis, catalog: Catalog, area: str, period: Period,
           targets: dict[str, pd.DataFrame]) -> AreaSection:
-    inds = [i for i in catalog.indicators if i.area == area and i.target]
-    codes = [i.code for i in inds]
-    frame = pd.DataFrame({"indicator": codes, "name": [indicator_name(i, "vi") for i in inds],
-                          "target": [f"{COMPARISON_WORDS[i.target.comparison]} {i.target.value:g}%" for i in inds]})
+    inds = [(i, t) for i in catalog.indicators if i.area == area and (t := i.target)]
+    codes = [i.code for i, _ in inds]
+    frame = pd.DataFrame({"indicator": codes, "name": [indicator_name(i, "vi") for i, _ in inds],
+                          "target": [f"{COMPARISON_WORDS[t.comparison]} {t.value:g}%" for _, t in inds]})
     behind, ahead = {}, {}
     for block, rows in targets.items():
         mine = rows.set_index("indicator").reindex(codes)
         frame[f"value_{block}"] = mine["value"].to_numpy()
         frame[f"status_{block}"] = mine["status"].fillna(NOT_APPLICABLE).to_numpy()
         behind[block], ahead[block] = _units(found, catalog, codes, period, block)
-    tasks = {i.task for i in inds}
+    tasks = {i.task for i, _ in inds}
     texts = tuple(f"{t.letter}) {t.text}" for t in catalog.area_by_code[area].tasks if t.code in tasks)
     return AreaSection(area, catalog.area_by_code[area].name_vi, texts, frame, behind, ahead)
 
@@ -91,7 +91,7 @@ def _area(found: views.Basis, catalog: Catalog, area: str, period: Period,
 def _units(found: views.Basis, catalog: Catalog, codes: list[str], period: Period,
            block: str) -> tuple[list[str], list[str]]:
     """Units of the block with one of ``codes`` missed or behind, and units that achieved all they reported."""
-    units = block_units(catalog, period.year, block)
+    units = block_names(catalog, period.year, block)
     rows = in_period(found.progress, period.code)
     rows = rows[rows["unit"].isin(list(units)) & rows["indicator"].isin(codes) & rows["value"].notna()]
     status = rows.groupby("unit")["status"]
@@ -102,7 +102,7 @@ def _units(found: views.Basis, catalog: Catalog, codes: list[str], period: Perio
 
 def _ranking(found: views.Basis, catalog: Catalog, year: int, block: str) -> pd.DataFrame:
     table = views.ranking_table(found, catalog, year, block)
-    names = block_units(catalog, year, block)
+    names = block_names(catalog, year, block)
     tiers = {tier.code: tier.name_vi for tier in load_criteria().tiers}
     scored = table[table["index"].notna()]
     return pd.DataFrame({"rank": scored["rank"], "unit": scored["unit"].map(names).fillna(scored["unit"]),
@@ -110,7 +110,7 @@ def _ranking(found: views.Basis, catalog: Catalog, year: int, block: str) -> pd.
 
 
 def _discipline(found: views.Basis, catalog: Catalog, period: Period, block: str) -> Discipline:
-    units = block_units(catalog, period.year, block)
+    units = block_names(catalog, period.year, block)
     done = found.completeness
     rows = done[(done["period"] == period.code) & done["unit"].isin(list(units)) & done["expected"]]
     named = {status: [units[u] for u in rows.loc[rows["status"] == status, "unit"]] for status in ("late", "missing")}

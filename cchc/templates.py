@@ -13,10 +13,12 @@ import io
 import zipfile
 from copy import copy
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -107,7 +109,7 @@ def build_template(unit_code: str, period_code: str, catalog: Catalog | None = N
     wb.properties.creator = "Hệ thống theo dõi CCHC tỉnh Hưng Yên"
     wb.properties.title = f"Báo cáo CCHC {unit.code} {period.code}"
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    guide, style = wb.active, _Styler()
+    guide, style = cast(Worksheet, wb.active), _Styler()  # a new workbook's first sheet is a worksheet
     guide.title = layout.SHEET_GUIDE
     _write_guide(guide, unit, period, style)
     _write_info(wb.create_sheet(layout.SHEET_INFO), unit, period, style)
@@ -180,7 +182,7 @@ def _page(ws: Worksheet, landscape: bool) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _guide_lines(unit: Unit, period: Period) -> list[str]:
@@ -223,7 +225,7 @@ def _write_info(ws: Worksheet, unit: Unit, period: Period, style: _Styler) -> No
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 56
     style(ws.cell(1, 1, "THÔNG TIN BÁO CÁO"), "title")
-    values: dict[str, object] = {
+    values: dict[str, str | None] = {
         layout.INFO_UNIT_CODE: unit.code,
         layout.INFO_UNIT_NAME: unit.name_on(period.end),
         layout.INFO_PERIOD: period.code,

@@ -10,15 +10,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 from cchc import layout
-from cchc.catalog import Catalog, Indicator, Unit, load_catalog
+from cchc.catalog import Catalog, Indicator, Unit
 from cchc.guard import thousands
 from cchc.normalise import figures, parse_yes_no, unit_code
 from cchc.periods import Period, PeriodError, all_periods, parse_period
-from cchc.read import Cell, RawRow, RawWorkbook, cell_text, parse_number, read_workbook
+from cchc.read import Cell, RawRow, RawWorkbook, cell_text, parse_number
 from cchc.report import Issue, Report, Severity, make_issue
 
 VALUE_TOLERANCE_POINTS = 0.5  # a typed percentage may differ this much from Tử số / Mẫu số (rounding)
@@ -66,9 +65,9 @@ class Context:
         text = f"{x:.10g}"
         return text if self.lang == "en" else text.replace(".", ",")
 
-    def measured(self, *measures: str) -> Iterator[Row]:
-        """Rows of known indicators with one of these measures."""
-        return (r for r in self.rows if r.indicator is not None and r.indicator.measure in measures)
+    def measured(self, *measures: str) -> Iterator[tuple[Row, Indicator]]:
+        """Rows of known indicators with one of these measures, each with its indicator."""
+        return ((r, r.indicator) for r in self.rows if r.indicator is not None and r.indicator.measure in measures)
 
 
 
@@ -76,7 +75,7 @@ class Context:
 def _info_issue(ctx: Context, code: str, label: str, **fields: object) -> Issue:
     cell = ctx.raw.info.get(label)
     return make_issue(code, sheet=cell.sheet if cell else ctx.raw.info_sheet, cell=cell.ref if cell else "",
-                      lang=ctx.lang, label=label, **fields)
+                      lang=ctx.lang, label=label, **fields)  # type: ignore[arg-type]  # template fields only
 
 
 def check_info(ctx: Context) -> Iterator[Issue]:
@@ -153,7 +152,7 @@ def check_note_length(ctx: Context) -> Iterator[Issue]:
 
 
 def check_numbers(ctx: Context) -> Iterator[Issue]:
-    for row in ctx.measured("percent", "count"):
+    for row, _ in ctx.measured("percent", "count"):
         for column, number in row.numbers.items():
             cell = row.cell(column)
             if number is None and not cell.blank:
@@ -178,15 +177,15 @@ def check_magnitude(ctx: Context) -> Iterator[Issue]:
 
 def check_integers(ctx: Context) -> Iterator[Issue]:
     """Counts, and the numerator and denominator of a percentage, count things: whole numbers."""
-    for row in ctx.measured("percent", "count"):
+    for row, ind in ctx.measured("percent", "count"):
         for column, number in row.numbers.items():
-            whole = column != layout.COL_VALUE or row.indicator.measure == "count"
+            whole = column != layout.COL_VALUE or ind.measure == "count"
             if whole and number is not None and not number.is_integer():
                 yield ctx.issue("not-an-integer", row.cell(column), row.code, value=ctx.number(number))
 
 
 def check_fraction(ctx: Context) -> Iterator[Issue]:
-    for row in ctx.measured("percent"):
+    for row, _ in ctx.measured("percent"):
         numerator, denominator = row.numbers[layout.COL_NUMERATOR], row.numbers[layout.COL_DENOMINATOR]
         if numerator is None or denominator is None:
             continue
@@ -200,7 +199,7 @@ def check_fraction(ctx: Context) -> Iterator[Issue]:
 
 
 def check_percent_range(ctx: Context) -> Iterator[Issue]:
-    for row in ctx.measured("percent"):
+    for row, _ in ctx.measured("percent"):
         value = row.numbers[layout.COL_VALUE]
         if value is not None and value > 100:
             yield ctx.issue("percent-out-of-range", row.cell(layout.COL_VALUE), row.code, value=ctx.number(value))
@@ -208,9 +207,9 @@ def check_percent_range(ctx: Context) -> Iterator[Issue]:
 
 def check_value_matches_fraction(ctx: Context) -> Iterator[Issue]:
     """A typed Giá trị must agree with Tử số / Mẫu số (a %-formatted cell holding 0.9 for 90% agrees too)."""
-    for row in ctx.measured("percent"):
+    for row, _ in ctx.measured("percent"):
         numerator, denominator, value = (row.numbers[c] for c in _FIGURE_COLUMNS["percent"])
-        if None in (numerator, denominator, value) or not denominator or not 0 <= value <= 100:
+        if numerator is None or not denominator or value is None or not 0 <= value <= 100:
             continue
         share = 100 * numerator / denominator
         typed = row.cell(layout.COL_VALUE).value
@@ -221,7 +220,7 @@ def check_value_matches_fraction(ctx: Context) -> Iterator[Issue]:
 
 
 def check_yes_no(ctx: Context) -> Iterator[Issue]:
-    for row in ctx.measured("yes_no"):
+    for row, _ in ctx.measured("yes_no"):
         cell = row.cell(layout.COL_VALUE)
         if not cell.blank and cell.ref not in ctx.raw.formula_cells and parse_yes_no(cell.value) is None:
             yield ctx.issue("yes-no-not-understood", cell, row.code, value=cell.text)
@@ -229,8 +228,7 @@ def check_yes_no(ctx: Context) -> Iterator[Issue]:
 
 def check_required_values(ctx: Context) -> Iterator[Issue]:
     """A required indicator needs its figure; a started percentage needs both Tử số and Mẫu số."""
-    for row in ctx.measured("percent", "count", "yes_no"):
-        ind = row.indicator
+    for row, ind in ctx.measured("percent", "count", "yes_no"):
         percent = ind.measure == "percent"
         needed = (row.cell(layout.COL_NUMERATOR), row.cell(layout.COL_DENOMINATOR)) if percent else \
             (row.cell(layout.COL_VALUE),)
@@ -253,13 +251,13 @@ def check_missing_indicators(ctx: Context) -> Iterator[Issue]:
 
 def check_implausible_change(ctx: Context) -> Iterator[Issue]:
     """A warning, not an error: the figure may be right, but the clerk should look again."""
-    for row in ctx.measured("percent", "count"):
+    for row, ind in ctx.measured("percent", "count"):
         before = ctx.previous.get(row.code)
-        found = figures(row.indicator, row.raw) if before is not None else None
-        if found is None or found[2] is None:
+        found = figures(ind, row.raw) if before is not None else None
+        if before is None or found is None or found[2] is None:
             continue
         now = found[2]
-        if row.indicator.measure == "percent":
+        if ind.measure == "percent":
             jump = abs(now - before) > PERCENT_JUMP_POINTS
         else:
             jump = max(now, before) >= COUNT_JUMP_MIN_SIZE and (
@@ -296,7 +294,8 @@ def context(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] | 
     except PeriodError:
         period = None
     reports = unit is not None and catalog.kinds[unit.kind].reports
-    applicable = frozenset(i.code for i in catalog.indicators_for(unit, period.end)) if reports and period else None
+    applicable = frozenset(i.code for i in catalog.indicators_for(unit, period.end)) \
+        if unit is not None and reports and period else None
     by_code = catalog.indicator_by_code
     rows = tuple(_row(r, by_code, raw.formula_cells) for r in raw.rows)
     return Context(raw, catalog, unit, period, applicable, rows, previous or {}, lang)
@@ -314,14 +313,3 @@ def validate(raw: RawWorkbook, catalog: Catalog, previous: Mapping[str, float] |
     wrong = {issue.indicator for issue in report.errors if issue.indicator}
     report.issues[:] = [i for i in report.issues if not (i.code in DERIVED and i.indicator in wrong)]
     return report
-
-
-def check_workbook(source: Path | bytes, filename: str = "", catalog: Catalog | None = None,
-                   previous: Mapping[str, float] | None = None, lang: str = "vi") -> tuple[RawWorkbook | None, Report]:
-    """Read and validate in one call: the workbook (None if unreadable) and the full report."""
-    raw, issues = read_workbook(source, filename, lang=lang)
-    if raw is None:
-        return None, Report(issues)
-    report = validate(raw, catalog or load_catalog(), previous, lang)
-    report.issues[:0] = issues
-    return raw, report

@@ -30,7 +30,7 @@ def follow_link(key: str, choices: dict) -> None:
 
 
 def unit_choices() -> dict[str, str]:
-    return common.block_units(load_catalog(), year(), block())
+    return common.block_names(load_catalog(), year(), block())
 
 
 def area_choices(lang: str) -> dict[str, str]:

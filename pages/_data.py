@@ -51,8 +51,8 @@ def block() -> str:
 
 
 def explain(error: Exception, lang: str) -> str:
-    """A user-caused or environmental error in words."""
-    return i18n.t("error.busy", lang) if isinstance(error, StoreBusy) else str(error)
+    """One of :data:`USER_ERRORS` in words: a refusal in the chosen language, or the busy database."""
+    return error.text(lang) if isinstance(error, AuthError) else i18n.t("error.busy", lang)
 
 
 @st.cache_resource(show_spinner="Đang chuẩn bị dữ liệu lần đầu…")

@@ -48,7 +48,7 @@ def prepare() -> None:
     if user() is None and oidc_configured() and st.user.is_logged_in:
         try:
             if st.user.get("email_verified") is False:
-                raise AuthError("Nhà cung cấp đăng nhập chưa xác minh địa chỉ thư này.")
+                raise AuthError("email-unverified")
             st.session_state[KEY_USER] = auth.user_for_email(_data.store(), str(st.user.get("email", "")),
                                                              origin=origin())
         except AuthError as error:

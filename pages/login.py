@@ -42,8 +42,8 @@ with st.form("password_form", clear_on_submit=True):
 if changed:
     try:
         if new != again:
-            raise AuthError(t("login.mismatch", lang))
+            raise AuthError("password-mismatch")
         auth.change_password(_data.store(), user, old, new)
         st.success(t("login.changed", lang), icon=":material/check:")
     except AuthError as error:
-        st.error(str(error))
+        st.error(error.text(lang))

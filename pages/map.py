@@ -3,7 +3,7 @@ index, an indicator's status or its value; a click on a tile, or a name below, o
 
 import streamlit as st
 
-from cchc import charts
+from cchc import map_charts
 from cchc.catalog import load_catalog
 from cchc.dashboard import districts
 from cchc.i18n import KEY_UNIT, t
@@ -22,8 +22,8 @@ indicator = st.selectbox(t("label.indicator", lang), list(choices), format_func=
 view = _data.district_map(colour_by or "par", indicator)
 
 shapes = districts.boundaries()
-figure = charts.district_choropleth(view.tiles, shapes, scale=view.scale, lang=lang) if shapes else \
-    charts.district_tiles(view.tiles, scale=view.scale, lang=lang)
+figure = map_charts.district_choropleth(view.tiles, shapes, scale=view.scale, lang=lang) if shapes else \
+    map_charts.district_tiles(view.tiles, scale=view.scale, lang=lang)
 st.markdown(f"##### {view.title}")
 event = st.plotly_chart(figure, theme=None, key="map_tiles", config=_widgets.CHART_CONFIG, on_select="rerun",
                         selection_mode="points")

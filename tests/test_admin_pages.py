@@ -12,9 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from cchc import approval, auth, config
 from cchc.auth import User
+from cchc.errors import message
 from cchc.i18n import KEY_BLOCK, KEY_PERIOD, KEY_USER
 from cchc.store import Store
 from tests.workbooks import build_workbook
+
+WRONG = message("login-failed", limit=auth.MAX_FAILED_LOGINS)  # the one answer to every failed login
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PASSWORD = "mat-khau-quan-tri-1"
@@ -91,7 +94,7 @@ def test_login_wrong_password_then_wait(store):
         log_in(at, "admin", "sai-mat-khau-roi")
     assert "không đúng" in at.error[0].value and KEY_USER not in at.session_state
     log_in(at, "admin", PASSWORD)  # this address now waits: the same words, nothing said about the account
-    assert at.error[0].value == auth._WRONG and KEY_USER not in at.session_state
+    assert at.error[0].value == WRONG and KEY_USER not in at.session_state
     assert store.audit_log(action="login")["detail"].tolist()[:2] == ["phải chờ", ""]
 
 

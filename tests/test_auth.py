@@ -10,7 +10,10 @@ from argon2 import PasswordHasher
 
 from cchc import auth, cli, clock, ingest
 from cchc.auth import AuthError, LoginFailed, PermissionDenied, User
+from cchc.errors import message
 from cchc.store import Store
+
+WRONG = message("login-failed", limit=auth.MAX_FAILED_LOGINS)  # the one answer to every failed login
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -86,7 +89,7 @@ def test_authenticate_audits_success_and_failure_with_origin(store):
 def test_authenticate_unknown_names_fail_alike_and_are_not_logged(store, name):
     with pytest.raises(LoginFailed, match="^Tên đăng nhập hoặc mật khẩu không đúng\\.") as failed:
         auth.authenticate(store, name, PASSWORD, origin="10.0.0.9")
-    assert str(failed.value) == auth._WRONG
+    assert str(failed.value) == WRONG
     entry = store.audit_log(action="login").iloc[0]
     assert (entry["user"], entry["action"], entry["object"]) == (auth.UNKNOWN_NAME, "login.failed", auth.UNKNOWN_NAME)
     assert not store.audit_log(text=PASSWORD[:8]).shape[0] and store.account("admin") is not None
@@ -122,7 +125,7 @@ def test_unknown_wrong_inactive_and_waiting_are_refused_alike(store, monkeypatch
         with pytest.raises(LoginFailed) as failed:
             auth.authenticate(store, name, password, origin=origin)
         messages[case], work[case] = str(failed.value), counting.verified - before
-    assert set(messages.values()) == {auth._WRONG} and set(work.values()) == {1}
+    assert set(messages.values()) == {WRONG} and set(work.values()) == {1}
 
 
 def test_failures_make_one_address_wait_not_the_real_user(store):

@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from cchc.bootstrap import SAMPLE_ACTION, ensure_database, load_sample, load_scores, sample_loaded
-from cchc.sample import MANIFEST, SAMPLE_DIR, generate, read_manifest
-from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, read_score_manifest
+from cchc.sample.generate import generate
+from cchc.sample.manifest import MANIFEST, SAMPLE_DIR, SCORE_DIR, SCORE_MANIFEST, read_manifest, read_score_manifest
 from cchc.score_sheet import read_sheet
 from cchc.store import DB_FILE, Store
 

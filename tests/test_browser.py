@@ -283,7 +283,7 @@ def test_browser_fits_a_projector_at_1366_by_768(app_url):
             settle(page)
             catalog = load_catalog()
             districts = {catalog.unit_by_code[code].name_on(dt.date(2020, 12, 31))
-                         for code in common.block_units(catalog, 2020, "huyen")}
+                         for code in common.block_names(catalog, 2020, "huyen")}
             assert page.locator('[data-testid="stMain"] h2').first.text_content() in districts
 
             open_in_app(page, "Xếp hạng")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from cchc import charts
+from cchc.labels import STATUS_COLOURS
 
 
 def test_score_heatmap_places_scores_and_hover_detail():
@@ -36,8 +37,8 @@ TARGETS = pd.DataFrame({
 def test_target_bullets_name_each_status_drawn_and_nothing_else():
     fig = charts.target_bullets(TARGETS)
     assert [trace.name for trace in fig.data] == ["Đã đạt mục tiêu", "Tiến bộ hạn chế", "Mốc năm", "Mục tiêu"]
-    assert [trace.marker.color for trace in fig.data[:2]] == [charts.STATUS_COLOURS["achieved"],
-                                                              charts.STATUS_COLOURS["limited"]]
+    assert [trace.marker.color for trace in fig.data[:2]] == [STATUS_COLOURS["achieved"],
+                                                              STATUS_COLOURS["limited"]]
 
 
 def test_target_bullets_keep_full_names_and_tell_everything_on_hover():

@@ -114,18 +114,18 @@ def test_bad_input_gives_a_vietnamese_message_and_exit_2(capsys, data, argv, mes
     assert err.startswith("Lỗi: ") and message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["export"], "Lỗi: thiếu tham số bắt buộc: LOẠI"),
-    (["units", "--format", "xml"],
-     "Lỗi: tham số --format: giá trị 'xml' không hợp lệ (chọn một trong: 'table', 'csv')"),
-    (["units", "--bogus"], "Lỗi: tham số không hiểu được: --bogus"),
-    (["template", "--unit"], "Lỗi: tham số --unit cần một giá trị"),
+@pytest.mark.parametrize(("argv", "named"), [
+    (["export"], "LOẠI"),
+    (["units", "--format", "xml"], "'xml'"),
+    (["units", "--bogus"], "--bogus"),
+    (["template", "--unit"], "--unit"),
 ])
-def test_argument_mistakes_are_explained_in_vietnamese(capsys, argv, message):
+def test_argument_mistakes_say_so_in_vietnamese_with_argparse_words(capsys, argv, named):
     with pytest.raises(SystemExit) as exit_:
         cli.main(argv)
     assert exit_.value.code == 2
-    assert capsys.readouterr().err.splitlines()[-1] == message
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("Lỗi: lệnh viết sai — ") and named in last
 
 
 def test_template_writes_the_workbook(capsys, tmp_path):

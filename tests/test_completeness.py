@@ -6,12 +6,7 @@ import pytest
 
 from cchc.catalog import Unit, load_catalog
 from cchc.completeness import (
-    COMPLETENESS_LABELS_EN,
-    COMPLETENESS_LABELS_VI,
-    COMPLETENESS_STATUSES,
     completeness,
-    not_reported,
-    summary,
 )
 
 NEW = Unit("SMOI", "Sở Mới", "Sở Mới", "so", "UBNDT", dt.date(2018, 7, 1), None)
@@ -72,24 +67,6 @@ def test_completeness_default_periods_are_the_years_plus_reported_halves(catalog
     frame = completeness(subs([("SNV", "2019-H1", "accepted", "2019-06-01")]), None, catalog)
     assert sorted(frame["period"].unique()) == ["2016", "2017", "2018", "2019", "2019-H1", "2020"]
     assert len(frame) == 4 * 6   # the province itself does not report
-
-
-def test_summary_and_not_reported(catalog):
-    rows = subs([("SNV", "2018", "accepted", "2018-12-01"), ("MYHAO", "2018", "accepted", "2018-12-30"),
-                 ("SNV", "2019", "accepted", "2019-12-01")])
-    frame = completeness(rows, ["2018", "2019"], catalog)
-    by_period = summary(frame).set_index("period")
-    assert by_period.loc["2018", ["expected", "received", "on_time", "late", "missing"]].tolist() == [3, 2, 1, 1, 1]
-    assert by_period.loc["2019", "received_rate"] == pytest.approx(100 / 3)
-    by_unit = summary(frame, by="unit").set_index("unit")
-    assert by_unit.loc["SMOI", ["expected", "missing"]].tolist() == [2, 2]
-    assert by_unit.loc["SCU", ["expected", "missing"]].tolist() == [0, 0]
-    assert not_reported(frame, catalog).values.tolist() == [
-        ["2018", "SMOI", "Sở Mới"], ["2019", "MYHAO", "Thị xã Mỹ Hào"], ["2019", "SMOI", "Sở Mới"]]
-
-
-def test_completeness_labels_cover_every_status():
-    assert tuple(COMPLETENESS_LABELS_VI) == tuple(COMPLETENESS_LABELS_EN) == COMPLETENESS_STATUSES
 
 
 def test_completeness_ignores_rejected_files_without_a_period(catalog):

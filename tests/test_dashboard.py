@@ -41,9 +41,9 @@ def test_measure_text_fixes_decimals_and_unit_per_measure(value, measure, lang, 
 
 
 def test_block_units_follow_the_unit_kind_of_the_year():
-    huyen = common.block_units(CATALOG, 2020, "huyen")
+    huyen = common.block_names(CATALOG, 2020, "huyen")
     assert "MYHAO" in huyen and "TPHY" in huyen and "SNV" not in huyen
-    assert len(huyen) == 10 and len(common.block_units(CATALOG, 2020, "so")) == 18
+    assert len(huyen) == 10 and len(common.block_names(CATALOG, 2020, "so")) == 18
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_attention_ranks_units_by_problems_and_gives_reasons():
                          ("STP", "6b.1", "2020", 40.0, "limited", 1.0),
                          ("STC", "6b.1", "2020", 100.0, "achieved", 5.0))
     done = pd.DataFrame({"unit": ["STP"], "period": ["2020"], "expected": [True], "status": ["missing"]})
-    units = common.block_units(CATALOG, 2020, "so")
+    units = common.block_names(CATALOG, 2020, "so")
     latest = common.in_period(prog, "2020")
     heat = monitor.heatmap_frame(prog, CATALOG, "2020", "so", "vi")
     table = monitor.attention(latest, heat, done, CATALOG, units, "2020", "vi")

@@ -19,8 +19,8 @@ from cchc import backup, cli, evidence, migrate
 from cchc.auth import AuthError, User
 from cchc.backup import BackupError
 from cchc.guard import Refused
-from cchc.sample import SAMPLE_DIR
-from cchc.sample_evidence import DOCUMENTS, EVIDENCE_DIR, EVIDENCE_MANIFEST, YEAR, pdf_bytes, write_evidence
+from cchc.sample.evidence import DOCUMENTS, EVIDENCE_DIR, EVIDENCE_MANIFEST, YEAR, pdf_bytes, write_evidence
+from cchc.sample.manifest import SAMPLE_DIR
 from cchc.score_sheet import COL_EVIDENCE, template_xlsx
 from cchc.sniff import MAX_EVIDENCE_BYTES, sniff
 from cchc.store import MIGRATIONS, Store

@@ -12,7 +12,7 @@ from cchc import layout
 from cchc.catalog import load_catalog
 from cchc.normalise import Submission, ValueRow, normalise, parse_date, parse_yes_no
 from cchc.read import read_workbook
-from cchc.validate import check_workbook
+from tests.workbooks import check_workbook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,10 +9,6 @@ from cchc.progress import (
     BLOCK_TOTALS,
     COLUMNS,
     PROVINCE,
-    STATUS_COLORS,
-    STATUS_LABELS_EN,
-    STATUS_LABELS_VI,
-    STATUSES,
     area_scores,
     attainment,
     progress,
@@ -195,10 +191,6 @@ def test_scores_are_means_of_indicator_scores(catalog):
     assert units["score"] == pytest.approx(3.0)
     assert (units["achieved"], units["needs_acceleration"], units["limited"], units["no_target"]) == (1, 1, 1, 1)
 
-
-def test_status_labels_and_colours_cover_every_status():
-    for table in (STATUS_LABELS_VI, STATUS_LABELS_EN, STATUS_COLORS):
-        assert tuple(table) == STATUSES
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from cchc.criteria import load_criteria
-from cchc.ranking import criterion_scores, domain_index, ranking
+from cchc.ranking import criterion_scores, ranking
 from tests.par import CRITERIA, small_catalog
 
 
@@ -105,12 +105,3 @@ def test_ranking_blocks_are_separate(catalog):
     huyen = ranking(2019, "huyen", prog([]), entered, catalog, CRITERIA)
     assert huyen["unit"].tolist() == ["VANLAM", "MYHAO"] and set(huyen["block"]) == {"huyen"}
     assert ranking(2019, "so", prog([]), entered, catalog, CRITERIA).iloc[0]["rank"] == 1
-
-
-def test_domain_index_per_domain(catalog):
-    entered = scores([(2019, "SNV", "6.2", "self", 5), (2019, "SNV", "8.1", "survey", 8)])
-    rows = [("SNV", 2019, "6dd.1", 100), ("SNV", 2019, "6dd.2", 100)]
-    sub = domain_index(criterion_scores(2019, "so", prog(rows), entered, catalog, CRITERIA))
-    snv = sub[sub["unit"] == "SNV"].set_index("domain")
-    assert snv.loc["D6", ["points", "max", "index"]].tolist() == [15, 20, 75]
-    assert snv.loc["D8", "index"] == 80

@@ -1,5 +1,6 @@
 """The sample data: deterministic generator, committed files accepted, faulty files rejected as intended."""
 
+import csv
 import io
 from pathlib import Path
 
@@ -13,24 +14,29 @@ from cchc.ingest import ingest_paths
 from cchc.periods import parse_period
 from cchc.progress import progress
 from cchc.ranking import ranking
-from cchc.sample import (
-    DEFAULT_SEED,
+from cchc.sample.generate import DEFAULT_SEED, PERIODS, generate, make_story, sample_figures
+from cchc.sample.manifest import (
+    BAD_MANIFEST,
     MANIFEST,
-    PERIODS,
     SAMPLE_DIR,
-    generate,
-    make_story,
+    SCORE_DIR,
+    SCORE_MANIFEST,
     read_manifest,
-    sample_figures,
+    read_score_manifest,
 )
-from cchc.sample_bad import BAD_MANIFEST, read_bad_manifest
-from cchc.sample_scores import ADJUSTED, SCORE_DIR, SCORE_MANIFEST, filled_sheet, read_score_manifest
+from cchc.sample.scores import ADJUSTED, filled_sheet
 from cchc.score_sheet import read_sheet
 from cchc.store import Store
-from cchc.validate import check_workbook
+from tests.workbooks import check_workbook
 
 UNITS = ("SNV", "VANLAM")
 BAD_DIR = SAMPLE_DIR / "bad"
+
+
+def read_bad_manifest(path: Path) -> list[tuple[str, str]]:
+    """(file, intended issue code) for every faulty file listed in ``bad/manifest.csv``."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r["file"], r["code"]) for r in csv.DictReader(f)]
 
 
 def _values(path: Path) -> list[tuple]:

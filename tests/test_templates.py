@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from cchc import layout
 from cchc.catalog import load_catalog
 from cchc.templates import build_template, indicator_rows, workbook_bytes, write_template
-from cchc.validate import check_workbook
+from tests.workbooks import check_workbook
 
 
 def _load(unit: str, period: str):

@@ -14,8 +14,8 @@ import pytest
 from cchc import layout
 from cchc.catalog import load_catalog
 from cchc.read import read_workbook
-from cchc.validate import CHECKS, check_workbook, validate
-from tests.workbooks import filled_values
+from cchc.validate import CHECKS, validate
+from tests.workbooks import check_workbook, filled_values
 
 
 def _flatten(data: bytes, **kwargs) -> list[tuple[str, ...]]:

@@ -17,8 +17,11 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 
 from cchc import layout
-from cchc.catalog import Indicator, Unit, load_catalog
+from cchc.catalog import Catalog, Indicator, Unit, load_catalog
 from cchc.periods import Period, parse_period
+from cchc.read import RawWorkbook, read_workbook
+from cchc.report import Report
+from cchc.validate import validate
 
 TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH"
 FIGURE_COLUMNS = (layout.COL_NUMERATOR, layout.COL_DENOMINATOR, layout.COL_VALUE)
@@ -171,3 +174,15 @@ def to_xlsm(data: bytes) -> bytes:
             dst.writestr(item.filename, content)
         dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Auto_Open\"")
     return out.getvalue()
+
+
+def check_workbook(source: bytes, filename: str = "", catalog: Catalog | None = None,
+                   previous: Mapping[str, float] | None = None, lang: str = "vi") -> tuple[RawWorkbook | None, Report]:
+    """Read and validate in this process (what ``ingest.check_file`` does in its worker): the workbook (None if
+    unreadable) and the full report."""
+    raw, issues = read_workbook(source, filename, lang=lang)
+    if raw is None:
+        return None, Report(issues)
+    report = validate(raw, catalog or load_catalog(), previous, lang)
+    report.issues[:0] = issues
+    return raw, report

@@ -1,15 +1,15 @@
-"""What every command shares: the parser with Vietnamese messages, the user-mistake error, and the
-arguments most commands take (data folder, period, output file)."""
+"""What every command shares: the parser (Vietnamese help; a misuse in argparse's own words), the user-mistake
+error, and the arguments most commands take (data folder, period, output file)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import getpass
-import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
 from cchc import auth, backup
 from cchc.config import data_dir, database_url
@@ -18,30 +18,20 @@ from cchc.report import make_issue
 from cchc.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
+R = TypeVar("R")
 
 
 class CliError(Exception):
     """A user's mistake: the message is printed on stderr and the exit code is 2."""
 
 
-_ARGPARSE_VI = (  # argparse's own messages, in Vietnamese
-    (re.compile(r"the following arguments are required: (.*)"), "thiếu tham số bắt buộc: {0}"),
-    (re.compile(r"unrecognized arguments: (.*)"), "tham số không hiểu được: {0}"),
-    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"),
-     "tham số {0}: giá trị {1} không hợp lệ (chọn một trong: {2})"),
-    (re.compile(r"argument (.*?): expected one argument"), "tham số {0} cần một giá trị"),
-    (re.compile(r"argument (.*?): invalid (\w+) value: (.*)"), "tham số {0}: {2} không phải giá trị hợp lệ"),
-)
-
-
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        for pattern, vietnamese in _ARGPARSE_VI:
-            if match := pattern.fullmatch(message):
-                message = vietnamese.format(*match.groups())
-                break
+    """The parser of every command: a misuse prints the usage and ``Lỗi: lệnh viết sai — …`` with argparse's own
+    words (not rewritten: they change between Python versions), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: {message}\n")
+        self.exit(2, f"Lỗi: lệnh viết sai — {message}\n")
 
 
 def command(commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
@@ -68,7 +58,7 @@ def period_arg(text: str) -> Period:
         raise CliError(make_issue(code, value=text).message) from None
 
 
-def emit(rows: Sequence[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
+def emit(rows: Iterable[Sequence[object]], columns: Sequence[str], fmt: str) -> None:
     """Rows on stdout as CSV (``fmt == 'csv'``) or as an aligned text table."""
     text = [["" if v is None else str(v) for v in row] for row in rows]
     if fmt == "csv":
@@ -100,7 +90,7 @@ def operator() -> auth.User:
     return auth.operator(getpass.getuser(), "cli")
 
 
-def admin_call(call: Callable[[], object]) -> object:
+def admin_call(call: Callable[[], R]) -> R:
     """Run an account or backup operation; its refusals (Vietnamese already) become CliErrors."""
     try:
         return call()

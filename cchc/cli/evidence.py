@@ -7,6 +7,7 @@ import getpass
 
 from cchc import auth, evidence
 from cchc.cli.base import CliError, Parser, admin_call, command, emit, existing_paths, open_store, operator
+from cchc.frames import tuples
 from cchc.guard import Refused
 from cchc.sniff import check_size
 from cchc.views import YEARS
@@ -72,7 +73,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     frame = evidence.listing(open_store(args), args.unit, _year(args.year) if args.year is not None else None)
     rows = [(r.unit, r.year, r.criterion, r.file_name, r.sha256, r.size, r.uploaded_by,
-             r.uploaded_at.isoformat(sep=" "), r.note) for r in frame.itertuples(index=False)]
+             r.uploaded_at.isoformat(sep=" "), r.note) for r in tuples(frame)]
     emit(rows, evidence.LIST_COLUMNS, args.format)
     return 0
 

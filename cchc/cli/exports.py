@@ -11,7 +11,6 @@ from cchc.catalog import BLOCKS, load_catalog
 from cchc.cli.base import CliError, Parser, command, open_store, output_kind, period_arg
 from cchc.completeness import completeness
 from cchc.export import (
-    BLOCK_NAMES,
     completeness_file,
     csv_bytes,
     progress_file,
@@ -19,6 +18,7 @@ from cchc.export import (
     targets_xlsx,
     values_xlsx,
 )
+from cchc.labels import block_vi
 from cchc.progress import BLOCK_TOTALS, PROVINCE
 from cchc.report import make_issue
 
@@ -110,7 +110,7 @@ def run_export_overview(args: argparse.Namespace) -> int:
     kind, catalog, period = output_kind(args.out), load_catalog(), period_arg(args.year)
     view = views.overview(load_basis(args), catalog, period.code, args.block, "vi")
     table = views.overview_table(view)
-    subject = f"{period.label_vi}, khối {BLOCK_NAMES[args.block].lower()}"
+    subject = f"{period.label_vi}, khối {block_vi(args.block).lower()}"
     Path(args.out).write_bytes(csv_bytes(table) if kind == "csv" else targets_xlsx(
         table, "TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2016–2020", subject,
         view.cards.counts(), catalog))

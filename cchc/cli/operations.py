@@ -11,6 +11,7 @@ from pathlib import Path
 from cchc import auth, backup, migrate
 from cchc.cli.base import CliError, Parser, admin_call, command, emit, existing_paths, open_store, operator
 from cchc.config import ENV_DATA_DIR, data_dir, database_url
+from cchc.frames import tuples
 from cchc.store import Store
 
 
@@ -21,8 +22,11 @@ def add_sample_parser(commands) -> None:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from cchc import sample
-
+    try:
+        from cchc.sample import generate as sample
+    except ModuleNotFoundError as missing:  # xlwt, msoffcrypto-tool: requirements-dev.txt (make install-dev)
+        raise CliError(f"Lệnh sample cần các gói phát triển (thiếu {missing.name}): cài requirements-dev.txt "
+                       "(make install-dev).") from None
     out = Path(args.out) if args.out else sample.SAMPLE_DIR
     seed = sample.DEFAULT_SEED if args.seed is None else args.seed
     try:
@@ -140,7 +144,7 @@ def new_password(args: argparse.Namespace) -> str:
 
 def run_user_list(args: argparse.Namespace) -> int:
     frame = open_store(args).accounts()
-    emit(frame[["name", "role", "units", "email", "active", "failed_logins"]].itertuples(index=False),
+    emit(tuples(frame[["name", "role", "units", "email", "active", "failed_logins"]]),
          ("name", "role", "units", "email", "active", "failed_logins"), "table")
     return 0
 

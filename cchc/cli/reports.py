@@ -13,6 +13,7 @@ from pathlib import Path
 from cchc import auth, clock, ingest
 from cchc.catalog import load_catalog
 from cchc.cli.base import CliError, admin_call, command, emit, existing_paths, open_store, operator, period_arg
+from cchc.i18n import t
 
 UNIT_COLUMNS = ("code", "name", "kind", "parent_code", "valid_from", "valid_to")
 
@@ -101,25 +102,17 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0 if all(c.report.ok for _, c in results) else 1
 
 
-_WORDS = {
-    "vi": {"ok": "hợp lệ", "bad": "có lỗi", "error": "lỗi", "warning": "cảnh báo", "duplicate": "đã nhận trước đó",
-           "supersedes": "sẽ thay báo cáo số"},
-    "en": {"ok": "valid", "bad": "has errors", "error": "error", "warning": "warning",
-           "duplicate": "already received", "supersedes": "would replace report no."},
-}
-
-
 def print_check(path: Path, checked: ingest.Checked, lang: str) -> None:
-    words = _WORDS[lang]
     report = checked.report
-    notes = [f"{len(report.errors)} {words['error']}", f"{len(report.warnings)} {words['warning']}"]
+    error, warning = t("cli.error", lang), t("cli.warning", lang)
+    notes = [f"{len(report.errors)} {error}", f"{len(report.warnings)} {warning}"]
     if checked.duplicate_of is not None:
-        notes.append(f"{words['duplicate']} (#{checked.duplicate_of})")
+        notes.append(f"{t('cli.duplicate', lang)} (#{checked.duplicate_of})")
     elif checked.supersedes is not None and report.ok:
-        notes.append(f"{words['supersedes']} {checked.supersedes}")
-    print(f"{path}: {words['ok'] if report.ok else words['bad']} ({', '.join(notes)})")
+        notes.append(f"{t('cli.supersedes', lang)} {checked.supersedes}")
+    print(f"{path}: {t('cli.valid' if report.ok else 'cli.invalid', lang)} ({', '.join(notes)})")
     for issue in [*report.errors, *report.warnings]:
-        print(f"  [{words[issue.severity]}] {issue.text()}")
+        print(f"  [{error if issue.severity == 'error' else warning}] {issue.text()}")
 
 
 def add_ingest_parser(commands) -> None:

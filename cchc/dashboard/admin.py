@@ -11,6 +11,7 @@ import pandas as pd
 from cchc.catalog import Catalog
 from cchc.dashboard.common import when
 from cchc.i18n import t
+from cchc.labels import ACTION_LABELS
 from cchc.periods import parse_period
 
 AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "submission", "approval", "period", "user", "par", "backup",
@@ -46,8 +47,7 @@ def approval_table(status: pd.DataFrame, subs: pd.DataFrame, catalog: Catalog, l
 
 def action_word(action: str, lang: str) -> str:
     """An audited action in words (``approval.return`` → "Trả lại báo cáo"); an unknown one as itself."""
-    word = t(f"action.{action}", lang)
-    return action if word == f"action.{action}" else word
+    return ACTION_LABELS[action][lang == "en"] if action in ACTION_LABELS else action
 
 
 def audit_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:

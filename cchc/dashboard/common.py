@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pandas as pd
 
 from cchc.catalog import Catalog, Indicator
-from cchc.charts import STATUS_COLOURS
 from cchc.i18n import status_label, t
+from cchc.labels import STATUS_COLOURS
 from cchc.numbers import number_text
 
 
@@ -21,11 +22,9 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def block_units(catalog: Catalog, year: int, block: str) -> dict[str, str]:
-    """Code → short name of the reporting units in ``block`` during ``year`` (in catalog order)."""
-    start, end = dt.date(year, 1, 1), year_end(year)
-    return {u.code: u.short_name for u in catalog.reporting_units()
-            if u.valid_between(start, end) and catalog.block_of(u, end) == block}
+def block_names(catalog: Catalog, year: int, block: str) -> dict[str, str]:
+    """Code → short name of the reporting units in ``block`` during ``year`` (:meth:`Catalog.block_units`)."""
+    return {u.code: u.short_name for u in catalog.block_units(year, block)}
 
 
 def unit_label(catalog: Catalog, code: str, year: int) -> str:
@@ -105,7 +104,7 @@ def as_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda word: [word] if isinstance(word, str) else [])})
 
 
-def when(value: object, seconds: bool = False) -> str:
+def when(value: Any, seconds: bool = False) -> str:
     """``31/10/2026 14:05``: a stored time (Hưng Yên wall time) as people read it; blank when there is none."""
     if value is None or pd.isna(value):
         return ""

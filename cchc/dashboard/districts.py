@@ -2,7 +2,7 @@
 index tier, an indicator's status or its value.
 
 The schematic positions (row 0 is the north, column 0 the west) are data, ``cchc/catalog/tiles.csv``; the
-units shown are the registry's for the year (:func:`cchc.dashboard.common.block_units`), so a unit that is
+units shown are the registry's for the year (:func:`cchc.dashboard.common.block_names`), so a unit that is
 renamed keeps its tile with its new name, and a new unit without a position gets a tile on an extra row below
 the province. An installation may supply real boundaries as GeoJSON (``CCHC_BOUNDARIES``, each feature's
 ``properties.code`` a unit code): the map is then a choropleth of the same colours.
@@ -19,9 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from cchc.catalog import CATALOG_DIR, Catalog
-from cchc.charts import STATUS_COLOURS, tier_colours
-from cchc.dashboard.common import block_units, in_period, indicator_name
+from cchc.charts import tier_colours
+from cchc.dashboard.common import block_names, in_period, indicator_name
+from cchc.frames import tuples
 from cchc.i18n import status_label, t
+from cchc.labels import STATUS_COLOURS
 from cchc.numbers import DECIMALS, measure_text, number_text
 from cchc.periods import parse_period
 
@@ -33,7 +35,7 @@ TILE_COLUMNS: tuple[str, ...] = ("unit", "unit_label", "row", "col", "group", "c
 def positions() -> dict[str, tuple[int, int]]:
     """Unit code → (row, column) of its tile."""
     frame = pd.read_csv(CATALOG_DIR / "tiles.csv", dtype={"code": str})
-    return {code: (int(row), int(col)) for code, row, col in frame.itertuples(index=False)}
+    return {code: (int(row), int(col)) for code, row, col in tuples(frame)}
 
 
 def boundaries(env: Mapping[str, str] = os.environ) -> dict | None:
@@ -72,7 +74,7 @@ def district_map(prog: pd.DataFrame, ranking: pd.DataFrame, tiers: dict[str, str
     """The districts of ``period``'s year coloured by ``colour_by``: ``par`` (``ranking`` is
     :func:`cchc.ranking.ranking` of the year, ``tiers`` tier code → name, best first), ``status`` or ``value``
     of ``indicator`` in the period's own reports."""
-    tiles = _place(block_units(catalog, parse_period(period).year, "huyen"))
+    tiles = _place(block_names(catalog, parse_period(period).year, "huyen"))
     no_data = status_label("no_data", lang)
     if colour_by == "par":
         scored = ranking.set_index("unit")
@@ -104,6 +106,6 @@ def district_map(prog: pd.DataFrame, ranking: pd.DataFrame, tiers: dict[str, str
 def map_indicators(catalog: Catalog, period: str, lang: str) -> dict[str, str]:
     """Code → ``code name`` of the indicators the districts report in ``period``, in catalog order."""
     end = parse_period(period).end
-    codes = {i.code for code in block_units(catalog, end.year, "huyen")
+    codes = {i.code for code in block_names(catalog, end.year, "huyen")
              for i in catalog.indicators_for(catalog.unit_by_code[code], end)}
     return {i.code: f"{i.code} {indicator_name(i, lang)}" for i in catalog.indicators if i.code in codes}

@@ -12,7 +12,7 @@ from cchc.charts import wrapped
 from cchc.dashboard.common import (
     area_name,
     area_short,
-    block_units,
+    block_names,
     history_table,
     in_period,
     indicator_name,
@@ -85,15 +85,15 @@ def target_rows(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, l
     rows = []
     for code in target_codes(catalog):
         ind = catalog.indicator_by_code[code]
-        if not kinds & set(ind.applies_to):
+        if (target := ind.target) is None or not kinds & set(ind.applies_to):
             continue  # no unit of the block reports it (communes' software is the districts' target)
         row = rows_now.loc[code] if code in rows_now.index else pd.Series(dtype=object)
         base = total[(total["indicator"] == code) & (total["period"] == str(row.get("baseline_year", "")))]
         has_value = pd.notna(row.get("value", np.nan))
         rows.append({"indicator": code, "label": f"{code} {indicator_name(ind, lang)}", "period": period,
                      "value": row.get("value", np.nan), "path": row.get("milestone", np.nan),
-                     "target": ind.target.value, "comparison": ind.target.comparison, "target_year": ind.target.year,
-                     "origin": ind.target.origin, "status": row.get("status", "no_data"),
+                     "target": target.value, "comparison": target.comparison, "target_year": target.year,
+                     "origin": target.origin, "status": row.get("status", "no_data"),
                      "slipped": bool(row.get("slipped", False)), "projected": row.get("projected", np.nan),
                      "source": row.get("source", "") if has_value else "",
                      "reporters": row.get("reporters", pd.NA) if has_value else 0,
@@ -133,7 +133,7 @@ def target_cards(targets: pd.DataFrame) -> Cards:
 def heatmap_frame(prog: pd.DataFrame, catalog: Catalog, period: str, block: str, lang: str) -> pd.DataFrame:
     """``unit, unit_label, area, area_label, score, detail`` for every unit of the block and every area that has
     a score (areas whose indicators have no numeric target are left out)."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     return _heatmap(in_period(prog[prog["unit"].isin(list(units))], period), units, catalog, lang)
 
 
@@ -187,7 +187,7 @@ def attention(latest: pd.DataFrame, heat: pd.DataFrame, done: pd.DataFrame, cata
     lowest = heat.dropna(subset=["score"]).sort_values("score").drop_duplicates("unit").set_index("unit")["area"]
     rows = []
     for code in units:
-        counts = {**{s: int(statuses.at[code, s]) for s in ATTENTION_STATUSES}, "missing": int(missing.get(code, 0))}
+        counts = statuses.loc[code].astype(int).to_dict() | {"missing": int(missing.get(code, 0))}
         if not any(counts.values()):
             continue
         reasons = [t(f"reason.{key}", lang, count=n) for key, n in counts.items() if n]
@@ -216,7 +216,7 @@ class Overview:
 def overview(prog: pd.DataFrame, done: pd.DataFrame, catalog: Catalog, period: str, block: str,
              lang: str) -> Overview:
     """Everything the overview page shows for one period and block (``done``: the completeness frame)."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     targets = target_rows(prog, catalog, period, block, lang)
     latest = in_period(prog[prog["unit"].isin(list(units))], period)
     heat = _heatmap(latest, units, catalog, lang)
@@ -274,7 +274,7 @@ def unit_view(prog: pd.DataFrame, subs: pd.DataFrame, states: pd.DataFrame, cata
     ``states``: :func:`cchc.approval.status` output."""
     year, end = parse_period(period).year, parse_period(period).end
     me = catalog.unit_by_code[unit]
-    peers = block_units(catalog, year, catalog.block_of(me, end))
+    peers = block_names(catalog, year, catalog.block_of(me, end))
     rows = unit_rows(prog, catalog, unit, period)
     statuses = rows["status"].reset_index(drop=True)
     measures = [catalog.indicator_by_code[c].measure for c in rows["indicator"]]
@@ -322,7 +322,7 @@ class AreaView:
 def area_view(prog: pd.DataFrame, catalog: Catalog, area: str, period: str, block: str, lang: str) -> AreaView:
     """A task area in ``period``: each indicator across the block's units (the milestone line is the block
     roll-up's), the spread of its percentages, the tasks."""
-    units = block_units(catalog, parse_period(period).year, block)
+    units = block_names(catalog, parse_period(period).year, block)
     total = BLOCK_TOTALS[block]
     latest = in_period(prog[prog["unit"].isin([*units, total])], period)
     province = latest[latest["unit"] == total].set_index("indicator")

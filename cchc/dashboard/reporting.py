@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from cchc.catalog import Catalog
 from cchc.charts import tier_colours
-from cchc.dashboard.common import block_units, history_table, indicator_name, unit_label
+from cchc.dashboard.common import block_names, history_table, indicator_name, unit_label
+from cchc.frames import tuples
 from cchc.i18n import t
 from cchc.numbers import measure_text, number_text
 from cchc.periods import parse_period
@@ -36,16 +38,16 @@ def submissions_view(subs: pd.DataFrame, done: pd.DataFrame, states: pd.DataFram
                      block: str, lang: str) -> SubmissionsView:
     """The block's completeness matrix for the periods of ``year``, every submission (returned ones marked), and
     the stored files."""
-    units = block_units(catalog, year, block)
+    units = block_names(catalog, year, block)
     rows = done[done["unit"].isin(list(units)) & done["period"].str.startswith(str(year))]
     matrix = pd.DataFrame({"unit_label": rows["unit"].map(units), "period": rows["period"], "status": rows["status"]})
     mine = subs[subs["unit"].isin(list(units)) | subs["unit"].isna()]
     files = {sha: (f"#{i} · {unit or '?'} · {period or '?'} · {name}", name, int(i)) for i, unit, period, name, sha in
-             mine[["id", "unit", "period", "filename", "sha256"]].iloc[::-1].itertuples(index=False)}
+             tuples(mine[["id", "unit", "period", "filename", "sha256"]].iloc[::-1])}
     return SubmissionsView(matrix.reset_index(drop=True), history_table(mine, catalog, lang, states), files)
 
 
-def arrow(change: object) -> str:
+def arrow(change: Any) -> str:
     """A rank change as an arrow: ``▲ 2`` moved up, ``▼ 1`` down, ``0`` unchanged, ``–`` no previous year (never
     ``=``, which a spreadsheet would take for a formula)."""
     if change is None or pd.isna(change):
@@ -82,7 +84,7 @@ def ranking_view(table: pd.DataFrame, criteria, catalog: Catalog, year: int, blo
     })
     scored = table["score"].fillna(0) > 0  # nothing scored at all (no figures, no council or survey points)
     bars = pd.DataFrame({"rank": table["rank"], "unit_label": table["unit"].map(names), "index": table["index"],
-                         "tier": tier_words})[scored.any() & table["index"].notna()]
+                         "tier": tier_words})[table["index"].notna() & bool(scored.any())]
     tree = criteria.tree(year, block)
     domain_names = {d.code: (d.name_en if lang == "en" else d.name_vi) for d in tree.domains}
     domains = table[["unit", *domain_names]].rename(columns={"unit": t("label.unit", lang)})
@@ -108,7 +110,7 @@ class UploadCheck:
 
 
 def upload_check(checked, filename: str, catalog: Catalog, lang: str, refusal: Issue | None = None,
-                 first_received: object = None) -> UploadCheck:
+                 first_received: Any = None) -> UploadCheck:
     """Word a :class:`cchc.ingest.Checked` for the upload page. ``refusal`` (a :class:`cchc.report.Issue` from
     :func:`cchc.approval.refusal`) is why this user may not store it; ``first_received`` when the unit's first
     accepted report of the period arrived (a correction's punctuality is that report's)."""

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msoffcrypto
 import msoffcrypto.format.ooxml
@@ -20,9 +21,9 @@ import xlwt
 from openpyxl import Workbook
 
 from cchc import layout
+from cchc.sample.manifest import BAD_MANIFEST
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, indicator_rows, workbook_bytes
 
-BAD_MANIFEST = "manifest.csv"
 PASSWORD = "hungyen2020"
 
 
@@ -36,14 +37,14 @@ class BadFile:
     spoil: Callable[[Workbook], bytes]
 
 
-def _set_info(wb: Workbook, label: str, value: object) -> Workbook:
+def _set_info(wb: Workbook, label: str, value: Any) -> Workbook:
     ws = wb[layout.SHEET_INFO]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, INFO_LABEL_COLUMN).value == label)
     ws.cell(row, INFO_VALUE_COLUMN, value)
     return wb
 
 
-def _set_data(wb: Workbook, code: str, column: str, value: object) -> Workbook:
+def _set_data(wb: Workbook, code: str, column: str, value: Any) -> Workbook:
     ws = wb[layout.SHEET_DATA]
     ws[f"{COLUMNS[column]}{indicator_rows(ws)[code]}"] = value
     return wb
@@ -182,15 +183,9 @@ def write_bad(out: Path, make_workbook: Callable[[str, str], Workbook]) -> list[
         writer.writerow(("file", "code", "unit", "period", "mistake"))
         writer.writerows((b.file, b.code, b.unit, b.period, b.mistake) for b in BAD_FILES)
     lines = ["# Faulty sample files", "",
-             "Made by `python -m cchc sample` (cchc/sample_bad.py) from good sample workbooks, one clerk mistake "
+             "Made by `python -m cchc sample` (cchc/sample/bad.py) from good sample workbooks, one clerk mistake "
              "each; every file must be rejected with the issue code listed (also in `manifest.csv`).", "",
              "| File | Issue code | Mistake |", "|---|---|---|"]
     lines += [f"| {b.file} | `{b.code}` | {b.mistake} |" for b in BAD_FILES]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return list(BAD_FILES)
-
-
-def read_bad_manifest(path: Path) -> list[tuple[str, str]]:
-    """(file, intended issue code) for every faulty file listed in ``bad/manifest.csv``."""
-    with path.open(encoding="utf-8", newline="") as f:
-        return [(r["file"], r["code"]) for r in csv.DictReader(f)]

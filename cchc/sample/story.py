@@ -90,7 +90,8 @@ SPECS: dict[str, Pct | YesNo | Count] = {
     "7b.1": YesNo(0.0, 0.0),
     "7d.1": Count("inspections"),
 }
-_FALLBACK = {"percent": Pct((30, 60), (70, 95), "staff"), "yes_no": YesNo(0.5, 5.5), "count": Count("reviews")}
+_FALLBACK: dict[str, Pct | YesNo | Count] = {"percent": Pct((30, 60), (70, 95), "staff"), "yes_no": YesNo(0.5, 5.5),
+                                             "count": Count("reviews")}
 #: Yearly growth and year-to-year spread of each flow.
 FLOWS: dict[str, tuple[float, float]] = {"dossiers": (0.07, 0.08), "documents": (0.04, 0.08), "ballots": (0.03, 0.1),
                                          "feedback": (0.0, 0.4), "drafts": (0.0, 0.5), "reviews": (0.0, 0.35),
@@ -240,7 +241,7 @@ class UnitStory:
         if isinstance(spec, Count) and spec.flow:
             if spec.base == "late":
                 dossiers = self.truth(self.on_time, period)
-                return Figure(value=dossiers.denominator - dossiers.numerator)
+                return Figure(value=(dossiers.denominator or 0) - (dossiers.numerator or 0))
             return Figure(value=self.split(self.flow_total(spec.base, year), year, half), note=note)
         size = self.prof.sizes.get(spec.base, 0)
         if isinstance(spec, Count):

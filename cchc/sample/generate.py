@@ -1,16 +1,15 @@
 """Realistic sample submissions: ``python -m cchc sample [--out DIR] [--seed N]``.
 
 Writes, through the real template writer, one filled workbook per reporting unit and period (yearly
-2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample_story`, a ``manifest.csv`` replaying
+2016–2020, half-years 2019–2020) with the story of :mod:`cchc.sample.story`, a ``manifest.csv`` replaying
 when each file arrived (most on time, some late, a few never sent, one corrected later), the faulty files of
-:mod:`cchc.sample_bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample_scores` under
-``par_scores/``, the evidence files of :mod:`cchc.sample_evidence` under ``evidence/`` and a README. The
+:mod:`cchc.sample.bad` under ``bad/``, the PAR score sheets of :mod:`cchc.sample.scores` under
+``par_scores/``, the evidence files of :mod:`cchc.sample.evidence` under ``evidence/`` and a README. The
 same seed gives the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
@@ -23,35 +22,30 @@ from openpyxl import Workbook
 from cchc import layout
 from cchc.catalog import Catalog, Unit, load_catalog
 from cchc.periods import parse_period
-from cchc.sample_bad import write_bad
-from cchc.sample_evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, write_evidence
-from cchc.sample_scores import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_scores
-from cchc.sample_story import Figure, UnitStory, choose_cast, profile
+from cchc.sample.bad import write_bad
+from cchc.sample.evidence import EVIDENCE_DIR, EVIDENCE_MANIFEST, write_evidence
+from cchc.sample.manifest import (
+    BAD_DIR,
+    MANIFEST,
+    SAMPLE_DIR,
+    SCORE_DIR,
+    SCORE_MANIFEST,
+    Entry,
+    ScoreEntry,
+    write_manifest,
+)
+from cchc.sample.scores import write_scores
+from cchc.sample.story import Figure, UnitStory, choose_cast, profile
 from cchc.templates import COLUMNS, INFO_LABEL_COLUMN, INFO_VALUE_COLUMN, build_template, indicator_rows, workbook_bytes
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_SEED = 2016
 PERIODS = ("2016", "2017", "2018", "2019-H1", "2019-H2", "2019", "2020-H1", "2020-H2", "2020")
-MANIFEST = "manifest.csv"
-BAD_DIR = "bad"
-MANIFEST_FIELDS = ("file", "unit", "period", "received_at", "uploaded_by")
 CORRECTION = ("SKHDT", "2019", "6dd.1")  # unit, period, indicator typed wrong in the first file
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Đào", "Lưu")
 MIDDLE = (("Văn", "Đức", "Minh", "Quang", "Hữu"), ("Thị", "Thu", "Thanh", "Ngọc", "Thị"))
 GIVEN = (("Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng"),
          ("Lan", "Hương", "Thảo", "Trang", "Hà", "Huyền", "Nga", "Linh"))
 TITLES = ("Chuyên viên", "Chuyên viên chính", "Phó Chánh Văn phòng", "Phó Trưởng phòng")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One manifest row: a file and when and by whom it was uploaded."""
-
-    file: str
-    unit: str
-    period: str
-    received_at: dt.datetime
-    uploaded_by: str
 
 
 @dataclass(frozen=True)
@@ -113,8 +107,8 @@ def filled_workbook(story: Story, unit: Unit, period: str, catalog: Catalog, at:
     for row in range(1, info.max_row + 1):
         label = info.cell(row, INFO_LABEL_COLUMN).value
         if label in (layout.INFO_REPORTER, layout.INFO_DATE):
-            value = clerk if label == layout.INFO_REPORTER else (at - dt.timedelta(days=at.day % 2)).date()
-            info.cell(row, INFO_VALUE_COLUMN, value)
+            info.cell(row, INFO_VALUE_COLUMN,
+                      clerk if label == layout.INFO_REPORTER else (at - dt.timedelta(days=at.day % 2)).date())
     data = wb[layout.SHEET_DATA]
     rows = indicator_rows(data)
     figures = figures if figures is not None else sample_figures(story, unit, period, catalog)
@@ -140,6 +134,7 @@ def _corrected(figures: dict[str, Figure]) -> dict[str, Figure]:
     """The first file's mistake: one numerator typed without its last digit."""
     code = CORRECTION[2]
     fig = figures[code]
+    assert fig.numerator is not None  # the corrected indicator is a percentage: it has a numerator
     return {**figures, code: Figure(fig.numerator // 10, fig.denominator, fig.value, fig.note)}
 
 
@@ -189,20 +184,6 @@ def _save(out: Path, name: str, wb: Workbook) -> None:
     path.write_bytes(workbook_bytes(wb))
 
 
-def write_manifest(path: Path, entries: list[Entry]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(MANIFEST_FIELDS)
-        writer.writerows((e.file, e.unit, e.period, e.received_at.isoformat(), e.uploaded_by) for e in entries)
-
-
-def read_manifest(path: Path) -> list[Entry]:
-    """The manifest's rows in upload order."""
-    with path.open(encoding="utf-8", newline="") as f:
-        return [Entry(r["file"], r["unit"], r["period"], dt.datetime.fromisoformat(r["received_at"]),
-                      r["uploaded_by"]) for r in csv.DictReader(f)]
-
-
 def province_2020(story: Story, catalog: Catalog) -> dict[str, float]:
     """Each target indicator's province roll-up in the 2020 sample (sums of counts; yes/no as share of units)."""
     sums: dict[str, list[float]] = {}
@@ -210,7 +191,7 @@ def province_2020(story: Story, catalog: Catalog) -> dict[str, float]:
         if (unit.code, "2020") in story.missing:
             continue
         for code, fig in sample_figures(story, unit, "2020", catalog).items():
-            pair = (fig.numerator, fig.denominator) if fig.denominator else (float(fig.value == layout.YES), 1)
+            pair = (fig.numerator or 0, fig.denominator) if fig.denominator else (float(fig.value == layout.YES), 1)
             total = sums.setdefault(code, [0.0, 0.0])
             total[0], total[1] = total[0] + pair[0], total[1] + pair[1]
     return {code: 100 * n / d for code, (n, d) in sums.items() if d and catalog.indicator_by_code[code].target}
@@ -223,8 +204,8 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
     lines = [
         "# Sample data",
         "",
-        f"Made by `python -m cchc sample --out sample_data --seed {story.seed}` (cchc/sample.py, "
-        "cchc/sample_story.py, cchc/sample_bad.py) through the real template writer; regenerate, do not edit.",
+        f"Made by `python -m cchc sample --out sample_data --seed {story.seed}` (the package cchc/sample) through "
+        "the real template writer; regenerate, do not edit.",
         "The first start of the app loads these files (in manifest order) when the data folder has no database.",
         "",
         f"- {len(entries)} workbooks: every reporting unit, yearly 2016–2020 and half-years 2019–2020, "
@@ -244,7 +225,7 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
         f"the reason; the appraiser is the sheet's uploader in `{SCORE_DIR}/{SCORE_MANIFEST}`) and survey scores "
         "following the unit's satisfaction figures. The first start records them after the reports (self-scores "
         "as the unit's account).",
-        f"- Evidence files `{EVIDENCE_DIR}/UNIT_CRITERION_NAME.pdf` (cchc/sample_evidence.py, tiny one-page PDFs "
+        f"- Evidence files `{EVIDENCE_DIR}/UNIT_CRITERION_NAME.pdf` (cchc/sample/evidence.py, tiny one-page PDFs "
         f"built byte by byte) behind a few 2020 self-assessments, listed in `{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}`; "
         "the first start attaches them as each unit's account, so the appraisal view is not empty.",
         f"- Corrected: {CORRECTION[0]} sent `{CORRECTION[1]}/{CORRECTION[0]}_{CORRECTION[1]}_v2.xlsx` later; it "
@@ -258,5 +239,6 @@ def write_readme(path: Path, story: Story, entries: list[Entry], catalog: Catalo
     ]
     for code, value in province_2020(story, catalog).items():
         target = by_code[code].target
+        assert target is not None  # province_2020 gives target indicators only
         lines.append(f"| {code} {by_code[code].name_vi} | {target.comparison} {target.value:g}% | {value:.1f}% |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,20 +11,21 @@ Written through :func:`cchc.score_sheet.template_xlsx`, read back by :func:`cchc
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.catalog import BLOCKS, Catalog
 from cchc.criteria import load_criteria
 from cchc.periods import parse_period
-from cchc.sample_story import YEARS, UnitStory
+from cchc.sample.manifest import SCORE_DIR, SCORE_MANIFEST, ScoreEntry, write_score_manifest
+from cchc.sample.story import YEARS, UnitStory
 from cchc.score_sheet import (
     COL_APPRAISED,
     COL_CRITERION,
@@ -37,9 +38,6 @@ from cchc.score_sheet import (
 )
 from cchc.templates import workbook_bytes
 
-SCORE_DIR = "par_scores"
-SCORE_MANIFEST = "manifest.csv"
-SCORE_FIELDS = ("file", "year", "block", "appraised_by")
 SATISFACTION = ("2d.3", "3b.1", "3b.2")
 ADJUSTED = {"so": 3, "huyen": 2}  # appraisal adjustments per sheet
 APPRAISERS = ("Phạm Thu Hà - Sở Nội vụ", "Nguyễn Văn Hùng - Sở Nội vụ", "Lê Thị Thanh Huyền - Sở Nội vụ")
@@ -55,16 +53,6 @@ REASONS = {
     "6.2": "Bộ phận tiếp nhận và trả kết quả chưa đủ trang thiết bị theo quy định.",
     "7.1": "Báo cáo CCHC định kỳ gửi muộn; thiếu tài liệu kiểm chứng về kiểm tra CCHC.",
 }
-
-
-@dataclass(frozen=True)
-class ScoreEntry:
-    """One score sheet of the sample and who of the council uploaded (appraised) it."""
-
-    file: str
-    year: int
-    block: str
-    appraised_by: str
 
 
 def maturity(tale: UnitStory, year: int) -> float:
@@ -89,7 +77,7 @@ def _satisfaction(tale: UnitStory, year: int, catalog: Catalog) -> float:
     unit = catalog.unit_by_code[tale.prof.unit]
     codes = {i.code for i in catalog.indicators_for(unit, parse_period(str(year)).end)}
     figures = [tale.truth(catalog.indicator_by_code[c], str(year)) for c in SATISFACTION if c in codes]
-    return sum(100 * f.numerator / f.denominator for f in figures) / len(figures)
+    return sum(100 * (f.numerator or 0) / (f.denominator or 1) for f in figures) / len(figures)  # percentages
 
 
 def unit_scores(tale: UnitStory, year: int, catalog: Catalog, seed: int) -> dict[str, tuple[float, float]]:
@@ -115,7 +103,7 @@ def filled_sheet(stories: dict[str, UnitStory], year: int, block: str, catalog: 
     """The block's score sheet for ``year``: self and survey scores of ``units`` (default all), the council's
     adjustments of the most over-generous self-scores."""
     wb = load_workbook(io.BytesIO(template_xlsx(year, block, catalog)))
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # the template's one sheet
     col = {c: n for n, c in enumerate(SCORE_COLUMNS, start=1)}
     council = {c.code for c in load_criteria().tree(year, block).criteria if c.kind == "council"}
     chosen = [u.code for u in catalog.block_units(year, block) if units is None or u.code in units]
@@ -124,7 +112,7 @@ def filled_sheet(stories: dict[str, UnitStory], year: int, block: str, catalog: 
                    if code in council and entered - fair >= 0.5), reverse=True)
     adjusted = {(u, code) for _, u, code in gaps[:ADJUSTED[block]]}
     for row in range(5, ws.max_row + 1):
-        unit, code = ws.cell(row, col[COL_UNIT]).value, ws.cell(row, col[COL_CRITERION]).value
+        unit, code = str(ws.cell(row, col[COL_UNIT]).value), str(ws.cell(row, col[COL_CRITERION]).value)
         if code not in scores.get(unit, {}):
             continue
         entered, fair = scores[unit][code]
@@ -149,13 +137,5 @@ def write_scores(out: Path, stories: dict[str, UnitStory], catalog: Catalog, see
             (out / name).write_bytes(filled_sheet(stories, year, block, catalog, seed, chosen))
             who = APPRAISERS[random.Random(f"{seed}/{year}/{block}/appraiser").randrange(len(APPRAISERS))]
             entries.append(ScoreEntry(name, year, block, who))
-    with (folder / SCORE_MANIFEST).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(SCORE_FIELDS)
-        writer.writerows((e.file, e.year, e.block, e.appraised_by) for e in entries)
+    write_score_manifest(folder / SCORE_MANIFEST, entries)
     return entries
-
-
-def read_score_manifest(path: Path) -> list[ScoreEntry]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return [ScoreEntry(r["file"], int(r["year"]), r["block"], r["appraised_by"]) for r in csv.DictReader(f)]
