@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import os
 import random
 import socket
@@ -69,6 +70,7 @@ class PageRun:
     seconds: float
     error: str = ""
     headings: list[str] = field(default_factory=list)
+    first: bool = False  # the first run of a new tab (a new session)
 
 
 class Client:
@@ -313,6 +315,7 @@ async def user(url: str, rng: random.Random, think: tuple[float, float], until: 
             page = ""
             while time.monotonic() < until:
                 run = await client.run(page)
+                run.first = not page
                 runs.append(run)
                 await asyncio.sleep(rng.uniform(*think))
                 page = next_page(rng, run.page)
@@ -338,31 +341,38 @@ async def run_step(step: Step, data: Path, database_url: str, duration: float, t
 
 
 # -- the browser cross-check ------------------------------------------------------------------------------------
+def frame(event: dict) -> bytes:
+    """A websocket frame's bytes from Chromium's network events (binary frames come base64-encoded)."""
+    response = event["response"]
+    return base64.b64decode(response["payloadData"]) if response.get("opcode") == 2 else b""
+
+
 async def browser_user(browser, url: str, titles: dict[str, str], rng: random.Random, think: tuple[float, float],
                        until: float, frames: list[PageRun], screen: list[PageRun]) -> None:
-    """One Chromium tab on the same page sequence: the run time read from its own websocket frames (rerun sent
-    to script_finished received) and the time until the page has settled on screen."""
+    """One Chromium tab on the same page sequence as a protocol client with the same seed: the run time from the
+    rerun the tab sends to the ``script_finished`` it receives, stamped by Chromium's network layer (DevTools
+    events), and the time from the navigation or click until the page has settled on screen."""
     context = await browser.new_context(viewport={"width": 1366, "height": 768})  # its own cache and cookies
     page = await context.new_page()
-    sent: list[float] = []
-
-    def on_socket(socket) -> None:
-        socket.on("framesent", lambda payload: sent.append(time.perf_counter())
-                  if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script"
-                  else None)
-        socket.on("framereceived", lambda payload: received(payload))
-
+    devtools = await context.new_cdp_session(page)
+    await devtools.send("Network.enable")
     current = {"page": PAGES[0]}
+    asked: list[tuple[str, float]] = []  # the reruns sent: page, Chromium's time stamp
 
-    def received(payload) -> None:
-        if not isinstance(payload, bytes):
-            return
-        forward = ForwardMsg.FromString(payload)
-        if forward.WhichOneof("type") == "script_finished" and sent and \
+    def on_sent(event: dict) -> None:
+        data = frame(event)
+        if data and BackMsg.FromString(data).WhichOneof("type") == "rerun_script":
+            asked.append((current["page"], event["timestamp"]))
+
+    def on_received(event: dict) -> None:
+        data = frame(event)
+        forward = ForwardMsg.FromString(data) if data else None
+        if forward and asked and forward.WhichOneof("type") == "script_finished" and \
                 forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            frames.append(PageRun(current["page"], time.perf_counter() - sent[-1]))
+            frames.append(PageRun(asked[-1][0], event["timestamp"] - asked[-1][1]))
 
-    page.on("websocket", on_socket)
+    devtools.on("Network.webSocketFrameSent", on_sent)
+    devtools.on("Network.webSocketFrameReceived", on_received)
     await asyncio.sleep(rng.uniform(0, think[1]))
     start = time.perf_counter()
     await page.goto(url)
@@ -424,7 +434,9 @@ def report(step: Step) -> float:
     print(f"  {'page':<16}{'runs':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     for page in PAGES:
         print(row(page, [r for r in step.runs if r.page == page]))
-    print(row("all pages", step.runs))
+    print(row("(new tabs)", [r for r in step.runs if r.first]))
+    print(row("switches", [r for r in step.runs if not r.first]))
+    print(row("all runs", step.runs))
     for error in errors[:5]:
         print(f"  error: {error}")
     return p95
