@@ -12,7 +12,7 @@ as a browser does. A page run is timed from sending the rerun to ``script_finish
 Steps: 1 user (the baseline), 10, 50 on one server, and 50 spread round-robin over two servers (``--users``,
 ``--replicas``). Printed per step: page runs per second, p50/p95/max seconds per page and overall, errors, the
 server processes' peak memory (RSS of each server's process tree, from /proc), their CPU per page run, and the
-machine's load average; then the ratios of the p95s to the 1-user p95. Replicas share the embedded database
+machine's load average; then the ratios of the p50s and p95s to the 1-user step's. Replicas share the embedded database
 of the temporary folder, or, with ``--database-url postgresql://…/postgres``, a fresh PostgreSQL database the
 script creates on that server (and drops afterwards).
 
@@ -391,20 +391,27 @@ async def browser_user(browser, url: str, titles: dict[str, str], rng: random.Ra
 
 
 async def cross_check(count: int, data: Path, database_url: str, duration: float, think: tuple[float, float],
-                      seed: int) -> dict[str, list[PageRun]]:
+                      seed: int) -> dict[str, tuple[list[PageRun], float]]:
+    """``count`` protocol clients, then ``count`` Chromium tabs with the same seeds (so the same page sequence),
+    each for ``duration`` seconds against one warm server: per kind, the runs and the server CPU per run."""
     from playwright.async_api import async_playwright
 
-    found: dict[str, list[PageRun]] = {"protocol": [], "browser frames": [], "browser screen": []}
+    found: dict[str, tuple[list[PageRun], float]] = {}
     with servers(1, data, database_url) as running:
         titles = await warm(running.urls)
+        url, pids = running.urls[0], running.pids()
+        before, runs = cpu_seconds(pids), []
+        until = time.monotonic() + duration
+        await asyncio.gather(*(user(url, random.Random(seed * 1000 + i), think, until, runs) for i in range(count)))
+        found["protocol"] = runs, (cpu_seconds(pids) - before) / max(1, len(runs))
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            before, frames, screen = cpu_seconds(pids), [], []
             until = time.monotonic() + duration
-            await asyncio.gather(
-                *(user(running.urls[0], random.Random(seed * 1000 + i), think, until, found["protocol"])
-                  for i in range(count)),
-                *(browser_user(browser, running.urls[0], titles, random.Random(seed * 1000 + i), think, until,
-                               found["browser frames"], found["browser screen"]) for i in range(count)))
+            await asyncio.gather(*(browser_user(browser, url, titles, random.Random(seed * 1000 + i), think, until,
+                                                frames, screen) for i in range(count)))
+            cpu = (cpu_seconds(pids) - before) / max(1, len(frames))
+            found["browser, frames"], found["browser, on screen"] = (frames, cpu), (screen, cpu)
             await browser.close()
     return found
 
@@ -423,11 +430,11 @@ def row(label: str, runs: list[PageRun]) -> str:
     return f"  {label:<16}{len(runs):>6}{p50:>8.2f}{p95:>8.2f}{top:>8.2f}"
 
 
-def report(step: Step) -> float:
-    """Print one step; its overall p95."""
+def report(step: Step) -> tuple[float, float]:
+    """Print one step; its overall p50 and p95."""
     good = [r for r in step.runs if not r.error]
     errors = sorted({r.error for r in step.runs if r.error})
-    p95 = quantiles([r.seconds for r in good])[1]
+    p50, p95, _ = quantiles([r.seconds for r in good])
     print(f"\n{step.label}: {len(step.runs) / step.seconds:.2f} page runs/s, {len(step.runs) - len(good)} errors, "
           f"peak server RSS {step.peak_rss / 1024 ** 2:.0f} MiB, server CPU "
           f"{1000 * step.cpu / max(1, len(step.runs)):.0f} ms per page run, load average {step.load:.1f}")
@@ -439,7 +446,7 @@ def report(step: Step) -> float:
     print(row("all runs", step.runs))
     for error in errors[:5]:
         print(f"  error: {error}")
-    return p95
+    return p50, p95
 
 
 def parse_ints(text: str) -> list[int]:
@@ -467,27 +474,30 @@ def main() -> int:
             "embedded DuckDB (one data folder, shared by the replicas)"
         print(f"sample data loaded in {loaded:.1f} s into {store}; {os.cpu_count()} cores, think time "
               f"{think[0]:g}–{think[1]:g} s, {args.duration:g} s per step, seed {args.seed}")
-        p95s = {}
+        figures = {}
         for step in steps:
-            p95s[step.label] = report(asyncio.run(run_step(step, data, database_url, args.duration, think,
+            figures[step.label] = report(asyncio.run(run_step(step, data, database_url, args.duration, think,
                                                            args.seed)))
-        baseline = p95s[steps[0].label]
-        print("\np95 against the 1-user baseline: " + ", ".join(
-            f"{label} {p95 / baseline:.1f}×" for label, p95 in p95s.items() if baseline))
+        baseline = figures[steps[0].label]
+        print("\nagainst the 1-user baseline, p50 / p95: " + ", ".join(
+            f"{label} {p50 / baseline[0]:.1f}× / {p95 / baseline[1]:.1f}×" for label, (p50, p95) in figures.items()
+            if all(baseline)))
         final = steps[-1]
-        met = p95s[final.label] < GOAL_P95_S and final.peak_rss < GOAL_RSS_BYTES
+        met = figures[final.label][1] < GOAL_P95_S and final.peak_rss < GOAL_RSS_BYTES
         print(f"goal ({final.label}: p95 < {GOAL_P95_S:g} s, server memory < 2 GiB): {'met' if met else 'NOT met'}")
         if args.browsers:
             found = asyncio.run(cross_check(args.browsers, data, database_url, args.duration, think, args.seed))
-            print(f"\ncross-check, {args.browsers} Chromium tabs and {args.browsers} protocol clients on one server "
-                  f"(load average {load_average():.1f}); seconds")
+            print(f"\ncross-check on one server: {args.browsers} protocol clients, then {args.browsers} Chromium tabs "
+                  f"(same pages, same think times; load average {load_average():.1f}); p50 / p95 seconds (runs)")
             print(f"  {'page':<16}" + "".join(f"{name:>24}" for name in found))
             for page in (*PAGES, None):
                 cells = []
-                for runs in found.values():
-                    p50, p95, _ = quantiles([r.seconds for r in runs if page is None or r.page == page])
-                    cells.append(f"{p50:.2f} / {p95:.2f} (n={sum(page is None or r.page == page for r in runs)})")
-                print(f"  {page or 'all (p50 / p95)':<16}" + "".join(f"{cell:>24}" for cell in cells))
+                for runs, _ in found.values():
+                    chosen = [r.seconds for r in runs if page is None or r.page == page]
+                    p50, p95, _ = quantiles(chosen)
+                    cells.append(f"{p50:.2f} / {p95:.2f} ({len(chosen)})")
+                print(f"  {page or 'all':<16}" + "".join(f"{cell:>24}" for cell in cells))
+            print(f"  {'server CPU/run':<16}" + "".join(f"{1000 * cpu:>21.0f} ms" for _, cpu in found.values()))
     return 0 if met else 1
 
 
