@@ -70,6 +70,11 @@ def _key() -> tuple[str, int]:
     return str(current.data_dir), current.data_version()
 
 
+def choices_key() -> tuple[str, int, bool, str, str, str]:
+    """What every page's figures depend on: the data folder and version and the sidebar's choices."""
+    return *_key(), official(), period(), block(), lang()
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _sample_loaded(directory: str, version: int) -> bool:
     return bootstrap.sample_loaded(_store(directory))
