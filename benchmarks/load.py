@@ -49,6 +49,7 @@ import psycopg
 import websockets
 from psycopg import sql
 from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.AppPage_pb2 import AppPage
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -78,8 +79,7 @@ class Client:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.pages: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
-        self.titles: dict[str, str] = {}  # url path -> the page's title in the navigation
+        self.pages: dict[str, AppPage] = {}  # url path -> the page (hash, title), from the navigation message
         self.cached: set[str] = set()  # hashes of the cacheable messages received (the browser's message cache)
         self.media: set[str] = set()  # /media/… files already fetched
         self.ws: websockets.ClientConnection | None = None
@@ -97,7 +97,7 @@ class Client:
         """Open ``page`` (a url path; empty: the default page) and wait for its run to finish."""
         message = BackMsg()
         state = message.rerun_script
-        state.page_script_hash = self.pages.get(page, "")
+        state.page_script_hash = self.pages[page].page_script_hash if page in self.pages else ""
         state.cached_message_hashes.extend(sorted(self.cached))
         state.context_info.CopyFrom(ContextInfo(timezone="Asia/Ho_Chi_Minh", timezone_offset=-420, locale="vi-VN",
                                                 url=f"{self.base}/{page}", is_embedded=False, color_scheme="light"))
@@ -114,18 +114,15 @@ class Client:
                         self.cached.add(forward.hash)
                     if kind == "navigation":
                         # the default page (the overview) has an empty url path
-                        self.pages = {p.url_pathname or PAGES[0]: p.page_script_hash
-                                      for p in forward.navigation.app_pages}
-                        self.titles = {p.url_pathname or PAGES[0]: p.page_name for p in forward.navigation.app_pages}
-                        current = [p.url_pathname or PAGES[0] for p in forward.navigation.app_pages
-                                   if p.page_script_hash == forward.navigation.page_script_hash]
-                        run.page = current[0] if current else run.page
+                        self.pages = {p.url_pathname or PAGES[0]: p for p in forward.navigation.app_pages}
+                        run.page = next((path for path, p in self.pages.items()
+                                         if p.page_script_hash == forward.navigation.page_script_hash), run.page)
                     elif kind == "page_not_found":
                         run.error = run.error or f"page not found: {page}"
                     elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                         self._read_element(forward.delta.new_element, run, downloads)
                     elif kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                        if forward.script_finished not in (ForwardMsg.FINISHED_SUCCESSFULLY,):
+                        if forward.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                             run.error = run.error or f"script_finished {forward.script_finished}"
                         break
         except TimeoutError:
@@ -300,7 +297,7 @@ async def warm(urls: list[str]) -> dict[str, str]:
         async with Client(url) as client:
             for page in PAGES:
                 await client.run(page if client.pages else "")
-    return client.titles
+    return {path: page.page_name for path, page in client.pages.items()}
 
 
 def next_page(rng: random.Random, current: str) -> str:
