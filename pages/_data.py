@@ -65,14 +65,9 @@ def store() -> Store:
     return _store(str(config.data_dir().resolve()))
 
 
-def _key() -> tuple[str, int]:
+def data_key() -> tuple[str, int]:  # what every cache is keyed on
     current = store()
     return str(current.data_dir), current.data_version()
-
-
-def choices_key() -> tuple[str, int, bool, str, str, str]:
-    """What every page's figures depend on: the data folder and version and the sidebar's choices."""
-    return *_key(), official(), period(), block(), lang()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -81,7 +76,7 @@ def _sample_loaded(directory: str, version: int) -> bool:
 
 
 def sample_loaded() -> bool:
-    return _sample_loaded(*_key())
+    return _sample_loaded(*data_key())
 
 
 # -- the view API (cchc.views), once per data version --------------------------------------------------------
@@ -98,7 +93,7 @@ def _periods(directory: str, version: int) -> list[str]:
 def periods() -> list[str]:
     """The periods the sidebar offers: from the submissions alone, so a page that needs no figures (uploading)
     does not wait for them."""
-    return _periods(*_key())
+    return _periods(*data_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -107,7 +102,7 @@ def _overview(directory: str, version: int, official: bool, period: str, block: 
 
 
 def overview() -> monitor.Overview:
-    return _overview(*_key(), official(), period(), block(), lang())
+    return _overview(*data_key(), official(), period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -116,7 +111,7 @@ def _par_trend(directory: str, version: int, official: bool) -> pd.DataFrame:
 
 
 def par_trend() -> pd.DataFrame:
-    return _par_trend(*_key(), official())
+    return _par_trend(*data_key(), official())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -126,7 +121,7 @@ def _series(directory: str, version: int, official: bool, unit: str, code: str, 
 
 def series(unit: str, code: str) -> monitor.Series:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
-    return _series(*_key(), official(), unit, code, lang())
+    return _series(*data_key(), official(), unit, code, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -135,7 +130,7 @@ def _unit_view(directory: str, version: int, official: bool, unit: str, period: 
 
 
 def unit_view(unit: str) -> monitor.UnitView:
-    return _unit_view(*_key(), official(), unit, period(), lang())
+    return _unit_view(*data_key(), official(), unit, period(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -145,7 +140,7 @@ def _area_view(directory: str, version: int, official: bool, area: str, period: 
 
 
 def area_view(area: str) -> monitor.AreaView:
-    return _area_view(*_key(), official(), area, period(), block(), lang())
+    return _area_view(*data_key(), official(), area, period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -155,7 +150,7 @@ def _ranking_view(directory: str, version: int, official: bool, year: int, block
 
 
 def ranking_view() -> reporting.RankingView:
-    return _ranking_view(*_key(), official(), year(), block(), lang())
+    return _ranking_view(*data_key(), official(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -164,7 +159,7 @@ def _submissions_view(directory: str, version: int, year: int, block: str, lang:
 
 
 def submissions_view() -> reporting.SubmissionsView:
-    return _submissions_view(*_key(), year(), block(), lang())
+    return _submissions_view(*data_key(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -175,7 +170,7 @@ def _district_map(directory: str, version: int, official: bool, period: str, col
 
 
 def district_map(colour_by: str, indicator: str) -> districts.DistrictMap:
-    return _district_map(*_key(), official(), period(), colour_by, indicator, lang())
+    return _district_map(*data_key(), official(), period(), colour_by, indicator, lang())
 
 
 # -- downloads -----------------------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ def _ranking_xlsx(directory: str, version: int, official: bool, year: int, block
 
 
 def ranking_xlsx() -> bytes:
-    return _ranking_xlsx(*_key(), official(), year(), block())
+    return _ranking_xlsx(*data_key(), official(), year(), block())
 
 
 def ranking_csv() -> bytes:
@@ -203,7 +198,7 @@ def _progress_xlsx(directory: str, version: int, official: bool, unit: str, year
 
 
 def progress_xlsx(unit: str) -> bytes:
-    return _progress_xlsx(*_key(), official(), unit, year())
+    return _progress_xlsx(*data_key(), official(), unit, year())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -217,4 +212,4 @@ def _report_docx(directory: str, version: int, official: bool, period: str) -> b
 def report_docx() -> Callable[[], bytes]:
     """The drafted synthesis report of the chosen period (both blocks), as the CLI's ``report`` writes it: written
     when the button is pressed (the choices are bound now; the press itself runs outside the page's session)."""
-    return functools.partial(_report_docx, *_key(), official(), period())
+    return functools.partial(_report_docx, *data_key(), official(), period())

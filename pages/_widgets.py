@@ -10,7 +10,7 @@ import streamlit as st
 
 from cchc import charts
 from cchc.dashboard import common
-from pages._data import choices_key, lang, series
+from pages._data import block, data_key, lang, official, period, series
 
 ROW_PX = 36
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}  # no toolbar over the legend
@@ -25,7 +25,7 @@ def figure(build: Callable[[], go.Figure], key: str, choices: tuple[Hashable, ..
     """The chart ``build`` makes, built once per chart ``key``, data version, sidebar choices and the page's own
     ``choices`` (everything its data depends on besides the sidebar) and shared by every session: building one
     took 5–35 ms of a page run; st.plotly_chart only reads the figure."""
-    return _figure(key, (*choices_key(), *choices), build)
+    return _figure(key, (*data_key(), official(), period(), block(), lang(), *choices), build)
 
 
 def chart(build: Callable[[], go.Figure], key: str, title: str = "", choices: tuple[Hashable, ...] = ()) -> None:
