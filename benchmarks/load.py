@@ -476,7 +476,7 @@ def main() -> int:
             figures[step.label] = report(asyncio.run(run_step(step, data, database_url, args.duration, think,
                                                            args.seed)))
         baseline = figures[steps[0].label]
-        print("\nagainst the 1-user baseline, p50 / p95: " + ", ".join(
+        print(f"\nagainst the baseline ({steps[0].label}), p50 / p95: " + ", ".join(
             f"{label} {p50 / baseline[0]:.1f}× / {p95 / baseline[1]:.1f}×" for label, (p50, p95) in figures.items()
             if all(baseline)))
         final = steps[-1]
