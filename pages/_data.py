@@ -65,9 +65,12 @@ def store() -> Store:
     return _store(str(config.data_dir().resolve()))
 
 
-def data_key() -> tuple[str, int]:  # what every cache is keyed on
+def _key() -> tuple[str, int]:
     current = store()
     return str(current.data_dir), current.data_version()
+
+
+data_key = _key  # what every cache is keyed on, pages/_widgets.figure's too
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -76,7 +79,7 @@ def _sample_loaded(directory: str, version: int) -> bool:
 
 
 def sample_loaded() -> bool:
-    return _sample_loaded(*data_key())
+    return _sample_loaded(*_key())
 
 
 # -- the view API (cchc.views), once per data version --------------------------------------------------------
@@ -93,7 +96,7 @@ def _periods(directory: str, version: int) -> list[str]:
 def periods() -> list[str]:
     """The periods the sidebar offers: from the submissions alone, so a page that needs no figures (uploading)
     does not wait for them."""
-    return _periods(*data_key())
+    return _periods(*_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -102,7 +105,7 @@ def _overview(directory: str, version: int, official: bool, period: str, block: 
 
 
 def overview() -> monitor.Overview:
-    return _overview(*data_key(), official(), period(), block(), lang())
+    return _overview(*_key(), official(), period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -111,7 +114,7 @@ def _par_trend(directory: str, version: int, official: bool) -> pd.DataFrame:
 
 
 def par_trend() -> pd.DataFrame:
-    return _par_trend(*data_key(), official())
+    return _par_trend(*_key(), official())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -121,7 +124,7 @@ def _series(directory: str, version: int, official: bool, unit: str, code: str, 
 
 def series(unit: str, code: str) -> monitor.Series:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
-    return _series(*data_key(), official(), unit, code, lang())
+    return _series(*_key(), official(), unit, code, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -130,7 +133,7 @@ def _unit_view(directory: str, version: int, official: bool, unit: str, period: 
 
 
 def unit_view(unit: str) -> monitor.UnitView:
-    return _unit_view(*data_key(), official(), unit, period(), lang())
+    return _unit_view(*_key(), official(), unit, period(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -140,7 +143,7 @@ def _area_view(directory: str, version: int, official: bool, area: str, period: 
 
 
 def area_view(area: str) -> monitor.AreaView:
-    return _area_view(*data_key(), official(), area, period(), block(), lang())
+    return _area_view(*_key(), official(), area, period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -150,7 +153,7 @@ def _ranking_view(directory: str, version: int, official: bool, year: int, block
 
 
 def ranking_view() -> reporting.RankingView:
-    return _ranking_view(*data_key(), official(), year(), block(), lang())
+    return _ranking_view(*_key(), official(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -159,7 +162,7 @@ def _submissions_view(directory: str, version: int, year: int, block: str, lang:
 
 
 def submissions_view() -> reporting.SubmissionsView:
-    return _submissions_view(*data_key(), year(), block(), lang())
+    return _submissions_view(*_key(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -170,7 +173,7 @@ def _district_map(directory: str, version: int, official: bool, period: str, col
 
 
 def district_map(colour_by: str, indicator: str) -> districts.DistrictMap:
-    return _district_map(*data_key(), official(), period(), colour_by, indicator, lang())
+    return _district_map(*_key(), official(), period(), colour_by, indicator, lang())
 
 
 # -- downloads -----------------------------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def _ranking_xlsx(directory: str, version: int, official: bool, year: int, block
 
 
 def ranking_xlsx() -> bytes:
-    return _ranking_xlsx(*data_key(), official(), year(), block())
+    return _ranking_xlsx(*_key(), official(), year(), block())
 
 
 def ranking_csv() -> bytes:
@@ -198,7 +201,7 @@ def _progress_xlsx(directory: str, version: int, official: bool, unit: str, year
 
 
 def progress_xlsx(unit: str) -> bytes:
-    return _progress_xlsx(*data_key(), official(), unit, year())
+    return _progress_xlsx(*_key(), official(), unit, year())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -212,4 +215,4 @@ def _report_docx(directory: str, version: int, official: bool, period: str) -> b
 def report_docx() -> Callable[[], bytes]:
     """The drafted synthesis report of the chosen period (both blocks), as the CLI's ``report`` writes it: written
     when the button is pressed (the choices are bound now; the press itself runs outside the page's session)."""
-    return functools.partial(_report_docx, *data_key(), official(), period())
+    return functools.partial(_report_docx, *_key(), official(), period())
