@@ -70,6 +70,9 @@ def _key() -> tuple[str, int]:
     return str(current.data_dir), current.data_version()
 
 
+data_key = _key  # what every cache is keyed on, pages/_widgets.figure's too
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _sample_loaded(directory: str, version: int) -> bool:
     return bootstrap.sample_loaded(_store(directory))

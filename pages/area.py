@@ -24,8 +24,9 @@ with data_side:
     if not view.indicators:
         st.info(t("empty.no_data", lang), icon=":material/info:")
     for item in view.indicators:
-        _widgets.chart(charts.across_units(item.values, milestone=item.milestone, target=item.target, lang=lang,
-                                            measure=item.measure), key=f"area_{item.code}", title=item.title)
+        _widgets.chart(lambda item=item: charts.across_units(item.values, milestone=item.milestone,
+                                                             target=item.target, lang=lang, measure=item.measure),
+                       key=f"area_{item.code}", title=item.title, choices=(area,))
     if not view.spread.empty:
         st.subheader(t("area.distribution", lang))
-        _widgets.chart(charts.distribution(view.spread, lang), key="area_distribution")
+        _widgets.chart(lambda: charts.distribution(view.spread, lang), key="area_distribution", choices=(area,))

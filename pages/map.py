@@ -22,8 +22,9 @@ indicator = st.selectbox(t("label.indicator", lang), list(choices), format_func=
 view = _data.district_map(colour_by or "par", indicator)
 
 shapes = districts.boundaries()
-figure = map_charts.district_choropleth(view.tiles, shapes, scale=view.scale, lang=lang) if shapes else \
-    map_charts.district_tiles(view.tiles, scale=view.scale, lang=lang)
+figure = _widgets.figure(lambda: map_charts.district_choropleth(view.tiles, shapes, scale=view.scale, lang=lang)
+                         if shapes else map_charts.district_tiles(view.tiles, scale=view.scale, lang=lang),
+                         "map_tiles", (colour_by, indicator, bool(shapes)))
 st.markdown(f"##### {view.title}")
 event = st.plotly_chart(figure, theme=None, key="map_tiles", config=_widgets.CHART_CONFIG, on_select="rerun",
                         selection_mode="points")

@@ -40,7 +40,7 @@ cards[5].metric(t("card.par", lang), numbers.number_text(latest.iloc[0], lang, n
                 if len(latest) else "–", border=True)
 
 st.subheader(t("overview.targets", lang, block=block_label(block, lang).lower()))
-_widgets.chart(charts.target_bullets(view.targets, lang), key="overview_targets")
+_widgets.chart(lambda: charts.target_bullets(view.targets, lang), key="overview_targets")
 targets = view.targets
 supplementary = targets.loc[targets["origin"] == "supplementary", "indicator"]
 if len(supplementary):
@@ -63,11 +63,11 @@ with attention:
 with trend_side:
     st.subheader(t("overview.par_trend", lang))
     names = {b: block_label(b, lang) for b in _data.BLOCKS}
-    _widgets.chart(charts.index_trend(trend, names, lang), key="overview_par")
+    _widgets.chart(lambda: charts.index_trend(trend, names, lang), key="overview_par")
 
 st.subheader(t("overview.heatmap", lang))
 st.caption(t("overview.heatmap_help", lang))
-_widgets.chart(charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
+_widgets.chart(lambda: charts.score_heatmap(view.heatmap, lang), key="overview_heatmap")
 
 with st.container(horizontal=True):
     for code, label in _choices.area_choices(lang).items():

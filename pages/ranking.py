@@ -22,7 +22,7 @@ with st.container(horizontal=True):
 
 _widgets.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend, decimals=2,
                     right=(t("label.change", lang),), rows=len(view.table))
-_widgets.chart(charts.ranking_bars(view.bars, view.tier_order, lang), key="ranking_bars")
+_widgets.chart(lambda: charts.ranking_bars(view.bars, view.tier_order, lang), key="ranking_bars")
 
 st.subheader(t("ranking.domains", lang))
 _widgets.show_table(view.domains, "ranking_domains", decimals=2)

@@ -16,7 +16,7 @@ st.subheader(t("subs.matrix", lang, year=year))
 if view.matrix.empty:
     st.info(t("empty.no_data", lang), icon=":material/info:")
 else:
-    _widgets.chart(charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
+    _widgets.chart(lambda: charts.completeness_matrix(view.matrix, lang), key="subs_matrix")
 
 st.subheader(t("subs.history", lang))
 if view.history.empty:

@@ -38,7 +38,7 @@ with left:
         _widgets.series_chart(unit, code, key=f"unit_series_{code}")
 with right:
     st.subheader(t("unit.areas", lang))
-    _widgets.chart(charts.area_scores(view.areas, lang), key="unit_areas")
+    _widgets.chart(lambda: charts.area_scores(view.areas, lang), key="unit_areas", choices=(unit,))
 
 st.subheader(t("unit.history", lang))
 if view.history.empty:

@@ -3,6 +3,7 @@ preselect, uploads are checked before anything is stored, and the ranking downlo
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -14,7 +15,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from cchc import config
+from cchc import config, ingest
 from cchc.auth import User
 from cchc.i18n import KEY_USER
 from cchc.report import MESSAGES
@@ -206,3 +207,26 @@ def test_map_shows_the_ten_districts_coloured_as_chosen(shared_dir, colour_by):
     assert_clean(at)
     names = {link.label for link in at.get("page_link")}
     assert {"TP Hưng Yên", "Mỹ Hào", "Phù Cừ"} <= names and len(names) == 10
+
+
+def unit_chart(at: AppTest) -> str:
+    """The unit page's area-score chart as sent to the browser (plotly's JSON)."""
+    return next(chart.proto.spec for chart in at.get("plotly_chart") if "unit_areas" in chart.proto.id)
+
+
+def test_shared_charts_follow_the_choices_and_the_data(data_dir):
+    """Charts are built once and shared by every session (pages/_widgets.figure): another unit, language or
+    period gets its own chart, and a stored report replaces the chart at once."""
+    at = open_page("pages/unit.py", period="2020")
+    at.selectbox(key="unit").set_value("SNV").run()
+    snv = unit_chart(at)
+    assert unit_chart(at.selectbox(key="unit").set_value("STP").run()) != snv
+    assert unit_chart(at.selectbox(key="unit").set_value("SNV").run()) == snv
+    other = open_page("pages/unit.py", period="2020", lang="en")
+    assert unit_chart(other.selectbox(key="unit").set_value("SNV").run()) != snv
+    ingest.ingest_file(Store(data_dir), build_workbook("SNV", "2020", report_date=dt.date(2020, 12, 10)),
+                       "SNV_2020.xlsx", user=CLERK)
+    fresh = unit_chart(at.run())
+    assert_clean(at)
+    assert fresh != snv
+    assert unit_chart(open_page("pages/unit.py", period="2020").selectbox(key="unit").set_value("SNV").run()) == fresh
