@@ -33,7 +33,7 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 run: install
-	$(PY) -m streamlit run app.py
+	$(PY) -m cchc serve
 
 # Debian's Chromium, and libatomic1, which playwright's bundled node needs (not on a minimal Debian 12).
 browser:

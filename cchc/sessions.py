@@ -1,0 +1,140 @@
+"""Logins that survive a reload, a new tab and another replica: a signed cookie backed by a session row.
+
+After a password login (:func:`begin`) the browser is sent once to ``/session/open?code=…`` (a route of
+``server.py``), where the one-time handoff code, valid for :data:`HANDOFF`, is traded (:func:`claim`) for a
+random token; the browser keeps ``token.signature`` in the HttpOnly, SameSite=Lax cookie :data:`COOKIE`, the
+store keeps only the SHA-256 digest of the token (and of the code). Every page run checks the session again
+(:func:`resume`), so a logout, a new password, a disabled account or an administrator's "log out everywhere"
+end it at once, on every replica sharing the database. A session ends after :data:`IDLE` without use and, used
+or not, :data:`MAX_AGE` after the login.
+
+The signature (HMAC-SHA256) uses the key from ``CCHC_SECRET_KEY``, else from ``<data folder>/secret_key``,
+generated once (mode 0600); replicas on several machines must share ``CCHC_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from cchc import clock
+from cchc.auth import User, require_admin
+from cchc.store import Store
+
+COOKIE = "cchc_session"
+IDLE = dt.timedelta(hours=8)  # a session unused this long ends
+MAX_AGE = dt.timedelta(hours=24)  # and every session ends this long after its login
+HANDOFF = dt.timedelta(seconds=60)  # the one-time code that sets the cookie is valid this long
+TOUCH_EVERY = dt.timedelta(minutes=1)  # a session's last use is written at most this often
+ENV_SECRET_KEY = "CCHC_SECRET_KEY"
+SECRET_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
+
+
+class SecretKeyError(ValueError):
+    """``CCHC_SECRET_KEY`` is too short to sign cookies safely."""
+
+
+def secret_key(data_dir: Path, env: Mapping[str, str] = os.environ) -> bytes:
+    """The key that signs session cookies: ``CCHC_SECRET_KEY``, else the data folder's own, made on first use."""
+    if given := env.get(ENV_SECRET_KEY, ""):
+        if len(given) < MIN_SECRET_LENGTH:
+            raise SecretKeyError(f"{ENV_SECRET_KEY} phải dài ít nhất {MIN_SECRET_LENGTH} ký tự "
+                                 "(tạo bằng: python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
+        return given.encode()
+    path = data_dir / SECRET_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        pass  # made before (or by another process just now)
+    return path.read_text().strip().encode()
+
+
+def digest(secret: str) -> str:
+    """What the store keeps of a token or a handoff code."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def sign(token: str, key: bytes) -> str:
+    """The cookie's value: the token and its HMAC-SHA256 signature."""
+    return f"{token}.{hmac.new(key, token.encode(), hashlib.sha256).hexdigest()}"
+
+
+def unsign(value: str | None, key: bytes) -> str | None:
+    """The token of a cookie value signed with ``key``, or None when it is missing, malformed or forged."""
+    token, _, signature = (value or "").rpartition(".")
+    if not token or not hmac.compare_digest(sign(token, key), f"{token}.{signature}"):
+        return None
+    return token
+
+
+def expired(created_at: dt.datetime, last_seen: dt.datetime, now: dt.datetime) -> str | None:
+    """Why a session is over at ``now`` (``max_age`` or ``idle``), or None while it lasts."""
+    if now - created_at >= MAX_AGE:
+        return "max_age"
+    if now - last_seen >= IDLE:
+        return "idle"
+    return None
+
+
+def begin(store: Store, user: User) -> tuple[int, str]:
+    """A new session for a user who just logged in: (its id, the one-time handoff code for the cookie route)."""
+    code = secrets.token_urlsafe(24)
+    return store.start_session(user.name, digest(code), origin=user.origin), code
+
+
+def claim(store: Store, code: str, key: bytes) -> str | None:
+    """The signed cookie value for a handoff code (usable once, within :data:`HANDOFF`), or None."""
+    token = secrets.token_urlsafe(32)
+    if not code or store.claim_handoff(digest(code), digest(token), since=clock.now() - HANDOFF) is None:
+        return None
+    return sign(token, key)
+
+
+def resume(store: Store, origin: str, *, session_id: int | None = None, cookie: str | None = None,
+           key: bytes = b"") -> User | None:
+    """The user of a session that still lasts, found by its id (the tab that logged in) or by the signed
+    cookie; the account's current role and units apply. An expired session is ended; a used one touched."""
+    token = unsign(cookie, key) if session_id is None else None
+    if session_id is None and token is None:
+        return None
+    found = store.login_session(session_id=session_id, token_hash=digest(token) if token else None)
+    if found is None:
+        return None
+    sid, created_at, last_seen, account = found
+    now = clock.now()
+    if why := expired(created_at, last_seen, now):
+        store.end_sessions(why, session_id=sid)
+        return None
+    if not account.active:
+        return None
+    if now - last_seen >= TOUCH_EVERY:
+        store.touch_session(sid, now)
+    return User(account.name, account.role, account.units, origin, sid)
+
+
+def end(store: Store, user: User) -> None:
+    """Log out: this session ends (audited as ``logout``)."""
+    if user.session is not None:
+        store.end_sessions("logout", session_id=user.session)
+    store.audit(user.name, "logout", user.name, origin=user.origin)
+
+
+def end_everywhere(store: Store, actor: User, name: str) -> int:
+    """An administrator logs ``name`` out of every browser at once; how many sessions ended (audited)."""
+    require_admin(actor, "đăng xuất người dùng khỏi mọi nơi")
+    return store.end_sessions("logout_all", name=name.strip().lower(), by=actor.name, origin=actor.origin)
+
+
+def set_cookie_header(value: str, *, secure: bool) -> str:
+    """``Set-Cookie`` for a session cookie (``value`` "" deletes it): HttpOnly, SameSite=Lax, the whole site,
+    as long as :data:`MAX_AGE`, Secure when the browser came over HTTPS."""
+    age = int(MAX_AGE.total_seconds()) if value else 0
+    return f"{COOKIE}={value}; Path=/; Max-Age={age}; HttpOnly; SameSite=Lax{'; Secure' if secure else ''}"
