@@ -52,6 +52,7 @@ def _resume() -> None:
     """This tab's login session (or, in a new tab or after a reload, the cookie's) must still last."""
     session_id = st.session_state.get(KEY_SESSION)
     cookie = st.context.cookies.get(sessions.COOKIE)
+    cookie = cookie if isinstance(cookie, str) else None  # without a browser connection (a test): none
     if session_id is None and (user() is not None or not cookie):
         return
     store = _data.store()
