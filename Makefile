@@ -8,7 +8,7 @@ PIP = $(PY) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: venv install install-dev run test browser lint bench
+.PHONY: venv install install-dev run test browser nginx lint bench
 
 # The environment itself. Debian ships `venv` without ensurepip unless python3-venv is installed: add it then.
 $(PY):
@@ -40,9 +40,14 @@ browser:
 	@command -v chromium >/dev/null && /sbin/ldconfig -p | grep -q libatomic.so.1 || \
 		{ $(APT_INSTALL) chromium libatomic1 >/dev/null; }
 
+# Debian's nginx for the deployment test (tests/test_deploy.py runs its own in the foreground; the system service
+# is not started by the install).
+nginx:
+	@.ci/install-nginx
+
 # The tests that run on both backends need a PostgreSQL server: CCHC_TEST_DATABASE_URL, 127.0.0.1:5432, or a
 # throwaway cluster that .ci/with-postgres starts (installing Debian's postgresql when missing) and stops.
-test: install-dev browser
+test: install-dev browser nginx
 	PY=$(PY) .ci/with-postgres $(PY) -m pytest
 
 lint: install-dev
