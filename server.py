@@ -67,5 +67,6 @@ def logout(request: Request) -> Response:
     return _back_to(request, request.query_params.get("next", ""), "")
 
 
+sessions.serve_routes()
 app = st.App("app.py", routes=[Route("/healthz", healthz), Route("/session/open", session_cookie),
                                Route("/session/close", logout)])

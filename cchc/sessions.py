@@ -34,6 +34,7 @@ TOUCH_EVERY = dt.timedelta(minutes=1)  # a session's last use is written at most
 ENV_SECRET_KEY = "CCHC_SECRET_KEY"
 SECRET_FILE = "secret_key"
 MIN_SECRET_LENGTH = 32
+_routes = {"served": False}  # whether this process serves the cookie routes (server.py), see routes_served()
 
 
 class SecretKeyError(ValueError):
@@ -131,6 +132,17 @@ def end_everywhere(store: Store, actor: User, name: str) -> int:
     """An administrator logs ``name`` out of every browser at once; how many sessions ended (audited)."""
     require_admin(actor, "đăng xuất người dùng khỏi mọi nơi")
     return store.end_sessions("logout_all", name=name.strip().lower(), by=actor.name, origin=actor.origin)
+
+
+def serve_routes() -> None:
+    """Called by ``server.py``: this process answers ``/session/open`` and ``/session/close``."""
+    _routes["served"] = True
+
+
+def routes_served() -> bool:
+    """Whether a login can get its cookie here; under a bare ``streamlit run app.py`` (no such routes) a login
+    lasts in its tab only, as its session id in the tab's state."""
+    return _routes["served"]
 
 
 def set_cookie_header(value: str, *, secure: bool) -> str:

@@ -110,7 +110,8 @@ def login(name: str, password: str) -> str | None:
         return str(error)
     session_id, code = sessions.begin(store, found)
     st.session_state[KEY_USER], st.session_state[KEY_SESSION] = replace(found, session=session_id), session_id
-    st.session_state[KEY_HANDOFF] = f"session/open?code={code}"
+    if sessions.routes_served():
+        st.session_state[KEY_HANDOFF] = f"session/open?code={code}"
     st.session_state.pop(KEY_CHECKED, None)
     return None
 
@@ -120,7 +121,8 @@ def logout() -> None:
     current = user()
     if current is not None:
         sessions.end(_data.store(), current)
-        st.session_state[KEY_HANDOFF] = "session/close?"
+        if sessions.routes_served():
+            st.session_state[KEY_HANDOFF] = "session/close?"
     st.session_state.pop(KEY_USER, None)
     st.session_state.pop(KEY_SESSION, None)
     if oidc_configured() and st.user.is_logged_in:

@@ -190,7 +190,13 @@ def follow_target(at: AppTest) -> str:
     return re.search(r'replace\("([^"]+)"\)', scripts[0]).group(1)
 
 
-def test_login_opens_a_session_that_an_administrator_ends_everywhere(store):
+@pytest.fixture
+def cookie_routes(monkeypatch) -> None:
+    """As under server.py, which serves the routes that set and delete the session cookie."""
+    monkeypatch.setitem(sessions._routes, "served", True)
+
+
+def test_login_opens_a_session_that_an_administrator_ends_everywhere(store, cookie_routes):
     at = clean(log_in(start(), "admin", PASSWORD))
     target = follow_target(at)
     assert target.startswith("session/open?code=") and target.endswith("&next=tai-khoan")
@@ -211,9 +217,18 @@ def test_login_opens_a_session_that_an_administrator_ends_everywhere(store):
     assert store.audit_log(1)["action"].tolist() == ["session.logout_all"]
 
 
-def test_logout_sends_the_browser_to_delete_its_cookie(store):
+def test_logout_sends_the_browser_to_delete_its_cookie(store, cookie_routes):
     at = clean(log_in(start(), "admin", PASSWORD))
     session_id = at.session_state[KEY_SESSION]
     at.button(key="logout").click().run()
     assert follow_target(at) == "session/close?&next=tai-khoan"
     assert sessions.resume(store, "web", session_id=session_id) is None
+
+
+def test_without_the_cookie_routes_a_login_lasts_in_its_tab(store):
+    """A bare ``streamlit run app.py``: nowhere to get a cookie, so no redirect; the tab's session still counts."""
+    at = clean(log_in(start(), "admin", PASSWORD))
+    assert not at.get("html") and at.session_state[KEY_USER].name == "admin"
+    sessions.end_everywhere(store, auth.operator("admin"), "admin")
+    at.switch_page("pages/overview.py").run()
+    assert KEY_USER not in at.session_state
