@@ -25,7 +25,8 @@ KEY_CHECKED = "upload_checked"
 KEY_STORED = "upload_stored"
 KEY_USER = "auth_user"  # the logged-in cchc.auth.User of this browser session
 KEY_FLASH = "flash"  # a success message kept across st.rerun()
-KEY_SESSION = "auth_session"  # the id of that user's login session (cchc.sessions), checked on every run
+KEY_SESSION = "auth_session"  # the id of that user's login session (cchc.sessions), checked on every run …
+KEY_SESSION_CHECKED = "auth_session_checked"  # … unless nothing was written since the last check (recently_checked)
 KEY_HANDOFF = "auth_handoff"  # after a login or logout: where the next run sends the browser for its cookie
 
 STRINGS: dict[str, tuple[str, str]] = {

@@ -16,9 +16,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from cchc import auth, sessions
+from cchc import auth, clock, sessions
 from cchc.auth import AuthError, User
-from cchc.i18n import KEY_CHECKED, KEY_FLASH, KEY_HANDOFF, KEY_SESSION, KEY_USER, t
+from cchc.i18n import KEY_CHECKED, KEY_FLASH, KEY_HANDOFF, KEY_SESSION, KEY_SESSION_CHECKED, KEY_USER, t
 from pages import _data
 
 
@@ -56,13 +56,18 @@ def _resume() -> None:
     if session_id is None and (user() is not None or not cookie):
         return
     store = _data.store()
+    version, now = store.data_version(), clock.now()
+    if session_id is not None and sessions.recently_checked(st.session_state.get(KEY_SESSION_CHECKED), session_id,
+                                                            version, now):
+        return
     found = sessions.resume(store, origin(), session_id=session_id, cookie=cookie,
                             key=_secret_key(str(store.data_dir)))
     if found is None:
-        st.session_state.pop(KEY_USER, None)
-        st.session_state.pop(KEY_SESSION, None)
+        for key in (KEY_USER, KEY_SESSION, KEY_SESSION_CHECKED):
+            st.session_state.pop(key, None)
     else:
         st.session_state[KEY_USER], st.session_state[KEY_SESSION] = found, found.session
+        st.session_state[KEY_SESSION_CHECKED] = (found.session, version, now)
 
 
 def prepare() -> None:

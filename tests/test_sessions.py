@@ -78,6 +78,17 @@ def test_expired(age, idle, why):
     assert sessions.expired(LOGIN, now - idle, now) == why
 
 
+@pytest.mark.parametrize(("last", "session_id", "version", "later", "still"), [
+    (None, 1, 5, dt.timedelta(0), False),
+    ((1, 5, LOGIN), 1, 5, dt.timedelta(seconds=59), True),
+    ((1, 5, LOGIN), 1, 5, sessions.TOUCH_EVERY, False),  # re-read at least this often (expiry, last use)
+    ((1, 5, LOGIN), 1, 6, dt.timedelta(seconds=1), False),  # something was written: it may have ended it
+    ((1, 5, LOGIN), 2, 5, dt.timedelta(seconds=1), False),  # another session (a new login in the tab)
+])
+def test_recently_checked(last, session_id, version, later, still):
+    assert sessions.recently_checked(last, session_id, version, LOGIN + later) is still
+
+
 @pytest.mark.parametrize(("value", "secure", "header"), [
     ("t.s", False, "cchc_session=t.s; Path=/; Max-Age=86400; HttpOnly; SameSite=Lax"),
     ("t.s", True, "cchc_session=t.s; Path=/; Max-Age=86400; HttpOnly; SameSite=Lax; Secure"),
