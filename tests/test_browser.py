@@ -172,6 +172,20 @@ def logged_in_as_admin(page) -> bool:
     return page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Nhật ký").count() == 1
 
 
+def check_a_report(page, folder: Path, label: str) -> tuple[str, str, Path]:
+    """A clerk's round on the upload page: download the template, fill it, upload it; the check says valid.
+    Returns its unit, period and file (not stored yet: "Xác nhận lưu" stores it)."""
+    open_in_app(page, "Nộp báo cáo")
+    download = click(page, "Tải biểu mẫu", download=True)
+    unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
+    assert unit in load_catalog().unit_by_code and parse_period(period)
+    filled = folder / f"{unit}_{period}_{label}.xlsx"
+    filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
+    page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+    return unit, period, filled
+
+
 AUDIT_ROWS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] tr')]
     .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)).filter(cells => cells.length)"""
 
@@ -211,14 +225,7 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             assert book["Xếp hạng"]["B5"].value
 
             log_in(page)
-            open_in_app(page, "Nộp báo cáo")
-            download = click(page, "Tải biểu mẫu", download=True)
-            unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
-            assert unit in load_catalog().unit_by_code and parse_period(period)
-            filled = tmp_path / f"{unit}_{period}_bao-cao-thu.xlsx"
-            filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
-            page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+            unit, period, filled = check_a_report(page, tmp_path, "bao-cao-thu")
             assert page.get_by_text(re.compile("sẽ thay thế")).count() >= 1
             shoot(page, "upload", shots)
             click(page, "Xác nhận lưu")

@@ -20,9 +20,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from cchc import sessions
-from cchc.catalog import load_catalog
 from cchc.config import ENV_DATA_DIR, ENV_DATABASE_URL
-from cchc.periods import parse_period
 from tests.conftest import database
 from tests.test_browser import (
     ADMIN_PASSWORD,
@@ -30,12 +28,11 @@ from tests.test_browser import (
     CHROMIUM,
     START_TIMEOUT,
     WAIT_MS,
+    check_a_report,
     click,
-    fill_template,
     free_port,
     log_in,
     logged_in_as_admin,
-    open_in_app,
     serve,
     settle,
 )
@@ -151,14 +148,7 @@ def browse(base: str, ports: list[int], tmp_path: Path) -> None:
             settle(page)
             assert upstream(page) == f"127.0.0.1:{ports[0]}"
             log_in(page)
-            open_in_app(page, "Nộp báo cáo")
-            download = click(page, "Tải biểu mẫu", download=True)
-            unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
-            assert unit in load_catalog().unit_by_code and parse_period(period)
-            filled = tmp_path / f"{unit}_{period}_qua-may-1.xlsx"
-            filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
-            page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+            unit, period, filled = check_a_report(page, tmp_path, "qua-may-1")
             click(page, "Xác nhận lưu")
             page.get_by_text(re.compile(f"Đã lưu {filled.name}")).wait_for()
 
