@@ -4,8 +4,9 @@
    ``--checks`` calls, on the embedded store and, with ``--database-url`` (or ``CCHC_DATABASE_URL``), PostgreSQL.
 2. **page run**: the overview run through AppTest for a logged-in user with a login session (checked each run)
    against the same user without one (the baseline: before this change), interleaved (each first in turn),
-   median of ``--runs``; printed as a ratio. A tab's check is skipped while nothing was written since its last
-   one (less than a minute ago, ``sessions.recently_checked``); the first two figures are what it then costs.
+   median of ``--runs``: the ratio of the runs, and the time of the session step itself in each. A tab's check
+   is skipped while nothing was written since its last one (under a minute ago, ``sessions.recently_checked``);
+   the first figures say what a check costs when it is made.
 3. **browser** (``--browser``, needs /usr/bin/chromium): ``python -m cchc serve`` on a loopback port; the time
    from the login click until the account page is back from the cookie route and drawn, and a reload (F5) of
    that page logged in against the same reload logged out (the baseline), median of ``--reloads``.
@@ -57,8 +58,9 @@ def check_cost(store: Store, checks: int) -> float:
     return statistics.median(times)
 
 
-def page_runs(data: Path, runs: int) -> tuple[float, float]:
-    """Median seconds of an overview run (AppTest) with a checked login session, and without one."""
+def page_runs(data: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Per tab (``session``: a checked login session; ``baseline``: the same user without one), the median
+    seconds of a whole overview run (AppTest) and of the session step of that run (``_session._resume``)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ[config.ENV_DATA_DIR] = str(data)
@@ -75,13 +77,24 @@ def page_runs(data: Path, runs: int) -> tuple[float, float]:
             at.session_state[key] = value
         tabs[name] = at.run()  # warm: caches filled
         assert not at.exception, at.exception
-    times: dict[str, list[float]] = {name: [] for name in tabs}
+    from pages import _session
+
+    step, checks = _session._resume, []
+
+    def timed_step() -> None:  # the real step, timed
+        started = time.perf_counter()
+        step()
+        checks.append(time.perf_counter() - started)
+
+    _session._resume = timed_step
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in tabs}
     for n in range(runs):
         for name, at in (list if n % 2 else reversed)(tabs.items()):  # each first in turn
             started = time.perf_counter()
             at.run()
-            times[name].append(time.perf_counter() - started)
-    return statistics.median(times["session"]), statistics.median(times["baseline"])
+            times[name][0].append(time.perf_counter() - started)
+            times[name][1].append(checks.pop())
+    return {name: (statistics.median(whole), statistics.median(step)) for name, (whole, step) in times.items()}
 
 
 def browser(data: Path, reloads: int) -> None:
@@ -149,9 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, store in stores.items():
             print(f"check: one session check on {name}: {1000 * check_cost(store, args.checks):.2f} ms "
                   f"(median of {args.checks})")
-        with_session, baseline = page_runs(Path(tmp) / "pages", args.runs)
-        print(f"page run: overview (AppTest, embedded) with a checked session {1000 * with_session:.1f} ms, without "
-              f"(baseline) {1000 * baseline:.1f} ms: ratio {with_session / baseline:.3f} (median of {args.runs})")
+        runs = page_runs(Path(tmp) / "pages", args.runs)
+        (whole, step), (base_whole, base_step) = runs["session"], runs["baseline"]
+        print(f"page run: overview (AppTest, embedded), median of {args.runs}: with a checked session "
+              f"{1000 * whole:.1f} ms, of which the session step {1000 * step:.2f} ms; without a session (baseline) "
+              f"{1000 * base_whole:.1f} ms, step {1000 * base_step:.2f} ms; ratio of the runs {whole / base_whole:.3f},"
+              f" the check adds {1000 * (step - base_step):.2f} ms")
         if args.browser:
             browser(Path(tmp) / "browser", args.reloads)
     return 0
