@@ -877,11 +877,15 @@ class Store:
         with closing(copy):
             return _write_parquet(copy, names, folder)
 
-    def import_tables(self, folder: Path) -> None:
+    def import_tables(self, folder: Path, names: Sequence[str] = BACKUP_TABLES) -> None:
         """Load the data tables written by :meth:`export_tables` into this empty store, in one transaction,
-        and move the id sequences past the loaded ids."""
+        and move the id sequences past the loaded ids; ``names``: the data tables the export holds (one made
+        before a table's migration lacks it: that table stays empty)."""
+        if unknown := set(names) - set(BACKUP_TABLES):
+            raise ValueError(f"not data tables: {sorted(unknown)}")
+
         def work(con: Any) -> None:
-            for name in BACKUP_TABLES:
+            for name in names:
                 if con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
                     raise ValueError(f"table {name} is not empty")
                 path = str(folder / f"{name}.parquet")
