@@ -5,7 +5,10 @@ not under ``/auth/``, which Streamlit's single sign-on uses).
 - ``/session/open?code=…&next=PAGE``: trades a login's one-time handoff code for the session cookie
   (:mod:`cchc.sessions`) and sends the browser back to the page; a Streamlit run speaks over a websocket and
   cannot set an HttpOnly cookie itself;
-- ``/session/close?next=PAGE``: deletes the cookie (the page ended the session itself) and goes back.
+- ``/session/close?next=PAGE``: deletes the cookie (the page ended the session itself) and goes back;
+
+and a middleware that gives every browser, on its first page load, the random cookie a login's handoff code is
+bound to (``cchc_browser``), so a code sent to somebody else's browser logs nobody in.
 
 ``python -m cchc serve`` runs it (``streamlit run server.py`` in the project folder, which finds ``app`` and
 reads ``.streamlit/config.toml``).
@@ -18,9 +21,12 @@ import re
 from functools import cache
 
 import streamlit as st
-from starlette.requests import Request
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cchc import bootstrap, config, sessions
 from cchc.store import Store
@@ -48,18 +54,23 @@ def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+def _secure(connection: HTTPConnection) -> bool:
+    """Whether the browser came over HTTPS (directly, or to the proxy that says so)."""
+    return connection.url.scheme == "https" or connection.headers.get("x-forwarded-proto") == "https"
+
+
 def _back_to(request: Request, page: str, cookie: str) -> Response:
     """A redirect to the dashboard page (relative: also behind a proxy's path) that sets or deletes the cookie."""
     answer = RedirectResponse(f"../{page if _PAGE.match(page) else ''}", status_code=303)
-    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-    answer.headers.append("set-cookie", sessions.set_cookie_header(cookie, secure=secure))
+    answer.headers.append("set-cookie", sessions.set_cookie_header(cookie, secure=_secure(request)))
     answer.headers["cache-control"] = "no-store"
     return answer
 
 
 def session_cookie(request: Request) -> Response:
     store = _store()
-    value = sessions.claim(store, request.query_params.get("code", ""), sessions.secret_key(store.data_dir))
+    value = sessions.claim(store, request.query_params.get("code", ""), sessions.secret_key(store.data_dir),
+                           request.cookies.get(sessions.BROWSER_COOKIE, ""))
     return _back_to(request, request.query_params.get("next", ""), value or "")
 
 
@@ -67,6 +78,26 @@ def logout(request: Request) -> Response:
     return _back_to(request, request.query_params.get("next", ""), "")
 
 
+class BrowserCookie:
+    """ASGI middleware: an HTTP answer to a browser without ``cchc_browser`` gives it one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or sessions.BROWSER_COOKIE in HTTPConnection(scope).cookies:
+            await self.app(scope, receive, send)
+            return
+        secure = _secure(HTTPConnection(scope))
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", sessions.browser_cookie_header(secure=secure))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
 sessions.serve_routes()
 app = st.App("app.py", routes=[Route("/healthz", healthz), Route("/session/open", session_cookie),
-                               Route("/session/close", logout)])
+                               Route("/session/close", logout)], middleware=[Middleware(BrowserCookie)])

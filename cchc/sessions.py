@@ -1,9 +1,10 @@
 """Logins that survive a reload, a new tab and another replica: a signed cookie backed by a session row.
 
 After a password login (:func:`begin`) the browser is sent once to ``/session/open?code=…`` (a route of
-``server.py``), where the one-time handoff code, valid for :data:`HANDOFF`, is traded (:func:`claim`) for a
-random token; the browser keeps ``token.signature`` in the HttpOnly, SameSite=Lax cookie :data:`COOKIE`, the
-store keeps only the SHA-256 digest of the token (and of the code). Every page run checks the session again
+``server.py``), where the one-time handoff code, valid for :data:`HANDOFF` and only with the browser cookie
+that browser already had (:data:`BROWSER_COOKIE`), is traded (:func:`claim`) for a random token; the browser
+keeps ``token.signature`` in the HttpOnly, SameSite=Lax cookie :data:`COOKIE`, the store keeps only the SHA-256
+digest of the token (and of the code). Every page run checks the session again
 (:func:`resume`), so a logout, a new password, a disabled account or an administrator's "log out everywhere"
 end it at once, on every replica sharing the database. A session ends after :data:`IDLE` without use and, used
 or not, :data:`MAX_AGE` after the login.
@@ -27,6 +28,8 @@ from cchc.auth import User, require_admin
 from cchc.store import Store
 
 COOKIE = "cchc_session"
+BROWSER_COOKIE = "cchc_browser"  # random, given to every browser by server.py: a handoff code is bound to it
+BROWSER_AGE = dt.timedelta(days=365)
 IDLE = dt.timedelta(hours=8)  # a session unused this long ends
 MAX_AGE = dt.timedelta(hours=24)  # and every session ends this long after its login
 HANDOFF = dt.timedelta(seconds=60)  # the one-time code that sets the cookie is valid this long
@@ -94,16 +97,21 @@ def recently_checked(last: tuple[int, int, dt.datetime] | None, session_id: int,
     return last is not None and last[:2] == (session_id, version) and now - last[2] < TOUCH_EVERY
 
 
-def begin(store: Store, user: User) -> tuple[int, str]:
-    """A new session for a user who just logged in: (its id, the one-time handoff code for the cookie route)."""
+def begin(store: Store, user: User, browser: str = "") -> tuple[int, str]:
+    """A new session for a user who just logged in: (its id, the one-time handoff code for the cookie route),
+    the code bound to the browser's :data:`BROWSER_COOKIE` (without one, the code is of no use: the login lasts
+    in its tab only)."""
     code = secrets.token_urlsafe(24)
-    return store.start_session(user.name, digest(code), origin=user.origin), code
+    return store.start_session(user.name, digest(f"{code}|{browser}"), origin=user.origin), code
 
 
-def claim(store: Store, code: str, key: bytes) -> str | None:
-    """The signed cookie value for a handoff code (usable once, within :data:`HANDOFF`), or None."""
+def claim(store: Store, code: str, key: bytes, browser: str) -> str | None:
+    """The signed cookie value for a handoff code (usable once, within :data:`HANDOFF`, by the browser it was
+    made for: a code sent to somebody else's browser logs nobody in), or None."""
     token = secrets.token_urlsafe(32)
-    if not code or store.claim_handoff(digest(code), digest(token), since=clock.now() - HANDOFF) is None:
+    if not code or not browser:
+        return None
+    if store.claim_handoff(digest(f"{code}|{browser}"), digest(token), since=clock.now() - HANDOFF) is None:
         return None
     return sign(token, key)
 
@@ -154,8 +162,13 @@ def routes_served() -> bool:
     return _routes["served"]
 
 
-def set_cookie_header(value: str, *, secure: bool) -> str:
-    """``Set-Cookie`` for a session cookie (``value`` "" deletes it): HttpOnly, SameSite=Lax, the whole site,
-    as long as :data:`MAX_AGE`, Secure when the browser came over HTTPS."""
-    age = int(MAX_AGE.total_seconds()) if value else 0
-    return f"{COOKIE}={value}; Path=/; Max-Age={age}; HttpOnly; SameSite=Lax{'; Secure' if secure else ''}"
+def set_cookie_header(value: str, *, secure: bool, name: str = COOKIE, age: dt.timedelta = MAX_AGE) -> str:
+    """``Set-Cookie`` for the session cookie (``value`` "" deletes it) or another of ours: HttpOnly,
+    SameSite=Lax, the whole site, for ``age``, Secure when the browser came over HTTPS."""
+    seconds = int(age.total_seconds()) if value else 0
+    return f"{name}={value}; Path=/; Max-Age={seconds}; HttpOnly; SameSite=Lax{'; Secure' if secure else ''}"
+
+
+def browser_cookie_header(*, secure: bool) -> str:
+    """``Set-Cookie`` giving a browser its random :data:`BROWSER_COOKIE` (a year)."""
+    return set_cookie_header(secrets.token_urlsafe(24), secure=secure, name=BROWSER_COOKIE, age=BROWSER_AGE)

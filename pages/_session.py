@@ -113,7 +113,8 @@ def login(name: str, password: str) -> str | None:
         found = auth.authenticate(store, name, password, origin=origin())
     except AuthError as error:
         return str(error)
-    session_id, code = sessions.begin(store, found)
+    browser = st.context.cookies.get(sessions.BROWSER_COOKIE)  # given by server.py's middleware
+    session_id, code = sessions.begin(store, found, browser if isinstance(browser, str) else "")
     st.session_state[KEY_USER], st.session_state[KEY_SESSION] = replace(found, session=session_id), session_id
     if sessions.routes_served():
         st.session_state[KEY_HANDOFF] = f"session/open?code={code}"

@@ -67,8 +67,22 @@ def test_healthz_answers_503_when_the_database_does_not(server):
 def test_cookie_routes_without_a_valid_code_delete_the_cookie(server, path, location):
     answer = get(server(), path)
     assert (answer.status, answer.getheader("location")) == (303, location)
-    assert answer.getheader("set-cookie") == sessions.set_cookie_header("", secure=False)
+    deleted, given = answer.headers.get_all("set-cookie")
+    assert deleted == sessions.set_cookie_header("", secure=False)
+    assert given.startswith(f"{sessions.BROWSER_COOKIE}=")  # a browser without one gets it with any answer
     assert answer.getheader("cache-control") == "no-store"
+
+
+def test_the_browser_cookie_is_given_once(server):
+    port = server()
+    first = get(port, "/")
+    given = first.getheader("set-cookie")
+    assert given.startswith(f"{sessions.BROWSER_COOKIE}=") and "HttpOnly" in given
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/", headers={"Cookie": given.split(";")[0]})
+    answer = connection.getresponse()
+    answer.read()
+    assert answer.status == 200 and answer.getheader("set-cookie") is None
 
 
 def test_serve_runs_from_any_folder(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 
 import pytest
@@ -17,6 +18,7 @@ PASSWORD = "mật-khẩu-đủ-dài-1"
 NEW_PASSWORD = "mật-khẩu-mới-đủ-dài-2"
 KEY = b"k" * 40
 LOGIN = dt.datetime(2020, 6, 1, 8, 0)
+BROWSER = "trinh-duyet-cua-nguoi-dang-nhap"  # the browser cookie server.py gave the browser that logs in
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +37,8 @@ def store(backend, tmp_path) -> Store:
 def logged_in(store: Store, name: str = "ld.an", origin: str = "10.0.0.1") -> tuple[User, str]:
     """A password login with its session, and the cookie value its browser got from the handoff route."""
     user = auth.authenticate(store, name, PASSWORD, origin=origin)
-    session_id, code = sessions.begin(store, user)
-    cookie = sessions.claim(store, code, KEY)
+    session_id, code = sessions.begin(store, user, BROWSER)
+    cookie = sessions.claim(store, code, KEY, BROWSER)
     assert cookie is not None
     return User(user.name, user.role, user.units, origin, session_id), cookie
 
@@ -87,6 +89,12 @@ def test_expired(age, idle, why):
 ])
 def test_recently_checked(last, session_id, version, later, still):
     assert sessions.recently_checked(last, session_id, version, LOGIN + later) is still
+
+
+def test_browser_cookie_header():
+    first, second = (sessions.browser_cookie_header(secure=True) for _ in range(2))
+    assert first != second and re.fullmatch(r"cchc_browser=[\w-]{32}; Path=/; Max-Age=31536000; HttpOnly; "
+                                            r"SameSite=Lax; Secure", first)
 
 
 @pytest.mark.parametrize(("value", "secure", "header"), [
@@ -141,14 +149,26 @@ def test_a_cookie_signed_with_another_key_is_refused(store):
 def test_a_handoff_code_works_once_and_briefly(store):
     user = auth.authenticate(store, "ld.an", PASSWORD, origin="10.0.0.1")
     with clock.frozen(LOGIN):
-        _, code = sessions.begin(store, user)
-        _, late = sessions.begin(store, user)
+        _, code = sessions.begin(store, user, BROWSER)
+        _, late = sessions.begin(store, user, BROWSER)
     with clock.frozen(LOGIN + sessions.HANDOFF - dt.timedelta(seconds=1)):
-        assert sessions.claim(store, code, KEY) is not None
-        assert sessions.claim(store, code, KEY) is None  # used
+        assert sessions.claim(store, code, KEY, BROWSER) is not None
+        assert sessions.claim(store, code, KEY, BROWSER) is None  # used
     with clock.frozen(LOGIN + sessions.HANDOFF + dt.timedelta(seconds=1)):
-        assert sessions.claim(store, late, KEY) is None  # too late
-    assert sessions.claim(store, "", KEY) is None and sessions.claim(store, "guess", KEY) is None
+        assert sessions.claim(store, late, KEY, BROWSER) is None  # too late
+    assert sessions.claim(store, "", KEY, BROWSER) is None and sessions.claim(store, "guess", KEY, BROWSER) is None
+
+
+@pytest.mark.parametrize(("made_for", "used_by"), [
+    (BROWSER, "trinh-duyet-khac"),  # the code sent to somebody else's browser: a login CSRF
+    (BROWSER, ""),  # a browser that never loaded a page here
+    ("", ""),  # a login without the browser cookie (no server.py): its tab only
+])
+def test_a_handoff_code_works_only_in_the_browser_it_was_made_for(store, made_for, used_by):
+    _, code = sessions.begin(store, auth.authenticate(store, "ld.an", PASSWORD, origin="10.0.0.1"), made_for)
+    assert sessions.claim(store, code, KEY, used_by) is None
+    if made_for:
+        assert sessions.claim(store, code, KEY, made_for) is not None  # not used up by the refusals
 
 
 @pytest.mark.parametrize(("later", "lasts"), [
@@ -246,8 +266,8 @@ def test_a_cookie_from_one_replica_is_honoured_by_another(backend, store, tmp_pa
     first, second = Store(tmp_path / "one"), Store(tmp_path / "two")
     key = sessions.secret_key(first.data_dir)
     user = auth.authenticate(first, "ld.an", PASSWORD, origin="10.0.0.1")
-    _, code = sessions.begin(first, user)
-    cookie = sessions.claim(first, code, key)
+    _, code = sessions.begin(first, user, BROWSER)
+    cookie = sessions.claim(first, code, key, BROWSER)
     found = sessions.resume(second, "10.0.0.3", cookie=cookie, key=sessions.secret_key(second.data_dir))
     assert found is not None and found.name == "ld.an"
 
