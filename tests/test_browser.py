@@ -72,6 +72,16 @@ def serve(port: int, env: dict[str, str], log) -> subprocess.Popen:
                             stderr=subprocess.STDOUT)
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End a server started here (killed when it does not stop within 10 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
@@ -84,12 +94,7 @@ def app_url(tmp_path_factory):
         wait_healthy(url, server)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server)
         log.close()
 
 

@@ -35,6 +35,7 @@ from tests.test_browser import (
     logged_in_as_admin,
     serve,
     settle,
+    stop,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,15 +78,6 @@ def answers(url: str, process: subprocess.Popen, timeout: float = START_TIMEOUT)
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def route_to(context, base: str, replica: int) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from cchc import sessions
 from cchc.config import ENV_DATA_DIR, ENV_DATABASE_URL
-from tests.test_browser import free_port, serve, wait_healthy
+from tests.test_browser import free_port, serve, stop, wait_healthy
 
 
 def get(port: int, path: str) -> http.client.HTTPResponse:
@@ -39,8 +39,7 @@ def server(tmp_path):
 
     yield start
     for process, log in started:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
         log.close()
 
 
@@ -100,5 +99,4 @@ def test_serve_runs_from_any_folder(tmp_path):
         assert get(port, "/healthz").status == 200
         assert (tmp_path / "mine" / "cchc.duckdb").exists()
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
