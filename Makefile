@@ -8,7 +8,7 @@ PIP = $(PY) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: venv install install-dev run test browser lint bench
+.PHONY: venv install install-dev run test browser nginx lint bench
 
 # The environment itself. Debian ships `venv` without ensurepip unless python3-venv is installed: add it then.
 $(PY):
@@ -33,17 +33,22 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 run: install
-	$(PY) -m streamlit run app.py
+	$(PY) -m cchc serve
 
 # Debian's Chromium, and libatomic1, which playwright's bundled node needs (not on a minimal Debian 12).
 browser:
 	@command -v chromium >/dev/null && /sbin/ldconfig -p | grep -q libatomic.so.1 || \
 		{ $(APT_INSTALL) chromium libatomic1 >/dev/null; }
 
+# Debian's nginx for the deployment test (tests/test_deploy.py runs its own in the foreground; the system service
+# is not started by the install).
+nginx:
+	@.ci/install-nginx
+
 # The tests that run on both backends need a PostgreSQL server: CCHC_TEST_DATABASE_URL, 127.0.0.1:5432, or a
 # throwaway cluster that .ci/with-postgres starts (installing Debian's postgresql when missing) and stops.
 # The lint (ruff, then the type checker) runs first: seconds, and a type error fails the run before the suite.
-test: lint browser
+test: lint browser nginx
 	PY=$(PY) .ci/with-postgres $(PY) -m pytest
 
 lint: install-dev

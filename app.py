@@ -45,6 +45,7 @@ if user is not None and user.is_admin:
 pages[t("section.account", lang)] = [page("pages/login.py", "page.account" if user else "page.login", "person",
                                           "tai-khoan", default=not _session.can_read())]
 current = st.navigation(pages, expanded=True)  # every page in sight: an administrator has 14
+_session.follow(current.url_path)
 
 _choices.block_from_link()
 with st.sidebar:

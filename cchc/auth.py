@@ -63,12 +63,14 @@ class PermissionDenied(AuthError):
 
 @dataclass(frozen=True)
 class User:
-    """Who acts: name, role, the units a ``don_vi`` account reports for, and where the request came from."""
+    """Who acts: name, role, the units a ``don_vi`` account reports for, where the request came from, and the
+    login session it belongs to (:mod:`cchc.sessions`; None for the command line)."""
 
     name: str
     role: str
     units: tuple[str, ...] = ()
     origin: str = ""
+    session: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -230,18 +232,20 @@ def change_password(store: Store, user: User, old: str, new: str) -> None:
         raise AuthError("password-wrong")
     if old == new:
         raise AuthError("password-unchanged")
-    _set_password(store, user, user.name, new, "user.password")
+    _set_password(store, user, user.name, new, "user.password")  # the user's other sessions end
 
 
 def reset_password(store: Store, actor: User, name: str, new: str) -> None:
-    """An administrator sets another account's password (which ends every wait after failed logins)."""
+    """An administrator sets another account's password (which ends every wait after failed logins, and every
+    session of the account)."""
     require_admin(actor, "đặt lại mật khẩu")
     _set_password(store, actor, name, new, "user.password.reset")
 
 
 def _set_password(store: Store, actor: User, name: str, new: str, action: str) -> None:
     changes = {"password_hash": hash_password(new), "password_changed_at": clock.now(), "failed_logins": 0}
-    if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin):
+    keep = actor.session if actor.name == name else None
+    if not store.update_account(name, changes, by=actor.name, action=action, origin=actor.origin, keep_session=keep):
         raise AuthError("no-account", name=name)
 
 

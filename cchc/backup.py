@@ -26,7 +26,7 @@ from pathlib import Path
 from cchc import clock
 from cchc.auth import User
 from cchc.errors import CodedError
-from cchc.store import RAW_DIR, Store, evidence_hashes
+from cchc.store import BACKUP_TABLES, RAW_DIR, Store, evidence_hashes
 
 FORMAT = "cchc-backup"
 FORMAT_VERSION = 1
@@ -112,7 +112,7 @@ def restore(source: Path, target: Store, user: User) -> BackupSummary:
         if not target.embedded:
             for path in sorted((staging / RAW_DIR).glob("??/*")):
                 restored.keep_raw(path.read_bytes())
-        restored.import_tables(tables)
+        restored.import_tables(tables, [name for name in BACKUP_TABLES if name in manifest["tables"]])
         shutil.rmtree(tables)
         restored.audit(user.name, "backup.restore", Path(source).name, manifest["created_at"], origin=user.origin)
         if target.embedded:

@@ -25,6 +25,9 @@ KEY_CHECKED = "upload_checked"
 KEY_STORED = "upload_stored"
 KEY_USER = "auth_user"  # the logged-in cchc.auth.User of this browser session
 KEY_FLASH = "flash"  # a success message kept across st.rerun()
+KEY_SESSION = "auth_session"  # the id of that user's login session (cchc.sessions), checked on every run …
+KEY_SESSION_CHECKED = "auth_session_checked"  # … unless nothing was written since the last check (recently_checked)
+KEY_HANDOFF = "auth_handoff"  # after a login or logout: where the next run sends the browser for its cookie
 
 STRINGS: dict[str, tuple[str, str]] = {
     # App shell
@@ -252,6 +255,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.reset": ("Mật khẩu mới cho «{name}»", "New password for «{name}»"),
     "users.reset_button": ("Đặt lại mật khẩu (và mở khóa)", "Reset password (and unlock)"),
     "users.reset_done": ("Đã đặt lại mật khẩu của «{name}».", "Password of «{name}» reset."),
+    "users.logout_all": ("Đăng xuất «{name}» khỏi mọi nơi", "Log «{name}» out everywhere"),
+    "users.logout_all_help": ("Kết thúc ngay mọi phiên đăng nhập của tài khoản này, trên mọi trình duyệt và máy chủ.",
+                              "Ends every login session of this account at once, in every browser and server."),
+    "users.logged_out": ("Đã đăng xuất «{name}» khỏi mọi nơi.", "«{name}» logged out everywhere."),
     "approval.open": ("Kỳ {period} đang mở: các đơn vị nộp được báo cáo.", "Period {period} is open for reports."),
     "approval.locked": ("Kỳ {period} đã khóa sổ: mọi báo cáo nộp cho kỳ này bị từ chối.",
                         "Period {period} is locked: every upload for it is refused."),

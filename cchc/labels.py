@@ -79,6 +79,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "backup.restore": ("Khôi phục từ bản sao lưu", "Backup restored"),
     "sample": ("Dữ liệu mẫu", "Sample data"),
     "sample.loaded": ("Nạp dữ liệu mẫu", "Sample data loaded"),
+    "session": ("Phiên đăng nhập", "Login sessions"),
+    "session.logout_all": ("Đăng xuất khỏi mọi nơi", "Logged out everywhere"),
     "evidence": ("Tài liệu kiểm chứng", "Evidence files"),
     "evidence.add": ("Đính kèm tài liệu kiểm chứng", "Evidence attached"),
     "evidence.refused": ("Từ chối tài liệu kiểm chứng", "Evidence refused"),

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import duckdb
 import pandas as pd
@@ -117,23 +117,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " comment VARCHAR NOT NULL CHECK (length(comment) <= 1000), insufficient BOOLEAN NOT NULL,"
         " appraised_by VARCHAR NOT NULL, appraised_at TIMESTAMP NOT NULL)",
     ),
+    (  # login sessions behind the browser's cookie (cchc.sessions): only SHA-256 digests of their secrets
+        "CREATE SEQUENCE login_session_id",
+        "CREATE TABLE login_session (id BIGINT PRIMARY KEY DEFAULT nextval('login_session_id'),"
+        " account VARCHAR NOT NULL, token_hash VARCHAR, handoff_hash VARCHAR, created_at TIMESTAMP NOT NULL,"
+        " last_seen TIMESTAMP NOT NULL, ended_at TIMESTAMP, ended_why VARCHAR, origin VARCHAR)",
+    ),
 )
 # Indexes for PostgreSQL's row-by-row lookups (DuckDB scans its columns; an index would only slow its inserts).
 _POSTGRES_ONLY = {3: ("CREATE INDEX value_submission ON value (submission_id)",
                       "CREATE INDEX issue_submission ON issue (submission_id)",
-                      "CREATE INDEX submission_unit_period ON submission (unit, period)")}
+                      "CREATE INDEX submission_unit_period ON submission (unit, period)"),
+                  5: ("CREATE INDEX login_session_token ON login_session (token_hash)",
+                      "CREATE INDEX login_session_handoff ON login_session (handoff_hash)",
+                      "CREATE INDEX login_session_account ON login_session (account)")}
 # Everything the migrations create, dropped by reset() (views first).
 _OBJECTS = (("VIEW", "current_values"), ("VIEW", "current_submission"), *(("TABLE", t) for t in (
     "meta", "unit", "unit_event", "indicator", "target", "period", "submission", "value", "issue", "audit",
-    "par_score", "account", "decision", "raw_file", "evidence", "appraisal", "schema_version")),
+    "par_score", "account", "decision", "raw_file", "evidence", "appraisal", "login_session", "schema_version")),
     *(("SEQUENCE", s) for s in ("submission_id", "audit_id", "par_score_id", "decision_id", "evidence_id",
-                                "appraisal_id")))
+                                "appraisal_id", "login_session_id")))
 # What a backup holds: the data tables (restored) and the catalog tables (kept for reference: the code rebuilds them).
-BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision", "evidence", "appraisal")
-LATER_TABLES = frozenset({"evidence", "appraisal"})  # absent from backups made before they existed: restored empty
+BACKUP_TABLES = ("submission", "value", "issue", "audit", "par_score", "account", "decision", "evidence", "appraisal",
+                 "login_session")
 CATALOG_TABLES = ("unit", "unit_event", "indicator", "target", "period")
 _SEQUENCES = (("submission", "submission_id"), ("audit", "audit_id"), ("par_score", "par_score_id"),
-              ("decision", "decision_id"), ("evidence", "evidence_id"), ("appraisal", "appraisal_id"))
+              ("decision", "decision_id"), ("evidence", "evidence_id"), ("appraisal", "appraisal_id"),
+              ("login_session", "login_session_id"))
 
 _SUBMISSION_COLUMNS = ("id", "unit", "period", "sha256", "filename", "size", "uploaded_by", "uploaded_at", "status",
                        "supersedes", "template_version", "reporter", "report_date")
@@ -366,9 +376,9 @@ class Store:
                 with suppress(psycopg.Error):
                     con.execute(f"SELECT pg_advisory_unlock{kind}(?)", [key])
 
-    def _write(self, work: Callable[[Any], Any]) -> Any:
+    def _write(self, work: Callable[[Any], Any], *, bump: bool = True) -> Any:
         with self._connection() as con:
-            return _transact(con, work)
+            return _transact(con, work, bump=bump)
 
     # -- schema --------------------------------------------------------------------------------------------
     def _ensure_schema(self, con: Any) -> None:
@@ -799,18 +809,23 @@ class Store:
             return False
 
     def update_account(self, name: str, changes: Mapping[str, Any], *, by: str, action: str, detail: str = "",
-                       origin: str = "") -> bool:
-        """Change some of an account's fields and audit it as ``action``; False when there is no such account."""
+                       origin: str = "", keep_session: int | None = None) -> bool:
+        """Change some of an account's fields and audit it as ``action``; False when there is no such account.
+        A new password (``password_changed_at``) or a disabled account ends the account's login sessions in the
+        same transaction (all but ``keep_session``: the one a user changed their own password in)."""
         unknown = set(changes) - _ACCOUNT_CHANGES
         if unknown or not changes:
             raise ValueError(f"cannot change account fields {sorted(unknown)}")
         values = {k: " ".join(v) if k == "units" else v for k, v in changes.items()}
+        why = "password" if "password_changed_at" in changes else "disabled" if changes.get("active") is False else ""
 
         def work(con: Any) -> bool:
             found = con.execute(f"UPDATE account SET {', '.join(f'{k} = ?' for k in values)} WHERE name = ?"
                                 " RETURNING name", [*values.values(), name]).fetchall()
             if found:
                 _audit(con, by, action, name, detail, origin)
+            if found and why:
+                _end_sessions(con, why, name=name, keep=keep_session)
             return bool(found)
 
         return self._write(work)
@@ -834,6 +849,48 @@ class Store:
                 " (action = 'user.password.reset' OR (action = 'login' AND origin = ?))), 0)",
                 [name, origin, since, name, origin]).fetchone()
         return row[0], row[1]
+
+    # -- login sessions (cchc.sessions) ---------------------------------------------------------------------
+    def start_session(self, name: str, handoff_hash: str, *, origin: str = "") -> int:
+        """A new login session of ``name``, waiting for its browser to claim the cookie with the handoff code."""
+        at = clock.now()
+        return self._write(lambda con: con.execute(
+            "INSERT INTO login_session (account, handoff_hash, created_at, last_seen, origin) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING id", [name, handoff_hash, at, at, origin]).fetchone()[0])
+
+    def claim_handoff(self, handoff_hash: str, token_hash: str, *, since: dt.datetime) -> int | None:
+        """Trade a handoff code (once, if issued after ``since``) for the cookie token; the session's id."""
+        row = self._write(lambda con: con.execute(
+            "UPDATE login_session SET token_hash = ?, handoff_hash = NULL WHERE handoff_hash = ? AND created_at >= ?"
+            " AND ended_at IS NULL RETURNING id", [token_hash, handoff_hash, since]).fetchone(), bump=False)
+        return None if row is None else row[0]
+
+    def login_session(self, *, session_id: int | None = None,
+                      token_hash: str | None = None) -> tuple[int, dt.datetime, dt.datetime, Account] | None:
+        """(id, created_at, last_seen, account) of a session not ended, by its id or its cookie token's digest."""
+        with self._connection() as con:
+            row = con.execute(
+                f"SELECT s.id, s.created_at, s.last_seen, {', '.join(f'a.{c}' for c in _ACCOUNT_COLUMNS)}"
+                " FROM login_session s JOIN account a ON a.name = s.account WHERE s.ended_at IS NULL"
+                " AND (s.id = ? OR s.token_hash = ?)", [session_id, token_hash]).fetchone()
+        return None if row is None else (row[0], row[1], row[2], _account(row[3:]))
+
+    def touch_session(self, session_id: int, at: dt.datetime) -> None:
+        """Note that a session was used (not a change of data: the data version stays)."""
+        self._write(lambda con: con.execute("UPDATE login_session SET last_seen = ? WHERE id = ?", [at, session_id]),
+                    bump=False)
+
+    def end_sessions(self, why: str, *, name: str | None = None, session_id: int | None = None, by: str = "",
+                     origin: str = "") -> int:
+        """End one session (``session_id``) or every session of ``name``; audited as ``session.<why>`` when
+        ``by`` someone. The number ended."""
+        def work(con: Any) -> int:
+            ended = _end_sessions(con, why, name=name, session_id=session_id)
+            if by:
+                _audit(con, by, f"session.{why}", name or f"#{session_id}", f"{ended} phiên", origin)
+            return ended
+
+        return self._write(work)
 
     # -- approvals and period locks (cchc.approval) -------------------------------------------------------
     def record_decision(self, kind: str, period: str, *, by: str, unit: str = "", submission_id: int | None = None,
@@ -869,6 +926,11 @@ class Store:
         return frozenset(p for (p,) in rows)
 
     # -- backup and restore (cchc.backup) ----------------------------------------------------------------
+    def ping(self) -> None:
+        """Ask the database something (raises when it does not answer): for the health route."""
+        with self._connection() as con:
+            con.execute("SELECT 1").fetchone()
+
     def schema_version(self) -> int:
         with self._connection() as con:
             return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
@@ -909,16 +971,18 @@ class Store:
         with closing(copy):
             return _write_parquet(copy, names, folder)
 
-    def import_tables(self, folder: Path) -> None:
+    def import_tables(self, folder: Path, names: Sequence[str] = BACKUP_TABLES) -> None:
         """Load the data tables written by :meth:`export_tables` into this empty store, in one transaction,
-        and move the id sequences past the loaded ids."""
+        and move the id sequences past the loaded ids; ``names``: the data tables the export holds (one made
+        before a table's migration lacks it: that table stays empty)."""
+        if unknown := set(names) - set(BACKUP_TABLES):
+            raise ValueError(f"not data tables: {sorted(unknown)}")
+
         def work(con: Any) -> None:
-            for name in BACKUP_TABLES:
+            for name in names:
                 if con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
                     raise ValueError(f"table {name} is not empty")
                 path = str(folder / f"{name}.parquet")
-                if name in LATER_TABLES and not Path(path).exists():
-                    continue
                 if self.embedded:
                     con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [path])
                 else:
@@ -1062,9 +1126,28 @@ def _audit(con: Any, user: str, action: str, object: str, detail: str, origin: s
                 [clock.now(), user, action, object, detail, origin])
 
 
+def _end_sessions(con: Any, why: str, *, name: str | None = None, session_id: int | None = None,
+                  keep: int | None = None) -> int:
+    """End the open sessions of ``name`` (but ``keep``) or the one ``session_id``; how many."""
+    if name is None and session_id is None:
+        raise ValueError("which sessions to end?")
+    return len(con.execute(
+        "UPDATE login_session SET ended_at = ?, ended_why = ?, token_hash = NULL, handoff_hash = NULL"
+        " WHERE ended_at IS NULL AND (account = ? OR id = ?) AND id <> coalesce(?, -1) RETURNING id",
+        [clock.now(), why, name, session_id, keep]).fetchall())
+
+
 def _account_values(account: Account) -> list[Any]:
     return [account.name, account.role, " ".join(account.units), account.email, account.password_hash,
             account.active, account.failed_logins, account.locked_until]
+
+
+@overload
+def _account(row: tuple) -> Account: ...
+
+
+@overload
+def _account(row: None) -> None: ...
 
 
 def _account(row: tuple | None) -> Account | None:
@@ -1081,8 +1164,9 @@ def _migrate(con: Any, version: int, statements: Sequence[str]) -> None:
         con.execute("INSERT INTO meta VALUES ('data_version', ?, NULL), ('catalog', 0, '')", [time.time_ns() // 1000])
 
 
-def _transact(con: Any, work: Callable[[Any], Any], *, retries: int = 5) -> Any:
-    """Run ``work`` in one transaction that also bumps the data version; retried on a write conflict.
+def _transact(con: Any, work: Callable[[Any], Any], *, retries: int = 5, bump: bool = True) -> Any:
+    """Run ``work`` in one transaction that also bumps the data version (unless not ``bump``: a session's
+    bookkeeping, which changes nothing a page shows); retried on a write conflict.
     Embedded, this process's writers take turns (every write touches the data-version row, so concurrent
     threads would otherwise conflict faster than retries resolve it; other processes are kept out by DuckDB's
     file lock). On PostgreSQL the row lock on the data version orders the commits; a deadlock is retried."""
@@ -1094,8 +1178,9 @@ def _transact(con: Any, work: Callable[[Any], Any], *, retries: int = 5) -> Any:
             con.execute("BEGIN TRANSACTION")
             try:
                 result = work(con)
-                con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'data_version'",
-                            [time.time_ns() // 1000])
+                if bump:
+                    con.execute("UPDATE meta SET num = greatest(num + 1, ?) WHERE key = 'data_version'",
+                                [time.time_ns() // 1000])
                 con.execute("COMMIT")
                 return result
             except conflicts:

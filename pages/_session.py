@@ -1,20 +1,24 @@
 """Who is logged in, for app.py and the pages: login, single sign-on, logout, and the role checks of a page.
 
-The user lives in this browser session's state only (never in a shared cache). The rules themselves are in
+The user lives in this browser session's state (never in a shared cache), backed by a login session in the
+store (:mod:`cchc.sessions`) that every run checks again: a reload, a new tab or another replica finds it
+through the signed cookie that ``server.py``'s route sets after a login. The rules themselves are in
 :mod:`cchc.auth` and are enforced again by :mod:`cchc.ingest` and :mod:`cchc.approval`; the checks here only
 decide what a page shows.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import streamlit as st
 
-from cchc import auth
+from cchc import auth, clock, sessions
 from cchc.auth import AuthError, User
-from cchc.i18n import KEY_CHECKED, KEY_FLASH, KEY_USER, t
+from cchc.i18n import KEY_CHECKED, KEY_FLASH, KEY_HANDOFF, KEY_SESSION, KEY_SESSION_CHECKED, KEY_USER, t
 from pages import _data
 
 
@@ -39,12 +43,41 @@ def _admin_ready(directory: str) -> bool:
     return True
 
 
+@st.cache_resource(show_spinner=False)
+def _secret_key(directory: str) -> bytes:
+    return sessions.secret_key(_data.store().data_dir)
+
+
+def _resume() -> None:
+    """This tab's login session (or, in a new tab or after a reload, the cookie's) must still last."""
+    session_id = st.session_state.get(KEY_SESSION)
+    cookie = st.context.cookies.get(sessions.COOKIE)
+    cookie = cookie if isinstance(cookie, str) else None  # without a browser connection (a test): none
+    if session_id is None and (user() is not None or not cookie):
+        return
+    store = _data.store()
+    version, now = store.data_version(), clock.now()
+    if session_id is not None and sessions.recently_checked(st.session_state.get(KEY_SESSION_CHECKED), session_id,
+                                                            version, now):
+        return
+    found = sessions.resume(store, origin(), session_id=session_id, cookie=cookie,
+                            key=_secret_key(str(store.data_dir)))
+    if found is None:
+        for key in (KEY_USER, KEY_SESSION, KEY_SESSION_CHECKED):
+            st.session_state.pop(key, None)
+    else:
+        st.session_state[KEY_USER], st.session_state[KEY_SESSION] = found, found.session
+        st.session_state[KEY_SESSION_CHECKED] = (found.session, version, now)
+
+
 def prepare() -> None:
-    """Once per run of app.py: the first admin exists, and a single sign-on maps to a local account."""
+    """Once per run of app.py: the first admin exists, the login session still lasts, and a single sign-on maps
+    to a local account."""
     try:
         _admin_ready(str(_data.store().data_dir))
     except AuthError as error:  # e.g. a CCHC_ADMIN_PASSWORD too short: say so, keep the dashboard readable
         st.error(f"{auth.ENV_ADMIN_PASSWORD}: {error}", icon=":material/key:")
+    _resume()
     if user() is None and oidc_configured() and st.user.is_logged_in:
         try:
             if st.user.get("email_verified") is False:
@@ -73,22 +106,41 @@ def can_upload() -> bool:
 
 
 def login(name: str, password: str) -> str | None:
-    """Log in with a password; the refusal in words, or None when logged in."""
+    """Log in with a password and open a login session (its cookie follows on the next run, see
+    :func:`follow`); the refusal in words, or None when logged in."""
+    store = _data.store()
     try:
-        st.session_state[KEY_USER] = auth.authenticate(_data.store(), name, password, origin=origin())
+        found = auth.authenticate(store, name, password, origin=origin())
     except AuthError as error:
         return str(error)
+    browser = st.context.cookies.get(sessions.BROWSER_COOKIE)  # given by server.py's middleware
+    session_id, code = sessions.begin(store, found, browser if isinstance(browser, str) else "")
+    st.session_state[KEY_USER], st.session_state[KEY_SESSION] = replace(found, session=session_id), session_id
+    if sessions.routes_served():
+        st.session_state[KEY_HANDOFF] = f"session/open?code={code}"
     st.session_state.pop(KEY_CHECKED, None)
     return None
 
 
 def logout() -> None:
+    """End this login session (in every tab and replica at once) and have its cookie deleted."""
     current = user()
     if current is not None:
-        _data.store().audit(current.name, "logout", current.name, origin=origin())
+        sessions.end(_data.store(), current)
+        if sessions.routes_served():
+            st.session_state[KEY_HANDOFF] = "session/close?"
     st.session_state.pop(KEY_USER, None)
+    st.session_state.pop(KEY_SESSION, None)
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def follow(page: str) -> None:
+    """After a login or logout, send the browser once to ``server.py``'s route that sets or deletes the
+    session cookie (a websocket cannot); it comes back to ``page``. Relative: works behind a proxy's path."""
+    if target := st.session_state.pop(KEY_HANDOFF, None):
+        script = f"window.location.replace({json.dumps(f'{target}&next={page}')});"
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def oidc_configured() -> bool:

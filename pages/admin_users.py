@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cchc import auth
+from cchc import auth, sessions
 from cchc.i18n import t
 from pages import _choices, _data, _session, _widgets
 
@@ -56,3 +56,6 @@ with st.form("user_reset", clear_on_submit=True):
     reset = st.form_submit_button(t("users.reset_button", lang), key="user_reset_submit")
 if reset:
     _session.act(lambda: auth.reset_password(store, admin, picked, password), t("users.reset_done", lang, name=picked))
+if st.button(t("users.logout_all", lang, name=picked), key="user_logout_all", icon=":material/logout:",
+             help=t("users.logout_all_help", lang)):
+    _session.act(lambda: sessions.end_everywhere(store, admin, picked), t("users.logged_out", lang, name=picked))

@@ -10,10 +10,10 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from cchc import approval, auth, config
+from cchc import approval, auth, config, sessions
 from cchc.auth import User
 from cchc.errors import message
-from cchc.i18n import KEY_BLOCK, KEY_PERIOD, KEY_USER
+from cchc.i18n import KEY_BLOCK, KEY_PERIOD, KEY_SESSION, KEY_USER
 from cchc.store import Store
 from tests.workbooks import build_workbook
 
@@ -184,3 +184,53 @@ def test_a_too_short_admin_password_is_explained_not_a_traceback(store, monkeypa
     at = start()
     assert not at.exception and at.title[0].value == "Tổng quan"
     assert "CCHC_ADMIN_PASSWORD" in at.error[0].value and store.account("admin") is None
+
+
+def follow_target(at: AppTest) -> str:
+    """Where the run sends the browser (the script of st.html), e.g. ``session/open?code=…&next=tai-khoan``."""
+    scripts = [e.proto.body for e in at.get("html") if "location.replace" in e.proto.body]
+    assert len(scripts) == 1, scripts
+    return re.search(r'replace\("([^"]+)"\)', scripts[0]).group(1)
+
+
+@pytest.fixture
+def cookie_routes(monkeypatch) -> None:
+    """As under server.py, which serves the routes that set and delete the session cookie."""
+    monkeypatch.setitem(sessions._routes, "served", True)
+
+
+def test_login_opens_a_session_that_an_administrator_ends_everywhere(store, cookie_routes):
+    at = clean(log_in(start(), "admin", PASSWORD))
+    target = follow_target(at)
+    assert target.startswith("session/open?code=") and target.endswith("&next=tai-khoan")
+    session_id = at.session_state[KEY_SESSION]
+    assert at.session_state[KEY_USER].session == session_id
+    code = re.search(r"code=([^&]+)", target).group(1)  # AppTest has no browser cookie: the code is no use
+    assert sessions.claim(store, code, sessions.secret_key(store.data_dir), "") is None  # (tests/test_browser.py)
+    assert not clean(at.run()).get("html")  # sent once
+
+    other = clean(start(**{KEY_USER: ADMIN}))  # another administrator, in another browser
+    other.switch_page("pages/admin_users.py").run()
+    other.selectbox(key="user_edit_name").set_value("admin")
+    clean(other.button(key="user_logout_all").click().run())
+    assert "khỏi mọi nơi" in other.success[0].value
+    at.switch_page("pages/overview.py").run()  # the next run of the first browser: logged out
+    assert KEY_USER not in at.session_state and not registered(at, "pages/admin_users.py")
+    assert store.audit_log(1)["action"].tolist() == ["session.logout_all"]
+
+
+def test_logout_sends_the_browser_to_delete_its_cookie(store, cookie_routes):
+    at = clean(log_in(start(), "admin", PASSWORD))
+    session_id = at.session_state[KEY_SESSION]
+    at.button(key="logout").click().run()
+    assert follow_target(at) == "session/close?&next=tai-khoan"
+    assert sessions.resume(store, "web", session_id=session_id) is None
+
+
+def test_without_the_cookie_routes_a_login_lasts_in_its_tab(store):
+    """A bare ``streamlit run app.py``: nowhere to get a cookie, so no redirect; the tab's session still counts."""
+    at = clean(log_in(start(), "admin", PASSWORD))
+    assert not at.get("html") and at.session_state[KEY_USER].name == "admin"
+    sessions.end_everywhere(store, auth.operator("admin"), "admin")
+    at.switch_page("pages/overview.py").run()
+    assert KEY_USER not in at.session_state

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 
-from cchc import approval, auth, backup, cli, ingest
+from cchc import approval, auth, backup, cli, ingest, sessions
 from cchc.auth import User
 from cchc.backup import BackupError
 from cchc.store import BACKUP_TABLES, CATALOG_TABLES, Store
@@ -36,8 +36,8 @@ def source(tmp_path) -> Store:
 
 
 def fill(store: Store) -> Store:
-    """A bit of everything: accepted, superseded and rejected files, accounts, decisions, PAR scores and the
-    audit rows they leave."""
+    """A bit of everything: accepted, superseded and rejected files, accounts, a login session, decisions, PAR
+    scores and the audit rows they leave."""
     auth.ensure_admin(store, {auth.ENV_ADMIN_PASSWORD: PASSWORD})
     auth.create_user(store, ADMIN, "cb.snv", "don_vi", PASSWORD, units=["SNV"], email="cb@hungyen.gov.vn")
     files = {"snv.xlsx": build_workbook("SNV", "2018"), "syt.xlsx": build_workbook("SYT", "2018"),
@@ -48,6 +48,7 @@ def fill(store: Store) -> Store:
     approval.lock_period(store, ADMIN, "2018")
     store.record_par_scores([{"year": 2018, "unit": "SNV", "criterion": "1", "source": "appraised", "score": 7.5}],
                             "admin")
+    sessions.begin(store, auth.authenticate(store, "cb.snv", PASSWORD, origin="10.0.0.1"))  # a login session
     return store
 
 
@@ -89,6 +90,26 @@ def test_restored_store_keeps_working(archive, tmp_path, make_store):
     result = ingest.ingest_file(store, build_workbook("SYT", "2019"), "syt19.xlsx", user="admin")
     assert (result.status, result.submission_id) == ("accepted", 5)  # ids continue after the restored ones
     assert store.locked_periods() == {"2018"}
+
+
+def without_login_sessions(name: str, data: bytes):
+    """The backup as a version before the login sessions (schema 3) wrote it: no such table."""
+    if name == "manifest.json":
+        manifest = json.loads(data)
+        manifest["members"] = [m for m in manifest["members"] if m["name"] != "tables/login_session.parquet"]
+        manifest["schema_version"], manifest["tables"] = 3, {k: v for k, v in manifest["tables"].items()
+                                                             if k != "login_session"}
+        return [(name, json.dumps(manifest))]
+    return [] if name == "tables/login_session.parquet" else [(name, data)]
+
+
+def test_restore_of_a_backup_from_before_the_login_sessions(archive, tmp_path, make_store):
+    older = rewrite(archive, tmp_path / "cu.zip", without_login_sessions)
+    store = make_store(tmp_path / "restored")
+    summary = backup.restore(older, store, ADMIN)
+    assert "login_session" not in summary.tables and store.row_count("login_session") == 0
+    assert auth.authenticate(store, "cb.snv", PASSWORD).units == ("SNV",)
+    assert sessions.begin(store, auth.operator("admin"))[0] == 1
 
 
 def test_restore_refuses_a_store_that_is_not_empty(source, archive, tmp_path):

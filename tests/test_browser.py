@@ -1,4 +1,4 @@
-"""One real-browser run: `streamlit run app.py` on a free loopback port, Debian chromium driven by playwright.
+"""Real-browser runs: `python -m cchc serve` on a free loopback port, Debian chromium driven by playwright.
 
 It opens the overview (charts must render), downloads a template on the upload page, fills it, uploads it,
 confirms, finds it on the submissions page, and downloads and opens the ranking workbook. A screenshot of every
@@ -65,27 +65,36 @@ def wait_healthy(url: str, server: subprocess.Popen) -> None:
     raise TimeoutError(f"streamlit did not answer at {url} within {START_TIMEOUT} s")
 
 
+def serve(port: int, env: dict[str, str], log) -> subprocess.Popen:
+    """``python -m cchc serve`` on a loopback port, without a file watcher."""
+    return subprocess.Popen([sys.executable, "-m", "cchc", "serve", "--port", str(port), "--address", "127.0.0.1"],
+                            cwd=ROOT, env={**env, "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server started here (killed when it does not stop within 10 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
     env = {**os.environ, ENV_DATA_DIR: str(tmp_path_factory.mktemp("browser-data")),
            "CCHC_ADMIN_PASSWORD": ADMIN_PASSWORD}
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = serve(port, env, log)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, server)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server)
         log.close()
 
 
@@ -148,15 +157,38 @@ def open_in_app(page, title: str) -> None:
 
 
 def log_in(page) -> None:
-    """Log in as the administrator when the app asks for a login to upload."""
+    """Log in as the administrator when the app asks for a login to upload; the browser then fetches the
+    session cookie (``/session/open``) and comes back to the account page."""
     if not page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Đăng nhập").count():
         return
     open_in_app(page, "Đăng nhập")
     page.get_by_label("Tên đăng nhập").fill("admin")
     page.get_by_label("Mật khẩu").fill(ADMIN_PASSWORD)
-    click(page, "^Đăng nhập$")
+    with page.expect_response(lambda answer: "/session/open" in answer.url, timeout=WAIT_MS):
+        click(page, "^Đăng nhập$")
+    page.wait_for_url(re.compile(r"/tai-khoan$"))
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Nộp báo cáo").wait_for()
     settle(page)
+
+
+def logged_in_as_admin(page) -> bool:
+    """Whether the page, once drawn, shows the administrator's pages (a login this browser session holds)."""
+    settle(page)
+    return page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Nhật ký").count() == 1
+
+
+def check_a_report(page, folder: Path, label: str) -> tuple[str, str, Path]:
+    """A clerk's round on the upload page: download the template, fill it, upload it; the check says valid.
+    Returns its unit, period and file (not stored yet: "Xác nhận lưu" stores it)."""
+    open_in_app(page, "Nộp báo cáo")
+    download = click(page, "Tải biểu mẫu", download=True)
+    unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
+    assert unit in load_catalog().unit_by_code and parse_period(period)
+    filled = folder / f"{unit}_{period}_{label}.xlsx"
+    filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
+    page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+    return unit, period, filled
 
 
 AUDIT_ROWS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] tr')]
@@ -198,14 +230,7 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             assert book["Xếp hạng"]["B5"].value
 
             log_in(page)
-            open_in_app(page, "Nộp báo cáo")
-            download = click(page, "Tải biểu mẫu", download=True)
-            unit, period = download.suggested_filename.removesuffix(".xlsx").split("_")
-            assert unit in load_catalog().unit_by_code and parse_period(period)
-            filled = tmp_path / f"{unit}_{period}_bao-cao-thu.xlsx"
-            filled.write_bytes(fill_template(Path(download.path()).read_bytes(), unit, period))
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
-            page.get_by_text(re.compile("^Hợp lệ")).first.wait_for()
+            unit, period, filled = check_a_report(page, tmp_path, "bao-cao-thu")
             assert page.get_by_text(re.compile("sẽ thay thế")).count() >= 1
             shoot(page, "upload", shots)
             click(page, "Xác nhận lưu")
@@ -222,6 +247,43 @@ def test_browser_overview_upload_submissions_ranking(app_url, tmp_path):
             rows = page.evaluate(AUDIT_ROWS)
             today = clock.today().strftime("%d/%m/%Y")
             assert any(r[0].startswith(today) and r[2] == "Đăng nhập" and r[5] == "127.0.0.1" for r in rows), rows
+        finally:
+            browser.close()
+
+
+def test_browser_login_survives_reload_and_new_tab_until_logout(app_url):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            page.goto(f"{app_url}/tai-khoan")
+            settle(page, START_TIMEOUT * 1000)
+            log_in(page)
+            cookie = next(c for c in context.cookies() if c["name"] == "cchc_session")
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+            assert not page.evaluate("() => document.cookie.includes('cchc_session')")  # out of scripts' reach
+
+            page.goto(f"{app_url}/nop-bao-cao")  # the page of the issue: F5 there used to log out
+            page.reload()
+            assert logged_in_as_admin(page)
+            assert page.get_by_role("heading", name="Nộp báo cáo", level=1).count() == 1
+            other = context.new_page()
+            other.set_default_timeout(WAIT_MS)
+            other.goto(f"{app_url}/nhat-ky")
+            assert logged_in_as_admin(other)
+
+            page.goto(f"{app_url}/tai-khoan")
+            settle(page)
+            with page.expect_response(lambda answer: "/session/close" in answer.url, timeout=WAIT_MS):
+                click(page, "Đăng xuất")
+            page.get_by_role("heading", name="Đăng nhập", level=1).wait_for()
+            page.reload()
+            assert not logged_in_as_admin(page)
+            assert not [c for c in context.cookies() if c["name"] == "cchc_session"]
+            open_in_app(other, "Tổng quan")  # the other tab, without a reload: its next run is logged out
+            assert not logged_in_as_admin(other)
         finally:
             browser.close()
 

@@ -263,15 +263,19 @@ def test_ingest_for_an_account_uses_its_rights_and_says_so_in_the_audit(capsys, 
     assert code == 2 and "Không có tài khoản đang hoạt động tên «khong-co»" in err
 
 
-def test_serve_starts_streamlit_in_the_project_folder_wherever_it_is_run(monkeypatch, tmp_path):
+@pytest.mark.parametrize(("extra", "options"), [
+    ([], []),
+    (["--address", "127.0.0.1"], ["--server.address", "127.0.0.1"]),
+])
+def test_serve_starts_streamlit_in_the_project_folder_wherever_it_is_run(monkeypatch, tmp_path, extra, options):
     started = {}
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CCHC_DATA_DIR", "khac")  # serve overrides it; the fixture restores it afterwards
     monkeypatch.setattr(cli.os, "chdir", lambda path: started.setdefault("cwd", Path(path)))
     monkeypatch.setattr(cli.os, "execv", lambda exe, argv: started.setdefault("argv", argv))
-    cli.main(["serve", "--data-dir", "du-lieu", "--port", "8600"])
-    assert (started["cwd"] / ".streamlit" / "config.toml").is_file() and (started["cwd"] / "app.py").is_file()
-    assert started["argv"][1:] == ["-m", "streamlit", "run", "app.py", "--server.port", "8600"]
+    cli.main(["serve", "--data-dir", "du-lieu", "--port", "8600", *extra])
+    assert (started["cwd"] / ".streamlit" / "config.toml").is_file() and (started["cwd"] / "server.py").is_file()
+    assert started["argv"][1:] == ["-m", "streamlit", "run", "server.py", "--server.port", "8600", *options]
     assert cli.os.environ["CCHC_DATA_DIR"] == str(tmp_path / "du-lieu")
     config = (started["cwd"] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert "disableDataExport = true" in config and "maxUploadSize = 10" in config

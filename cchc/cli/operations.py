@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from cchc import auth, backup, migrate
+from cchc import auth, backup, migrate, sessions
 from cchc.cli.base import CliError, Parser, admin_call, command, emit, existing_paths, open_store, operator
-from cchc.config import ENV_DATA_DIR, data_dir, database_url
+from cchc.config import ENV_DATA_DIR, ENV_DATABASE_URL, data_dir, database_url
 from cchc.frames import tuples
 from cchc.store import Store
 
@@ -61,14 +61,21 @@ def add_serve_parser(commands) -> None:
     parser = command(commands, "serve", "Mở bảng điều khiển (Streamlit) với cấu hình của dự án, từ bất kỳ thư mục "
                      "nào.", run_serve)
     parser.add_argument("--port", type=int, default=8501, metavar="CỔNG", help="cổng (mặc định: 8501)")
+    parser.add_argument("--address", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe (mặc định: mọi địa chỉ của máy)")
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Streamlit reads ``.streamlit/config.toml`` (upload limit, toolbar, no table export, no magic) from its
-    working folder only: start it in the project's folder, with the data folder made absolute first."""
+    """Run ``server.py`` (the dashboard with its health and session-cookie routes) in the project's folder,
+    where Streamlit finds ``.streamlit/config.toml`` (upload limit, toolbar, no table export, no magic); the
+    data folder and the database address are made explicit first."""
     os.environ[ENV_DATA_DIR] = str(data_dir(args.data_dir).resolve())
+    if url := database_url(args.database_url):
+        os.environ[ENV_DATABASE_URL] = url
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(args.port)]
+    if args.address:
+        command += ["--server.address", args.address]
     os.chdir(PROJECT)
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port)])
+    os.execv(sys.executable, command)
     return 0  # not reached: the process became the server
 
 
@@ -131,6 +138,9 @@ def add_user_parser(commands) -> None:
     passwd = command(actions, "passwd", "Đặt lại mật khẩu (và mở khóa) một tài khoản.", run_user_passwd)
     passwd.add_argument("name", metavar="TÊN")
     passwd.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    logout_all = command(actions, "logout-all", "Đăng xuất một tài khoản khỏi mọi trình duyệt và máy chủ ngay.",
+                         run_user_logout_all)
+    logout_all.add_argument("name", metavar="TÊN")
 
 
 def new_password(args: argparse.Namespace) -> str:
@@ -161,4 +171,13 @@ def run_user_passwd(args: argparse.Namespace) -> int:
     password = new_password(args)
     admin_call(lambda: auth.reset_password(open_store(args), operator(), args.name, password))
     print(f"Đã đặt lại mật khẩu của «{args.name}».")
+    return 0
+
+
+def run_user_logout_all(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    if store.account(args.name.strip().lower()) is None:
+        raise CliError(f"Không có tài khoản «{args.name}».")
+    ended = admin_call(lambda: sessions.end_everywhere(store, operator(), args.name))
+    print(f"Đã đăng xuất «{args.name.strip().lower()}» khỏi {ended} phiên đăng nhập.")
     return 0

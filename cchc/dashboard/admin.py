@@ -15,7 +15,8 @@ from cchc.labels import ACTION_LABELS
 from cchc.periods import parse_period
 
 AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "submission", "approval", "period", "user", "par", "backup",
-                                 "sample", "evidence")
+                                 "sample", "evidence",
+                                 "session")
 
 
 def unit_name(catalog: Catalog, code: str, period: str) -> str:
