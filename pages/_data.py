@@ -7,25 +7,20 @@ user-specific (only figures, keyed by year, block, unit, area and language).
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from cchc import bootstrap, config, export, i18n, views
+from cchc import bootstrap, config, i18n, views
 from cchc.auth import AuthError
 from cchc.catalog import BLOCKS, load_catalog
-from cchc.dashboard import common, districts, monitor, reporting
+from cchc.dashboard import districts, monitor, reporting
 from cchc.periods import parse_period
 from cchc.store import Store, StoreBusy
 
 YEARS: list[int] = list(views.YEARS)
 USER_ERRORS: tuple[type[Exception], ...] = (StoreBusy, AuthError)
-DOWNLOAD = ":material/download:"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def lang() -> str:
@@ -65,12 +60,10 @@ def store() -> Store:
     return _store(str(config.data_dir().resolve()))
 
 
-def _key() -> tuple[str, int]:
+def data_key() -> tuple[str, int]:
+    """What every cache is keyed on (pages/_widgets.figure's and pages/_downloads' too): folder, data version."""
     current = store()
     return str(current.data_dir), current.data_version()
-
-
-data_key = _key  # what every cache is keyed on, pages/_widgets.figure's too
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -79,12 +72,12 @@ def _sample_loaded(directory: str, version: int) -> bool:
 
 
 def sample_loaded() -> bool:
-    return _sample_loaded(*_key())
+    return _sample_loaded(*data_key())
 
 
 # -- the view API (cchc.views), once per data version --------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=4)
-def _basis(directory: str, version: int, official: bool) -> views.Basis:
+def basis(directory: str, version: int, official: bool) -> views.Basis:
     return views.basis(_store(directory), load_catalog(), official=official)
 
 
@@ -96,123 +89,81 @@ def _periods(directory: str, version: int) -> list[str]:
 def periods() -> list[str]:
     """The periods the sidebar offers: from the submissions alone, so a page that needs no figures (uploading)
     does not wait for them."""
-    return _periods(*_key())
+    return _periods(*data_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _overview(directory: str, version: int, official: bool, period: str, block: str, lang: str) -> monitor.Overview:
-    return views.overview(_basis(directory, version, official), load_catalog(), period, block, lang)
+    return views.overview(basis(directory, version, official), load_catalog(), period, block, lang)
 
 
 def overview() -> monitor.Overview:
-    return _overview(*_key(), official(), period(), block(), lang())
+    return _overview(*data_key(), official(), period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _par_trend(directory: str, version: int, official: bool) -> pd.DataFrame:
-    return views.par_trend(_basis(directory, version, official), load_catalog())
+    return views.par_trend(basis(directory, version, official), load_catalog())
 
 
 def par_trend() -> pd.DataFrame:
-    return _par_trend(*_key(), official())
+    return _par_trend(*data_key(), official())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _series(directory: str, version: int, official: bool, unit: str, code: str, lang: str) -> monitor.Series:
-    return monitor.series(_basis(directory, version, official).progress, load_catalog(), unit, code, lang)
+    return monitor.series(basis(directory, version, official).progress, load_catalog(), unit, code, lang)
 
 
 def series(unit: str, code: str) -> monitor.Series:
     """One indicator of one unit over time: observed values, target path, target line, projection."""
-    return _series(*_key(), official(), unit, code, lang())
+    return _series(*data_key(), official(), unit, code, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _unit_view(directory: str, version: int, official: bool, unit: str, period: str, lang: str) -> monitor.UnitView:
-    return views.unit(_basis(directory, version, official), load_catalog(), unit, period, lang)
+    return views.unit(basis(directory, version, official), load_catalog(), unit, period, lang)
 
 
 def unit_view(unit: str) -> monitor.UnitView:
-    return _unit_view(*_key(), official(), unit, period(), lang())
+    return _unit_view(*data_key(), official(), unit, period(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _area_view(directory: str, version: int, official: bool, area: str, period: str, block: str,
                lang: str) -> monitor.AreaView:
-    return views.area(_basis(directory, version, official), load_catalog(), area, period, block, lang)
+    return views.area(basis(directory, version, official), load_catalog(), area, period, block, lang)
 
 
 def area_view(area: str) -> monitor.AreaView:
-    return _area_view(*_key(), official(), area, period(), block(), lang())
+    return _area_view(*data_key(), official(), area, period(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _ranking_view(directory: str, version: int, official: bool, year: int, block: str,
                   lang: str) -> reporting.RankingView:
-    return views.ranking_view(_basis(directory, version, official), load_catalog(), year, block, lang)
+    return views.ranking_view(basis(directory, version, official), load_catalog(), year, block, lang)
 
 
 def ranking_view() -> reporting.RankingView:
-    return _ranking_view(*_key(), official(), year(), block(), lang())
+    return _ranking_view(*data_key(), official(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _submissions_view(directory: str, version: int, year: int, block: str, lang: str) -> reporting.SubmissionsView:
-    return views.submissions(_basis(directory, version, False), load_catalog(), year, block, lang)
+    return views.submissions(basis(directory, version, False), load_catalog(), year, block, lang)
 
 
 def submissions_view() -> reporting.SubmissionsView:
-    return _submissions_view(*_key(), year(), block(), lang())
+    return _submissions_view(*data_key(), year(), block(), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _district_map(directory: str, version: int, official: bool, period: str, colour_by: str, indicator: str,
                   lang: str) -> districts.DistrictMap:
-    return views.district_map(_basis(directory, version, official), load_catalog(), period, colour_by, indicator,
+    return views.district_map(basis(directory, version, official), load_catalog(), period, colour_by, indicator,
                               lang)
 
 
 def district_map(colour_by: str, indicator: str) -> districts.DistrictMap:
-    return _district_map(*_key(), official(), period(), colour_by, indicator, lang())
-
-
-# -- downloads -----------------------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=16)
-def _ranking_xlsx(directory: str, version: int, official: bool, year: int, block: str) -> bytes:
-    table = views.ranking_table(_basis(directory, version, official), load_catalog(), year, block)
-    return export.ranking_xlsx(table, year, block)
-
-
-def ranking_xlsx() -> bytes:
-    return _ranking_xlsx(*_key(), official(), year(), block())
-
-
-def ranking_csv() -> bytes:
-    """The ranking table as the page shows it (headers in the chosen language, points and index to two
-    places), CSV with a BOM."""
-    return export.csv_bytes(ranking_view().table, decimals=2)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _progress_xlsx(directory: str, version: int, official: bool, unit: str, year: int) -> bytes:
-    catalog = load_catalog()
-    rows = monitor.unit_progress(_basis(directory, version, official).progress, unit, year)
-    return export.progress_xlsx(rows, common.unit_label(catalog, unit, year), catalog)
-
-
-def progress_xlsx(unit: str) -> bytes:
-    return _progress_xlsx(*_key(), official(), unit, year())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _report_docx(directory: str, version: int, official: bool, period: str) -> bytes:
-    from cchc import docx_report, synthesis  # Word and matplotlib: loaded only when a report is asked for
-
-    found = _basis(directory, version, official)
-    return docx_report.report_docx(synthesis.synthesis(found, load_catalog(), period))
-
-
-def report_docx() -> Callable[[], bytes]:
-    """The drafted synthesis report of the chosen period (both blocks), as the CLI's ``report`` writes it: written
-    when the button is pressed (the choices are bound now; the press itself runs outside the page's session)."""
-    return functools.partial(_report_docx, *_key(), official(), period())
+    return _district_map(*data_key(), official(), period(), colour_by, indicator, lang())

@@ -7,7 +7,7 @@ import streamlit as st
 from cchc import clock, export
 from cchc.dashboard import admin as words
 from cchc.i18n import t
-from pages import _data, _session, _widgets
+from pages import _data, _downloads, _session, _widgets
 
 LIMIT = 5000
 
@@ -31,4 +31,4 @@ st.caption(t("audit.count", lang, count=len(log), limit=LIMIT))
 table = words.audit_table(log, lang)
 _widgets.show_table(table, "audit_table")
 st.download_button(t("audit.download", lang), export.csv_bytes(table), file_name="nhat-ky.csv", mime="text/csv",
-                   icon=_data.DOWNLOAD, key="audit_download", on_click="ignore")
+                   icon=_downloads.DOWNLOAD, key="audit_download", on_click="ignore")

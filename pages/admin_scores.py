@@ -6,7 +6,7 @@ import streamlit as st
 
 from cchc import approval, evidence, score_sheet
 from cchc.i18n import block_label, t
-from pages import _data, _session, _widgets
+from pages import _data, _downloads, _session, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 admin = _session.require_admin(lang)
@@ -14,8 +14,8 @@ st.title(t("page.scores", lang))
 _session.show_flash()
 st.caption(t("scores.caption", lang, year=year, block=block_label(block, lang)))
 st.download_button(t("scores.template", lang), score_sheet.template_xlsx(
-                   year, block, evidence=evidence.file_names(_data.store(), year)), mime=_data.XLSX_MIME,
-                   file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_data.DOWNLOAD, key="scores_template",
+                   year, block, evidence=evidence.file_names(_data.store(), year)), mime=_downloads.XLSX_MIME,
+                   file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_downloads.DOWNLOAD, key="scores_template",
                    on_click="ignore")
 sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], key="scores_file")
 if sheet is None:

@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import charts, numbers
 from cchc.i18n import KEY_AREA, KEY_UNIT, block_label, t
 from cchc.progress import BLOCK_TOTALS
-from pages import _choices, _data, _session, _widgets
+from pages import _choices, _data, _downloads, _session, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.overview()
@@ -13,8 +13,9 @@ period_name = _choices.period_choices(lang, [view.period])[view.period]
 
 st.title(t("page.overview", lang))
 if _session.can_draft_reports():
-    st.download_button(t("overview.report", lang), _data.report_docx(), file_name=f"bao-cao-cchc-{view.period}.docx",
-                       mime=_data.DOCX_MIME, icon=_data.DOWNLOAD, key="overview_report", on_click="ignore",
+    st.download_button(t("overview.report", lang), _downloads.report_docx(),
+                       file_name=f"bao-cao-cchc-{view.period}.docx", mime=_downloads.DOCX_MIME,
+                       icon=_downloads.DOWNLOAD, key="overview_report", on_click="ignore",
                        help=t("overview.report_help", lang))
 st.caption(t("overview.caption", lang, period=period_name, block=block_label(block, lang).lower()))
 if _data.official():

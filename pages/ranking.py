@@ -4,7 +4,7 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import block_label, t
-from pages import _data, _widgets
+from pages import _data, _downloads, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.ranking_view()
@@ -15,10 +15,11 @@ if view.bars.empty:
     st.stop()
 
 with st.container(horizontal=True):
-    st.download_button(t("ranking.xlsx", lang), _data.ranking_xlsx(), file_name=f"xep-hang-{block}-{year}.xlsx",
-                       mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, type="primary", key="ranking_xlsx", on_click="ignore")
-    st.download_button(t("ranking.csv", lang), _data.ranking_csv(), file_name=f"xep-hang-{block}-{year}.csv",
-                       mime="text/csv", icon=_data.DOWNLOAD, key="ranking_csv", on_click="ignore")
+    st.download_button(t("ranking.xlsx", lang), _downloads.ranking_xlsx(), file_name=f"xep-hang-{block}-{year}.xlsx",
+                       mime=_downloads.XLSX_MIME, icon=_downloads.DOWNLOAD, type="primary", key="ranking_xlsx",
+                       on_click="ignore")
+    st.download_button(t("ranking.csv", lang), _downloads.ranking_csv(), file_name=f"xep-hang-{block}-{year}.csv",
+                       mime="text/csv", icon=_downloads.DOWNLOAD, key="ranking_csv", on_click="ignore")
 
 _widgets.show_table(view.table, "ranking_table", labels=t("label.tier", lang), legend=view.legend, decimals=2,
                     right=(t("label.change", lang),), rows=len(view.table))

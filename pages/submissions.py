@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import charts
 from cchc.dashboard import reporting
 from cchc.i18n import block_label, t
-from pages import _data, _widgets
+from pages import _data, _downloads, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 view = _data.submissions_view()
@@ -29,7 +29,7 @@ sha = st.selectbox(t("subs.file_pick", lang), list(view.files), format_func=lamb
                    key="subs_file")
 _label, filename, submission = view.files[sha]
 st.download_button(t("subs.download", lang), _data.store().raw_file(sha), file_name=filename,
-                   icon=_data.DOWNLOAD, key="subs_download", on_click="ignore")
+                   icon=_downloads.DOWNLOAD, key="subs_download", on_click="ignore")
 issues = reporting.issue_table(_data.store().issues(submission), lang)
 if not issues.empty:
     st.caption(t("subs.issues", lang))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cchc import charts
 from cchc.i18n import KEY_UNIT, t
-from pages import _choices, _data, _widgets
+from pages import _choices, _data, _downloads, _widgets
 
 lang, year = _data.lang(), _data.year()
 units = _choices.unit_choices()
@@ -24,8 +24,8 @@ st.subheader(t("unit.indicators", lang))
 _widgets.show_table(view.table, "unit_table", labels=t("label.status", lang), legend=view.legend,
                     right=tuple(t(k, lang) for k in ("label.value", "label.milestone", "label.target",
                                                      "label.projection")), hidden=(t("label.projection", lang),))
-st.download_button(t("unit.download", lang), _data.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
-                   mime=_data.XLSX_MIME, icon=_data.DOWNLOAD, key="unit_download", on_click="ignore")
+st.download_button(t("unit.download", lang), _downloads.progress_xlsx(unit), file_name=f"tien-do-{unit}-{year}.xlsx",
+                   mime=_downloads.XLSX_MIME, icon=_downloads.DOWNLOAD, key="unit_download", on_click="ignore")
 
 left, right = st.columns([3, 2])
 with left:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
 from cchc.ingest import safe_filename
-from pages import _choices, _data, _session, _uploads, _widgets
+from pages import _choices, _data, _downloads, _session, _uploads, _widgets
 
 lang = _data.lang()
 st.title(t("page.upload", lang))
@@ -20,9 +20,9 @@ left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 unit = left.selectbox(t("upload.unit", lang), list(units), format_func=units.get, key="upload_unit")
 period = middle.selectbox(t("upload.period", lang), list(periods), format_func=periods.get, key="upload_period",
                           index=len(periods) - 1)
-right.download_button(t("upload.template", lang), _uploads.template(unit, period), mime=_data.XLSX_MIME,
-                      icon=_data.DOWNLOAD, file_name=_uploads.template_filename(unit, period), key="upload_template",
-                      on_click="ignore")
+right.download_button(t("upload.template", lang), _uploads.template(unit, period), mime=_downloads.XLSX_MIME,
+                      icon=_downloads.DOWNLOAD, file_name=_uploads.template_filename(unit, period),
+                      key="upload_template", on_click="ignore")
 
 st.divider()
 limit = t("upload.limit", lang, mb=_uploads.MAX_UPLOAD_MB)
