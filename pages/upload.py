@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cchc.dashboard.common import literal
 from cchc.i18n import KEY_CHECKED, KEY_STORED, t
 from cchc.ingest import safe_filename
 from pages import _choices, _data, _downloads, _session, _uploads, _widgets
@@ -38,10 +39,11 @@ if not files:
 bar = st.progress(0.0) if len(files) > 1 else None
 checks = []
 for done, upload in enumerate(files, start=1):
+    name = safe_filename(upload.name)
     if bar:
-        bar.progress(done / len(files), text=t("upload.checking", lang, name=safe_filename(upload.name), done=done,
-                                               total=len(files)))
-    checks.append(_uploads.dry_run(upload.file_id, safe_filename(upload.name), upload.getvalue(), user))
+        bar.progress(done / len(files),
+                     text=t("upload.checking", lang, name=literal(name), done=done, total=len(files)))
+    checks.append(_uploads.dry_run(upload.file_id, name, upload.getvalue(), user))
 if bar:
     bar.empty()
 
@@ -49,7 +51,7 @@ st.subheader(t("upload.issues", lang))
 ALERTS = {"ok": st.success, "warning": st.warning, "error": st.error, "duplicate": st.info, "refused": st.error}
 for n, check in enumerate(checks):  # every verdict, notice and warning in sight; only the figures fold away
     with st.container(border=True):
-        st.markdown(f"**{check.filename}**")
+        st.markdown(f"**{literal(check.filename)}**")
         ALERTS[check.level](check.message)
         if check.supersedes:
             st.warning(t("upload.supersedes", lang), icon=":material/sync:")
@@ -71,7 +73,8 @@ if st.button(t("upload.confirm", lang, count=len(storable)), type="primary", key
     lines = []
     for done, (upload, _check) in enumerate(storable, start=1):
         name = safe_filename(upload.name)
-        bar.progress(done / len(storable), text=t("upload.progress", lang, name=name, done=done, total=len(storable)))
+        bar.progress(done / len(storable),
+                     text=t("upload.progress", lang, name=literal(name), done=done, total=len(storable)))
         lines.append(_uploads.store_file(name, upload.getvalue(), user))
     st.session_state[KEY_STORED] = lines
     st.session_state[KEY_STORED + "_round"] = st.session_state.get(KEY_STORED + "_round", 0) + 1

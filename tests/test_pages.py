@@ -138,7 +138,18 @@ def test_upload_valid_file_supersedes_and_is_stored(data_dir):
     assert (newest["unit"], newest["period"], newest["status"], newest["uploaded_by"]) == \
         ("SNV", "2018", "accepted", "cb.snv")
     assert newest["supersedes"] > 0
-    assert any("Đã lưu SNV_2018.xlsx" in s.value for s in at.success)
+    assert any(r"Đã lưu SNV\_2018\.xlsx" in s.value for s in at.success)  # the name as text, Markdown escaped
+
+
+def test_upload_shows_a_typed_file_name_as_text_never_a_link(data_dir):
+    name = "[Bấm vào đây](http:example.invalid) ![x](example.png).xlsx"  # no slash: a path part would go
+    at = upload(open_page("pages/upload.py", **{KEY_USER: CLERK}), name, build_workbook("SNV", "2018"))
+    assert_clean(at)
+    shown = [m.value for m in at.markdown if "example" in m.value]
+    assert shown and all("](" not in text.replace("\\]\\(", "") for text in shown)  # every ]( escaped
+    at.button(key="upload_confirm").click().run()
+    stored = [s.value for s in at.success if "example" in s.value]
+    assert stored and all("](" not in text.replace("\\]\\(", "") for text in stored)
 
 
 def test_upload_bad_file_shows_its_issues_and_stores_nothing(data_dir):

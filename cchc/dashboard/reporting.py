@@ -9,7 +9,7 @@ import pandas as pd
 
 from cchc.catalog import Catalog
 from cchc.charts import tier_colours
-from cchc.dashboard.common import block_names, history_table, indicator_name, unit_label
+from cchc.dashboard.common import block_names, history_table, indicator_name, literal, unit_label
 from cchc.frames import tuples
 from cchc.i18n import t
 from cchc.numbers import measure_text, number_text
@@ -151,7 +151,7 @@ def stored_line(result, catalog: Catalog, lang: str) -> tuple[str, bool]:
     """Word a :class:`cchc.ingest.IngestResult`: the sentence shown after storing, and whether it was stored."""
     if result.status == "accepted":
         unit = unit_label(catalog, result.unit, int(result.period[:4]))
-        return t("upload.stored", lang, name=result.filename, unit=unit, period=result.period), True
+        return t("upload.stored", lang, name=literal(result.filename), unit=unit, period=result.period), True
     reason = t("upload.duplicate", lang) if result.status == "duplicate" else \
         "; ".join(i.text() for i in result.report.errors[:3])
-    return t("upload.rejected", lang, name=result.filename, reason=reason), False
+    return t("upload.rejected", lang, name=literal(result.filename), reason=reason), False
