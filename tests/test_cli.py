@@ -66,6 +66,16 @@ def test_every_command_has_help_and_takes_data_dir(capsys, command):
     assert command == "export" or "--data-dir" in out
 
 
+@pytest.mark.parametrize("argv", [
+    ["user", "--data-dir", "{dir}", "list"], ["user", "list", "--data-dir", "{dir}"],
+    ["evidence", "--data-dir", "{dir}", "list"], ["evidence", "list", "--data-dir", "{dir}"],
+])
+def test_the_data_folder_counts_before_or_after_a_sub_command(capsys, tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, *(a.format(dir=tmp_path / "chosen") for a in argv))
+    assert code == 0 and (tmp_path / "chosen" / store.DB_FILE).exists() and not (tmp_path / "data").exists()
+
+
 def test_the_commands_include_the_core_ones():
     assert {"units", "indicators", "template", "validate", "ingest", "export values", "reset"} <= set(COMMANDS)
 

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from cchc.cli.base import CliError, Parser
+from cchc.cli.base import STORE_OPTIONS, CliError, Parser
 from cchc.cli.evidence import add_criteria_parser, add_evidence_parser
 from cchc.cli.exports import add_export_parser, add_report_parser
 from cchc.cli.operations import (
@@ -40,6 +40,8 @@ from cchc.store import StoreBusy
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for option in STORE_OPTIONS:
+        vars(args).setdefault(option, None)
     try:
         return args.handler(args)
     except (CliError, StoreBusy) as error:

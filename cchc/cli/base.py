@@ -34,13 +34,20 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"Lỗi: lệnh viết sai — {message}\n")
 
 
+STORE_OPTIONS = ("data_dir", "database_url")  # where the data is: None means the environment's or the default
+
+
 def command(commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
-    """A subcommand with ``--data-dir`` (every command takes it) and its handler."""
+    """A subcommand with ``--data-dir`` and ``--database-url`` (every command takes them, before or after a
+    sub-command: ``user --data-dir D list`` = ``user list --data-dir D``) and its handler. Their default is
+    filled in by :func:`cchc.cli.main` (:data:`STORE_OPTIONS`), so a sub-command's default never replaces a value
+    given to its parent command."""
     parser = commands.add_parser(name, help=help, description=help)
-    parser.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: biến môi trường "
-                        "CCHC_DATA_DIR, nếu không có thì ./data)")
-    parser.add_argument("--database-url", metavar="postgresql://…", help="cơ sở dữ liệu PostgreSQL (mặc định: biến "
-                        "môi trường CCHC_DATABASE_URL, nếu không có thì tệp DuckDB trong thư mục dữ liệu)")
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="THƯ_MỤC",
+                        help="thư mục dữ liệu (mặc định: biến môi trường CCHC_DATA_DIR, nếu không có thì ./data)")
+    parser.add_argument("--database-url", default=argparse.SUPPRESS, metavar="postgresql://…",
+                        help="cơ sở dữ liệu PostgreSQL (mặc định: biến môi trường CCHC_DATABASE_URL, nếu không có thì "
+                        "tệp DuckDB trong thư mục dữ liệu)")
     parser.set_defaults(handler=handler)
     return parser
 
