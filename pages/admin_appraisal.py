@@ -37,19 +37,20 @@ if files.empty:
 else:
     _widgets.evidence_files(files, "appraisal_file")
 
-with st.form(f"appraisal_form_{unit}_{criterion}"):
+choice = f"{unit}_{criterion}"  # in every key: a widget keeps its value per key, whatever its default says
+with st.form(f"appraisal_form_{choice}"):
     if row["kind"] == "survey":
         st.info(t("appraisal.survey", lang), icon=":material/info:")
         score = None
     else:
         current = next((float(v) for v in (row["appraised_score"], row["self_score"]) if pd.notna(v)), None)
         score = st.number_input(t("appraisal.score", lang, max=f"{row['max']:g}"), min_value=0.0,
-                                max_value=float(row["max"]), value=current, step=0.25, key="appraisal_score")
+                                max_value=float(row["max"]), value=current, step=0.25, key=f"appraisal_score_{choice}")
     comment = st.text_area(t("appraisal.comment", lang), value=row["comment"], max_chars=evidence.MAX_COMMENT_CHARS,
-                           key="appraisal_comment")
+                           key=f"appraisal_comment_{choice}")
     insufficient = st.checkbox(t("appraisal.insufficient", lang), value=bool(row["insufficient"]),
-                               key="appraisal_insufficient")
-    save = st.form_submit_button(t("appraisal.save", lang), type="primary", key="appraisal_save")
+                               key=f"appraisal_insufficient_{choice}")
+    save = st.form_submit_button(t("appraisal.save", lang), type="primary", key=f"appraisal_save_{choice}")
 if save:
     _session.act(lambda: evidence.appraise(store, admin, unit, year, criterion, score=score, comment=comment,
                                            insufficient=insufficient),

@@ -38,16 +38,16 @@ st.subheader(t("users.edit", lang))
 names = accounts["name"].tolist()
 picked = st.selectbox(t("login.name", lang), names, key="user_edit_name")
 current = accounts.set_index("name").loc[picked]
-with st.form("user_edit"):
+with st.form(f"user_edit_{picked}"):  # the account in every key: a widget keeps its value per key
     left, right = st.columns(2)
     role = left.selectbox(t("users.role", lang), list(roles), index=list(roles).index(current["role"]),
-                          format_func=roles.get, key="user_edit_role")
-    active = right.checkbox(t("users.active", lang), value=bool(current["active"]), key="user_edit_active")
+                          format_func=roles.get, key=f"user_edit_role_{picked}")
+    active = right.checkbox(t("users.active", lang), value=bool(current["active"]), key=f"user_edit_active_{picked}")
     chosen = st.multiselect(t("users.units", lang), list(units), default=[u for u in current["units"].split()
                                                                           if u in units],
-                            format_func=units.get, key="user_edit_units")
-    email = st.text_input(t("users.email", lang), value=current["email"] or "", key="user_edit_email")
-    saved = st.form_submit_button(t("users.save", lang), key="user_edit_submit")
+                            format_func=units.get, key=f"user_edit_units_{picked}")
+    email = st.text_input(t("users.email", lang), value=current["email"] or "", key=f"user_edit_email_{picked}")
+    saved = st.form_submit_button(t("users.save", lang), key=f"user_edit_submit_{picked}")
 if saved:
     _session.act(lambda: auth.update_user(store, admin, picked, role=role, units=chosen, email=email or None,
                                      active=active), t("users.saved", lang, name=picked))

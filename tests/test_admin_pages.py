@@ -131,6 +131,18 @@ def test_admin_creates_a_unit_account_and_sees_it_in_the_audit_log(store, local_
     assert log["Thời gian"].iloc[0] == local_midnight.strftime("%d/%m/%Y %H:%M:%S")  # Hưng Yên time
 
 
+def test_editing_another_account_shows_and_keeps_its_own_role_and_units(store):
+    auth.create_user(store, ADMIN, "cb.snv", "don_vi", "mat-khau-can-bo-1", units=["SNV"])
+    at = clean(start(**{KEY_USER: ADMIN}))
+    at.switch_page("pages/admin_users.py").run()
+    assert at.selectbox(key="user_edit_name").value == "admin"
+    at.selectbox(key="user_edit_name").set_value("cb.snv").run()  # from the administrator to a unit clerk
+    assert at.selectbox(key="user_edit_role_cb.snv").value == "don_vi"
+    assert at.multiselect(key="user_edit_units_cb.snv").value == ["SNV"]
+    clean(at.button(key="user_edit_submit_cb.snv").click().run())  # saved unchanged: still a unit clerk
+    assert auth.authenticate(store, "cb.snv", "mat-khau-can-bo-1").role == "don_vi"
+
+
 def test_admin_locks_a_period_and_the_clerk_upload_is_refused(store):
     at = clean(start(**{KEY_USER: ADMIN}))
     at.switch_page("pages/admin_approval.py").run()

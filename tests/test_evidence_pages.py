@@ -65,20 +65,24 @@ def test_appraisal_view_shows_the_evidence_and_saves_the_appraisal(store: Store)
     at.switch_page(APPRAISAL).run()
     clean(at)
     assert at.selectbox(key="appraisal_unit").value == "SNV"  # the first unit with evidence
-    assert at.number_input(key="appraisal_score").value == 3.5  # the self-score, until appraised
+    assert at.number_input(key="appraisal_score_SNV_1.1").value == 3.5  # the self-score, until appraised
     assert [b.label for b in at.get("download_button")] == [f"Tải «{literal(n)}»" for n in ("quyet-dinh.pdf",
                                                                                              "anh-chup.png")]
-    at.number_input(key="appraisal_score").set_value(2.0)
-    at.checkbox(key="appraisal_insufficient").check()
-    at.button(key="appraisal_save").click().run()
+    at.number_input(key="appraisal_score_SNV_1.1").set_value(2.0)
+    at.checkbox(key="appraisal_insufficient_SNV_1.1").check()
+    at.button(key="appraisal_save_SNV_1.1").click().run()
     assert [e.value for e in at.error] == ["Khi đánh dấu «bằng chứng chưa đủ», hãy ghi rõ tài liệu còn thiếu để đơn "
                                            "vị bổ sung."]
     assert store.appraisals().empty
-    at.text_area(key="appraisal_comment").input("Thiếu biên bản kiểm tra")
-    at.button(key="appraisal_save").click().run()
+    at.text_area(key="appraisal_comment_SNV_1.1").input("Thiếu biên bản kiểm tra")
+    at.button(key="appraisal_save_SNV_1.1").click().run()
     assert [s.value for s in clean(at).success] == ["Đã lưu thẩm định tiêu chí 1.1."]
     assert store.appraisals()[["unit", "criterion", "score", "comment", "insufficient", "appraised_by"]
                               ].values.tolist() == [["SNV", "1.1", 2.0, "Thiếu biên bản kiểm tra", True, "admin"]]
+    at.selectbox(key="appraisal_criterion").set_value("1.2").run()  # another criterion: its own, empty form
+    assert at.number_input(key="appraisal_score_SNV_1.2").value is None
+    assert at.text_area(key="appraisal_comment_SNV_1.2").value == ""
+    assert not at.checkbox(key="appraisal_insufficient_SNV_1.2").value
 
 
 def test_clerk_cannot_open_the_appraisal_view(store: Store):
