@@ -6,7 +6,7 @@ import streamlit as st
 
 from cchc import approval, evidence, score_sheet
 from cchc.i18n import block_label, t
-from pages import _data, _downloads, _session, _widgets
+from pages import _data, _downloads, _session, _uploads, _widgets
 
 lang, year, block = _data.lang(), _data.year(), _data.block()
 admin = _session.require_admin(lang)
@@ -17,7 +17,8 @@ st.download_button(t("scores.template", lang), score_sheet.template_xlsx(
                    year, block, evidence=evidence.file_names(_data.store(), year)), mime=_downloads.XLSX_MIME,
                    file_name=f"diem-chi-so-cchc-{year}-{block}.xlsx", icon=_downloads.DOWNLOAD, key="scores_template",
                    on_click="ignore")
-sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], key="scores_file")
+sheet = st.file_uploader(t("scores.file", lang), type=["xlsx", "xls", "ods"], max_upload_size=_uploads.MAX_UPLOAD_MB,
+                         key="scores_file")
 if sheet is None:
     st.stop()
 rows, issues = score_sheet.read_sheet(sheet.getvalue(), lang=lang)

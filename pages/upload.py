@@ -28,7 +28,8 @@ right.download_button(t("upload.template", lang), _uploads.template(unit, period
 st.divider()
 limit = t("upload.limit", lang, mb=_uploads.MAX_UPLOAD_MB)
 files = st.file_uploader(t("upload.files", lang), type=_uploads.UPLOAD_TYPES, accept_multiple_files=True,
-                         help=limit, key=f"upload_files_{st.session_state.get(KEY_STORED + '_round', 0)}")
+                         max_upload_size=_uploads.MAX_UPLOAD_MB, help=limit,
+                         key=f"upload_files_{st.session_state.get(KEY_STORED + '_round', 0)}")
 st.caption(limit)
 
 if not files:

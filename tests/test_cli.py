@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cchc import auth, cli, layout, store
+from cchc import auth, cli, layout, read, sniff, store
 from cchc.templates import (
     COLUMNS,
     INFO_LABEL_COLUMN,
@@ -288,4 +288,6 @@ def test_serve_starts_streamlit_in_the_project_folder_wherever_it_is_run(monkeyp
     assert started["argv"][1:] == ["-m", "streamlit", "run", "server.py", "--server.port", "8600", *options]
     assert cli.os.environ["CCHC_DATA_DIR"] == str(tmp_path / "du-lieu")
     config = (started["cwd"] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-    assert "disableDataExport = true" in config and "maxUploadSize = 10" in config
+    assert "disableDataExport = true" in config
+    assert f"maxUploadSize = {sniff.MAX_EVIDENCE_BYTES // 2**20}" in config  # the largest file a page takes
+    assert sniff.MAX_EVIDENCE_BYTES >= read.MAX_FILE_BYTES
