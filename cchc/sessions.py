@@ -52,12 +52,17 @@ def secret_key(data_dir: Path, env: Mapping[str, str] = os.environ) -> bytes:
                                  "(tạo bằng: python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
         return given.encode()
     path = data_dir / SECRET_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+    if not path.exists():  # written whole beside it, then linked into place: nobody reads a half-written key
+        data_dir.mkdir(parents=True, exist_ok=True)
+        draft = data_dir / f".{SECRET_FILE}.{secrets.token_hex(8)}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
             out.write(secrets.token_urlsafe(48))
-    except FileExistsError:
-        pass  # made before (or by another process just now)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it just now: theirs counts
+        finally:
+            draft.unlink()
     return path.read_text().strip().encode()
 
 
