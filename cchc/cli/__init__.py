@@ -40,8 +40,6 @@ from cchc.store import StoreBusy
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for option in STORE_OPTIONS:
-        vars(args).setdefault(option, None)
     try:
         return args.handler(args)
     except (CliError, StoreBusy) as error:
@@ -61,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m cchc", description="Theo dõi Kế hoạch cải cách hành chính tỉnh Hưng Yên "
                      "2016–2020 từ dòng lệnh.")
+    parser.set_defaults(**dict.fromkeys(STORE_OPTIONS))  # a command's own --data-dir, when given, replaces None
     commands = parser.add_subparsers(metavar="LỆNH", required=True, parser_class=Parser)
     for add in COMMANDS:
         add(commands)

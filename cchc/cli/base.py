@@ -39,9 +39,9 @@ STORE_OPTIONS = ("data_dir", "database_url")  # where the data is: None means th
 
 def command(commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
     """A subcommand with ``--data-dir`` and ``--database-url`` (every command takes them, before or after a
-    sub-command: ``user --data-dir D list`` = ``user list --data-dir D``) and its handler. Their default is
-    filled in by :func:`cchc.cli.main` (:data:`STORE_OPTIONS`), so a sub-command's default never replaces a value
-    given to its parent command."""
+    sub-command: ``user --data-dir D list`` = ``user list --data-dir D``) and its handler. Their default
+    (None) is the root parser's (:data:`STORE_OPTIONS`), so a sub-command's default never replaces a value given
+    to its parent command."""
     parser = commands.add_parser(name, help=help, description=help)
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="THƯ_MỤC",
                         help="thư mục dữ liệu (mặc định: biến môi trường CCHC_DATA_DIR, nếu không có thì ./data)")

@@ -14,9 +14,8 @@ from cchc.i18n import t
 from cchc.labels import ACTION_LABELS
 from cchc.periods import parse_period
 
-AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "submission", "approval", "period", "user", "par", "backup",
-                                 "sample", "evidence",
-                                 "session")
+AUDIT_GROUPS: tuple[str, ...] = ("login", "logout", "session", "submission", "approval", "period", "user", "par",
+                                 "backup", "sample", "evidence")
 
 
 def unit_name(catalog: Catalog, code: str, period: str) -> str:
